@@ -1,0 +1,74 @@
+"""Entry point of the ``symrelu`` command.
+
+Each subcommand lives in its own module of :mod:`symrelu.cli` and exposes
+``register(subparsers) -> None``; the parser it adds sets ``handler`` to a
+function ``(args) -> int`` returning the exit code. Errors derived from
+:class:`symrelu.errors.SymreluError` become one line on stderr and exit code 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import sys
+from collections.abc import Sequence
+
+from ..errors import SymreluError
+
+log = logging.getLogger("symrelu")
+
+COMMAND_MODULES: tuple[str, ...] = (
+    "inspect_cmd",
+    "regions_cmd",
+    "clarke_cmd",
+    "lipschitz_cmd",
+    "landscape_cmd",
+    "train_cmd",
+    "verify_cmd",
+    "proofs_cmd",
+)
+"""Subcommand modules, in the order ``symrelu --help`` lists them (missing ones are skipped)."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="symrelu",
+        description="Exact, symbolic verification of small ReLU networks.",
+    )
+    parser.add_argument("-v", "--verbose", action="count", default=0, help="more log output (-vv for debug)")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(f"{__package__}.{name}")
+        except ModuleNotFoundError as err:
+            if err.name == f"{__package__}.{name}":
+                continue
+            raise
+        module.register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.WARNING - 10 * min(args.verbose, 2),
+        format="symrelu: %(levelname)s: %(message)s",
+        stream=sys.stderr,
+    )
+    if not getattr(args, "handler", None):
+        parser.print_help(sys.stderr)
+        return 2
+    try:
+        return int(args.handler(args))
+    except SymreluError as err:
+        print(f"symrelu: error: {err}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("symrelu: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
