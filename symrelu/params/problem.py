@@ -1,0 +1,269 @@
+"""Training problems: a network with trainable parameters, data, a loss and a domain.
+
+A :class:`Problem` is what the parameter-space tools work on. Parameters are the
+SymPy symbols carried by the network (sorted by name); a name used twice is a
+tied weight.
+
+>>> from symrelu.network import Network
+>>> net = Network.from_rows([([["w1"], ["w2"]], [0, 0]), ([[1, 1]], [0])])
+>>> prob = Problem(net, [(["1"], ["1"])], "squared", {"w1": ("-1", "1"), "w2": ("-1", "1")})
+>>> prob.parameter_names, prob.domain
+(('w1', 'w2'), ((Fraction(-1, 1), Fraction(1, 1)), (Fraction(-1, 1), Fraction(1, 1))))
+>>> prob.is_linear
+True
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+import sympy
+
+from ..errors import DomainError, InputFormatError, ParameterError, ShapeError
+from ..exact import parse_rational, to_rational
+from ..network import Network
+
+LOSSES: tuple[str, ...] = ("squared", "absolute")
+"""``squared``: 1/(2n) Σ‖f(x_i;θ) − y_i‖²; ``absolute``: 1/n Σ‖f(x_i;θ) − y_i‖₁."""
+
+Vector = tuple[Fraction, ...]
+Point = tuple[Fraction, ...]
+DataPoint = tuple[Vector, Vector]
+Interval = tuple[Fraction, Fraction]
+
+
+def _vector(values: object, where: str) -> Vector:
+    if isinstance(values, (str, bytes)) or not isinstance(values, Sequence):
+        raise InputFormatError(f"{where}: expected a list of rationals, got {values!r}")
+    return tuple(to_rational(v, where=f"{where}[{i}]") for i, v in enumerate(values))
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A training problem ``(network, data, loss, domain)``.
+
+    ``data`` is a sequence of ``(x, y)`` pairs; ``domain`` is ``None`` (all of ℝᵏ)
+    or a mapping ``name -> (lo, hi)`` with one interval per parameter. After
+    construction ``data`` and ``domain`` hold exact rationals, ``domain`` as a
+    tuple of intervals in :attr:`parameter_names` order.
+    """
+
+    network: Network
+    data: Any
+    loss: str = "squared"
+    domain: Any = None
+
+    def __post_init__(self) -> None:
+        net = self.network
+        if not isinstance(net, Network):
+            raise InputFormatError(f"problem network must be a symrelu Network, got {type(net).__name__}")
+        if not net.parameters:
+            raise ParameterError(
+                f"{net.source}: the network has no trainable parameters; write a parameter name such as "
+                "'w1' in place of a weight or bias"
+            )
+        if self.loss not in LOSSES:
+            raise InputFormatError(f"unknown loss {self.loss!r}; use one of {', '.join(LOSSES)}")
+        object.__setattr__(self, "data", self._check_data(self.data))
+        object.__setattr__(self, "domain", self._check_domain(self.domain))
+
+    def _check_data(self, data: object) -> tuple[DataPoint, ...]:
+        if isinstance(data, (str, bytes)) or not isinstance(data, Sequence) or not data:
+            raise ShapeError("problem data must be a non-empty list of (x, y) pairs")
+        checked = []
+        for i, pair in enumerate(data):
+            if isinstance(pair, Mapping):
+                if set(pair) != {"x", "y"}:
+                    raise InputFormatError(f"data point {i}: expected keys 'x' and 'y', got {sorted(pair)}")
+                pair = (pair["x"], pair["y"])
+            if isinstance(pair, (str, bytes)) or not isinstance(pair, Sequence) or len(pair) != 2:
+                raise InputFormatError(f"data point {i}: expected an (x, y) pair")
+            x, y = _vector(pair[0], f"data point {i} x"), _vector(pair[1], f"data point {i} y")
+            if len(x) != self.network.input_dim:
+                raise ShapeError(
+                    f"data point {i}: x has {len(x)} entries but the network takes {self.network.input_dim} inputs"
+                )
+            if len(y) != self.network.output_dim:
+                raise ShapeError(
+                    f"data point {i}: y has {len(y)} entries but the network has {self.network.output_dim} outputs"
+                )
+            checked.append((x, y))
+        return tuple(checked)
+
+    def _check_domain(self, domain: object) -> tuple[Interval, ...] | None:
+        if domain is None:
+            return None
+        names = self.parameter_names
+        if isinstance(domain, Mapping):
+            unknown = sorted(set(map(str, domain)) - set(names))
+            if unknown:
+                raise ParameterError(
+                    f"domain names unknown parameter(s) {', '.join(unknown)}; the network has {', '.join(names)}"
+                )
+            missing = [n for n in names if n not in domain]
+            if missing:
+                raise ParameterError(
+                    f"domain has no interval for parameter(s) {', '.join(missing)}; give one per parameter or omit the domain"
+                )
+            items = [domain[n] for n in names]
+        elif isinstance(domain, Sequence) and not isinstance(domain, (str, bytes)):
+            if len(domain) != len(names):
+                raise ShapeError(f"domain has {len(domain)} intervals but there are {len(names)} parameters")
+            items = list(domain)
+        else:
+            raise InputFormatError("domain must map parameter names to [lo, hi] intervals")
+        intervals = []
+        for name, item in zip(names, items):
+            if isinstance(item, (str, bytes)) or not isinstance(item, Sequence) or len(item) != 2:
+                raise InputFormatError(f"domain of {name}: expected [lo, hi], got {item!r}")
+            lo = to_rational(item[0], where=f"domain of {name} low")
+            hi = to_rational(item[1], where=f"domain of {name} high")
+            if not lo < hi:
+                raise DomainError(f"domain of {name} is [{lo}, {hi}], which is empty or a single point; need lo < hi")
+            intervals.append((lo, hi))
+        return tuple(intervals)
+
+    # ------------------------------------------------------------------ views
+    @property
+    def parameters(self) -> tuple[sympy.Symbol, ...]:
+        """The trainable parameters, sorted by name."""
+        return self.network.parameters
+
+    @property
+    def parameter_names(self) -> tuple[str, ...]:
+        return tuple(p.name for p in self.network.parameters)
+
+    @property
+    def is_linear(self) -> bool:
+        """True when every pre-activation is affine in θ (parameters in one layer only)."""
+        layers_with_params = [
+            i
+            for i, layer in enumerate(self.network.layers)
+            if any(isinstance(w, sympy.Symbol) for row in layer.weight for w in row)
+            or any(isinstance(b, sympy.Symbol) for b in layer.bias)
+        ]
+        return len(layers_with_params) <= 1
+
+    def point(self, values: Mapping[str, object] | Sequence[object], where: str = "point") -> Point:
+        """Check and convert a parameter point (a mapping by name, or a sequence in order)."""
+        names = self.parameter_names
+        if isinstance(values, Mapping):
+            unknown = sorted(set(map(str, values)) - set(names))
+            if unknown:
+                raise ParameterError(f"{where}: unknown parameter(s) {', '.join(unknown)}; the problem has {', '.join(names)}")
+            missing = [n for n in names if n not in values]
+            if missing:
+                raise ParameterError(f"{where}: no value for parameter(s) {', '.join(missing)}")
+            return tuple(to_rational(values[n], where=f"{where} {n}") for n in names)
+        if len(values) != len(names):
+            raise ShapeError(f"{where} has {len(values)} coordinates but the problem has {len(names)} parameters")
+        return tuple(to_rational(v, where=f"{where} {n}") for n, v in zip(names, values))
+
+    def concrete(self, point: Sequence[Fraction]) -> Network:
+        """The network with parameters replaced by ``point``."""
+        return self.network.substitute(dict(zip(self.parameter_names, point)))
+
+    def loss_at(self, point: Sequence[Fraction]) -> Fraction:
+        """Exact loss ℓ(θ) by direct evaluation (independent of region bookkeeping)."""
+        net = self.concrete(point)
+        total = Fraction(0)
+        for x, y in self.data:
+            out = net.evaluate(x)
+            if self.loss == "squared":
+                total += sum(((o - t) ** 2 for o, t in zip(out, y)), Fraction(0))
+            else:
+                total += sum((abs(o - t) for o, t in zip(out, y)), Fraction(0))
+        n = len(self.data)
+        return total / (2 * n) if self.loss == "squared" else total / n
+
+
+def problem_from_dict(spec: Mapping[str, Any], source: str = "<memory>") -> Problem:
+    """Build a problem from the JSON structure documented in issue 3."""
+    if not isinstance(spec, Mapping):
+        raise InputFormatError(f"{source}: a problem must be a JSON object")
+    unknown = sorted(set(spec) - {"network", "data", "loss", "domain"})
+    if unknown:
+        raise InputFormatError(f"{source}: unknown key(s) {', '.join(unknown)}; expected network, data, loss, domain")
+    for key in ("network", "data"):
+        if key not in spec:
+            raise InputFormatError(f"{source}: missing key {key!r}")
+    net_spec = spec["network"]
+    if not isinstance(net_spec, Mapping) or not isinstance(net_spec.get("layers"), list):
+        raise InputFormatError(f"{source}: 'network' must be an object with a 'layers' list")
+    rows = []
+    for i, layer in enumerate(net_spec["layers"]):
+        if not isinstance(layer, Mapping) or "weight" not in layer or "bias" not in layer:
+            raise InputFormatError(f"{source}: layer {i} must have 'weight' and 'bias'")
+        if not isinstance(layer["weight"], list) or not all(isinstance(r, list) for r in layer["weight"]):
+            raise InputFormatError(f"{source}: layer {i} weight must be a list of rows")
+        if not isinstance(layer["bias"], list):
+            raise InputFormatError(f"{source}: layer {i} bias must be a list")
+        rows.append((layer["weight"], layer["bias"]))
+    output_relu = net_spec.get("output_relu", False)
+    if not isinstance(output_relu, bool):
+        raise InputFormatError(f"{source}: 'output_relu' must be true or false")
+    network = Network.from_rows(rows, output_relu=output_relu, source=source)
+    loss = spec.get("loss", "squared")
+    if not isinstance(loss, str):
+        raise InputFormatError(f"{source}: 'loss' must be a string such as \"squared\"")
+    return Problem(network, spec["data"], loss, spec.get("domain"))
+
+
+def load_problem(path: str | Path) -> Problem:
+    """Load a problem from a ``.json`` (or ``.toml``) file; errors name the file."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as err:
+        raise InputFormatError(f"{path}: cannot read problem file ({err.strerror or err})") from None
+    if path.suffix.lower() == ".toml":
+        import tomllib
+
+        try:
+            spec = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as err:
+            raise InputFormatError(f"{path}: malformed TOML ({err})") from None
+    else:
+        try:
+            spec = json.loads(text, parse_constant=lambda c: c)  # NaN/Infinity stay text and are refused later
+        except json.JSONDecodeError as err:
+            raise InputFormatError(f"{path}: malformed JSON at line {err.lineno} column {err.colno}: {err.msg}") from None
+    return problem_from_dict(spec, source=path.name)
+
+
+def parse_assignment(text: str, where: str = "--init") -> dict[str, Fraction]:
+    """Parse ``"w1=1/100,w2=-1"`` into ``{"w1": 1/100, "w2": -1}``.
+
+    >>> parse_assignment("w1=1/100, w2=-1")
+    {'w1': Fraction(1, 100), 'w2': Fraction(-1, 1)}
+    """
+    values: dict[str, Fraction] = {}
+    if not text.strip():
+        raise InputFormatError(f"{where}: empty; write name=value pairs such as w1=1/100,w2=0")
+    for part in text.split(","):
+        if part.count("=") != 1:
+            raise InputFormatError(f"{where}: {part.strip()!r} is not name=value (e.g. w1=1/100)")
+        name, value = (s.strip() for s in part.split("="))
+        if not name.isidentifier():
+            raise ParameterError(f"{where}: {name!r} is not a parameter name")
+        if name in values:
+            raise ParameterError(f"{where}: parameter {name} given twice")
+        values[name] = parse_rational(value, f"{where} {name}")
+    return values
+
+
+def parse_step_size(text: str, where: str = "--lr") -> Fraction:
+    """A positive rational step size (``"1/10"``); floats are refused as text like ``0.1`` is exact.
+
+    >>> parse_step_size("1/10")
+    Fraction(1, 10)
+    """
+    value = parse_rational(text, where)
+    if value <= 0:
+        raise DomainError(f"{where}: step size {text!r} must be a positive rational such as 1/10")
+    return value

@@ -1,0 +1,204 @@
+"""Switches: the sign decisions that cut parameter space into regions.
+
+A *switch* is one ReLU neuron at one data point (or, for the absolute loss, the
+sign of one residual). A *pattern* is a flat tuple of bits, one per switch, in
+the fixed order: data point, layer, neuron, then residuals. Bit 1 means the
+switch polynomial is > 0; bit 0 means < 0 (or the polynomial is identically 0).
+The polynomial of a switch depends on the bits of earlier layers at the same
+data point; :class:`SwitchTable` computes and caches them.
+
+>>> from symrelu.network import Network
+>>> from symrelu.params.problem import Problem
+>>> net = Network.from_rows([([["w1"], ["w2"]], [0, 0]), ([[1, 1]], [0])])
+>>> table = SwitchTable(Problem(net, [(["1"], ["1"])]))
+>>> [str(table.polynomial(s, (1,) * s)) for s in range(2)]
+['x0', 'x1']
+>>> str(table.selection_loss((1, 0)))
+'x0**2/2 - x0 + 1/2'
+>>> table.format_pattern((1, 0))
+'10'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+import sympy
+
+from ..errors import ShapeError
+from .polynomial import Polynomial
+from .problem import Point, Problem
+
+Bits = tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Switch:
+    """One sign decision: ``kind`` is ``"relu"`` (layer, neuron) or ``"residual"`` (output index)."""
+
+    data: int
+    layer: int
+    neuron: int
+    kind: str = "relu"
+
+    def describe(self) -> str:
+        if self.kind == "residual":
+            return f"residual of output {self.neuron} at data point {self.data}"
+        return f"neuron {self.neuron} of layer {self.layer} at data point {self.data}"
+
+
+@dataclass
+class SwitchTable:
+    """Switch order, switch polynomials per pattern prefix, and selection losses (cached)."""
+
+    problem: Problem
+    switches: tuple[Switch, ...] = field(init=False)
+    _cache: dict[tuple[int, int, Bits], tuple[Polynomial, ...]] = field(init=False, default_factory=dict)
+
+    def __post_init__(self) -> None:
+        net = self.problem.network
+        order: list[Switch] = []
+        self._starts: list[int] = []
+        for i in range(len(self.problem.data)):
+            self._starts.append(len(order))
+            for layer in range(net.relu_layer_count):
+                order.extend(Switch(i, layer, j) for j in range(net.layers[layer].out_dim))
+            if self.problem.loss == "absolute":
+                order.extend(Switch(i, len(net.layers) - 1, k, "residual") for k in range(net.output_dim))
+        self.switches = tuple(order)
+        self._k = len(self.problem.parameters)
+        names = {p.name: index for index, p in enumerate(self.problem.parameters)}
+        self._weights = [
+            (
+                [[self._lift(w, names) for w in row] for row in layer.weight],
+                [self._lift(b, names) for b in layer.bias],
+            )
+            for layer in net.layers
+        ]
+
+    def _lift(self, w: object, names: dict[str, int]) -> Polynomial:
+        if isinstance(w, sympy.Symbol):
+            return Polynomial.variable(self._k, names[w.name])
+        return Polynomial.constant(self._k, w)  # type: ignore[arg-type]
+
+    @property
+    def size(self) -> int:
+        return len(self.switches)
+
+    @property
+    def nvars(self) -> int:
+        return self._k
+
+    # ---------------------------------------------------------- polynomials
+    def _layer_polys(self, data: int, layer: int, bits: Bits) -> tuple[Polynomial, ...]:
+        """Pre-activations of ``layer`` at data point ``data`` given that point's earlier-layer bits."""
+        key = (data, layer, bits)
+        cached = self._cache.get(key)
+        if cached is not None:
+            return cached
+        net = self.problem.network
+        if layer == 0:
+            inputs = [Polynomial.constant(self._k, v) for v in self.problem.data[data][0]]
+        else:
+            width = net.layers[layer - 1].out_dim
+            before = self._layer_polys(data, layer - 1, bits[: len(bits) - width])
+            inputs = list(before)
+            if layer - 1 < net.relu_layer_count:
+                inputs = [p if bit else Polynomial.constant(self._k, 0) for p, bit in zip(before, bits[len(bits) - width :])]
+        weight, bias = self._weights[layer]
+        out = tuple(
+            sum((w * a for w, a in zip(row, inputs)), Polynomial.constant(self._k, 0)) + b for row, b in zip(weight, bias)
+        )
+        self._cache[key] = out
+        return out
+
+    def _local(self, index: int, prefix: Bits) -> tuple[Switch, Bits]:
+        switch = self.switches[index]
+        start = self._starts[switch.data]
+        return switch, prefix[start:index]
+
+    def polynomial(self, index: int, prefix: Bits) -> Polynomial:
+        """The polynomial of switch ``index`` given the pattern bits before it (``prefix``)."""
+        if len(prefix) < index:
+            raise ShapeError(f"switch {index} needs {index} earlier bits, got {len(prefix)}")
+        switch, local = self._local(index, prefix)
+        net = self.problem.network
+        if switch.kind == "residual":
+            relu_bits = local[: len(local) - switch.neuron]
+            out = self._output(switch.data, relu_bits)
+            return out[switch.neuron] - self.problem.data[switch.data][1][switch.neuron]
+        offset = sum(net.layers[l].out_dim for l in range(switch.layer))
+        return self._layer_polys(switch.data, switch.layer, local[:offset])[switch.neuron]
+
+    def _output(self, data: int, relu_bits: Bits) -> tuple[Polynomial, ...]:
+        net = self.problem.network
+        last = len(net.layers) - 1
+        if net.output_relu:
+            width = net.layers[last].out_dim
+            polys = self._layer_polys(data, last, relu_bits[: len(relu_bits) - width])
+            return tuple(p if bit else Polynomial.constant(self._k, 0) for p, bit in zip(polys, relu_bits[len(relu_bits) - width :]))
+        return self._layer_polys(data, last, relu_bits)
+
+    def polynomials(self, bits: Bits) -> tuple[Polynomial, ...]:
+        """Every switch polynomial of a full pattern."""
+        return tuple(self.polynomial(s, bits[:s]) for s in range(self.size))
+
+    def selection_loss(self, bits: Bits) -> Polynomial:
+        """The loss polynomial that equals ℓ on the region of ``bits`` (fixing the pattern, no Max)."""
+        if len(bits) != self.size:
+            raise ShapeError(f"pattern has {len(bits)} bits but the problem has {self.size} switches")
+        net = self.problem.network
+        relu_count = sum(net.layers[l].out_dim for l in range(net.relu_layer_count))
+        n = len(self.problem.data)
+        total = Polynomial.constant(self._k, 0)
+        for i, (_, y) in enumerate(self.problem.data):
+            start = self._starts[i]
+            out = self._output(i, bits[start : start + relu_count])
+            for k, (o, t) in enumerate(zip(out, y)):
+                residual = o - t
+                if self.problem.loss == "squared":
+                    total = total + residual * residual
+                else:
+                    total = total + (residual if bits[start + relu_count + k] else -residual)
+        return total * (Fraction(1, 2 * n) if self.problem.loss == "squared" else Fraction(1, n))
+
+    # --------------------------------------------------------------- replay
+    def pattern_at(self, point: Point) -> tuple[Bits, tuple[int, ...]]:
+        """Bits at ``point`` by exact evaluation of the concrete network, and the switches that are exactly 0.
+
+        Independent of the polynomial bookkeeping: used to replay witnesses.
+        """
+        net = self.problem.concrete(point)
+        bits: list[int] = []
+        zeros: list[int] = []
+        for x, y in self.problem.data:
+            pre = net.preactivations(x)
+            values = [v for layer in pre[: net.relu_layer_count] for v in layer]
+            if self.problem.loss == "absolute":
+                values += [o - t for o, t in zip(net.evaluate(x), y)]
+            for v in values:
+                if v == 0:
+                    zeros.append(len(bits))
+                bits.append(1 if v > 0 else 0)
+        return tuple(bits), tuple(zeros)
+
+    def format_pattern(self, bits: Bits) -> str:
+        """``"10|1;01|0"``: layers split by ``|``, data points by ``;``, residual bits after ``/``."""
+        net = self.problem.network
+        widths = [net.layers[l].out_dim for l in range(net.relu_layer_count)]
+        parts = []
+        for i in range(len(self.problem.data)):
+            start = self._starts[i]
+            end = self._starts[i + 1] if i + 1 < len(self._starts) else self.size
+            local = bits[start:end]
+            chunks, pos = [], 0
+            for w in widths:
+                chunks.append("".join(map(str, local[pos : pos + w])))
+                pos += w
+            text = "|".join(chunks)
+            if self.problem.loss == "absolute":
+                text += "/" + "".join(map(str, local[pos:]))
+            parts.append(text)
+        return ";".join(parts)

@@ -1,0 +1,125 @@
+"""Z3 helpers: solvers, exact model conversion, and rational witnesses.
+
+Z3 answers QF_NRA queries with algebraic numbers. An open region always holds
+rational points, so we approximate the model ever closer until a rational point
+satisfies every strict constraint *exactly* (checked with Fractions, never by Z3).
+
+>>> import z3
+>>> x = z3.Real("x")
+>>> s = z3.SolverFor("QF_NRA"); s.add(x * x > 2, x < 2)
+>>> s.check() == z3.sat
+True
+>>> p = rational_point(s.model(), [x], lambda q: q[0] ** 2 > 2 and q[0] < 2)
+>>> p is not None and p[0] ** 2 > 2
+True
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from fractions import Fraction
+
+import z3
+
+from ..errors import SolverError
+from .polynomial import Polynomial
+
+log = logging.getLogger(__name__)
+
+Point = tuple[Fraction, ...]
+PRECISIONS: tuple[int, ...] = (4, 8, 16, 32, 64, 128, 256)
+
+
+def make_solver(linear: bool, timeout_ms: int | None = None) -> z3.Solver:
+    """A Z3 solver for linear (QF_LRA) or nonlinear (QF_NRA) real arithmetic."""
+    solver = z3.SolverFor("QF_LRA" if linear else "QF_NRA")
+    if timeout_ms is not None:
+        solver.set("timeout", timeout_ms)
+    return solver
+
+
+def real_vars(names: Sequence[str]) -> list[z3.ArithRef]:
+    return [z3.Real(n) for n in names]
+
+
+def fraction_of(value: z3.ExprRef, precision: int = 32) -> tuple[Fraction, bool]:
+    """``(value, exact)``: a rational value exactly, an algebraic one rounded to ``precision`` digits."""
+    if z3.is_rational_value(value):
+        return Fraction(value.numerator_as_long(), value.denominator_as_long()), True
+    if z3.is_algebraic_value(value):
+        approx = value.approx(precision)
+        return Fraction(approx.numerator_as_long(), approx.denominator_as_long()), False
+    raise SolverError(f"Z3 returned a non-numeric model value {value}")
+
+
+def rational_point(
+    model: z3.ModelRef, variables: Sequence[z3.ArithRef], accept: Callable[[Point], bool]
+) -> Point | None:
+    """A rational point near ``model`` that ``accept`` (an exact check) approves, or ``None``."""
+    for precision in PRECISIONS:
+        coords = [fraction_of(model.eval(v, model_completion=True), precision) for v in variables]
+        point = tuple(c for c, _ in coords)
+        if accept(point):
+            return point
+        if all(exact for _, exact in coords):
+            return None
+    return None
+
+
+def rational_point_on_surface(
+    model: z3.ModelRef,
+    variables: Sequence[z3.ArithRef],
+    surface: Polynomial,
+    accept: Callable[[Point], bool],
+) -> Point | None:
+    """A rational point with ``surface == 0`` exactly, near ``model``, approved by ``accept``.
+
+    Works when the model is rational, or when ``surface`` has degree one in some
+    variable (then that coordinate is solved for exactly after rounding the others).
+    """
+    exact_try = rational_point(model, variables, lambda p: surface(p) == 0 and accept(p))
+    if exact_try is not None:
+        return exact_try
+    k = len(variables)
+    for precision in PRECISIONS:
+        base = [fraction_of(model.eval(v, model_completion=True), precision)[0] for v in variables]
+        for index in range(k):
+            if max((e[index] for e, _ in surface.terms), default=0) != 1:
+                continue
+            # surface = a(θ_other) * θ_index + c(θ_other)
+            a = Polynomial.from_dict(k, {e[:index] + (0,) + e[index + 1 :]: c for e, c in surface.terms if e[index] == 1})
+            c = Polynomial.from_dict(k, {e: c for e, c in surface.terms if e[index] == 0})
+            slope = a(base)
+            if slope == 0:
+                continue
+            point = list(base)
+            point[index] = -c(base) / slope
+            candidate = tuple(point)
+            if surface(candidate) == 0 and accept(candidate):
+                return candidate
+    return None
+
+
+def strictly_satisfies(point: Point, constraints: Sequence[tuple[Polynomial, int]]) -> bool:
+    """True when every ``(g, sign)`` has ``sign * g(point) > 0`` exactly."""
+    return all(sign * g(point) > 0 for g, sign in constraints)
+
+
+def in_open_box(point: Point, box: Sequence[tuple[Fraction, Fraction]] | None) -> bool:
+    return box is None or all(lo < v < hi for v, (lo, hi) in zip(point, box))
+
+
+def z3_box(variables: Sequence[z3.ArithRef], box: Sequence[tuple[Fraction, Fraction]] | None) -> list[z3.BoolRef]:
+    if box is None:
+        return []
+    return [
+        c
+        for v, (lo, hi) in zip(variables, box)
+        for c in (v > z3.Q(lo.numerator, lo.denominator), v < z3.Q(hi.numerator, hi.denominator))
+    ]
+
+
+def sign_constraint(poly: Polynomial, sign: int, variables: Sequence[z3.ArithRef]) -> z3.BoolRef:
+    expr = poly.to_z3(variables)
+    return expr > 0 if sign > 0 else expr < 0

@@ -1,0 +1,248 @@
+"""Exact bounded convex polytopes, cut by hyperplanes without any LP.
+
+A :class:`Polytope` keeps its vertices in homogeneous integer coordinates
+``(X1, ..., Xd, W)`` with ``W > 0`` (the point is ``X / W``), each tagged with
+the set of constraints tight at it. Cutting by a hyperplane uses the sign of
+the hyperplane at each vertex and the polytope's edges: in 2-D the vertices are
+kept in counter-clockwise order, so edges are consecutive pairs; in any other
+dimension two vertices are adjacent exactly when no third vertex is tight on
+every constraint they share (the combinatorial test of the double-description
+method, valid for degenerate polytopes too). Every number is an integer, so
+every sign is exact.
+
+A vertex may carry a *payload*: extra integers that are linear in its
+homogeneous coordinates (for example the values of the next layer's neurons).
+New vertices combine payloads with the same coefficients as coordinates, so the
+payload stays exact without being recomputed.
+
+>>> from fractions import Fraction as F
+>>> square = Polytope.box([(F(-1), F(1)), (F(-1), F(1))])
+>>> above, below = square.split([1, 1, 0], tag="x+y")   # x + y >= 0 / <= 0
+>>> above.measure(), below.measure(), len(above.vertices)
+(Fraction(2, 1), Fraction(2, 1), 3)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+from functools import cached_property
+from math import gcd
+
+import flint
+import numpy as np
+
+from .errors import DomainError
+
+HomVertex = tuple[int, ...]
+
+
+def common_denominator_row(values: Sequence[Fraction]) -> tuple[list[int], int]:
+    """Write rationals as integers over one positive denominator: ``values = ints / den``."""
+    den = 1
+    for v in values:
+        den = den * v.denominator // gcd(den, v.denominator)
+    return [int(v * den) for v in values], den
+
+
+def _primitive(vertex: list[int], dim: int) -> int:
+    """The gcd of the geometric coordinates (payload divides by it too)."""
+    g = 0
+    for value in vertex[: dim + 1]:
+        g = gcd(g, value)
+        if g == 1:
+            return 1
+    return g or 1
+
+
+@dataclass(frozen=True)
+class Polytope:
+    """A full-dimensional bounded convex polytope in R^dim, in exact V-representation."""
+
+    dim: int
+    vertices: tuple[HomVertex, ...]
+    tags: tuple[frozenset[Hashable], ...]
+
+    # ------------------------------------------------------------ construction
+    @classmethod
+    def box(cls, bounds: Sequence[tuple[Fraction, Fraction]]) -> "Polytope":
+        """The box ``prod [lo_i, hi_i]``; tags are ``("box", i, 0)`` for lo and ``("box", i, 1)`` for hi."""
+        if not bounds:
+            raise DomainError("a box needs at least one interval")
+        for i, (lo, hi) in enumerate(bounds):
+            if not lo < hi:
+                raise DomainError(f"box interval {i} [{lo}, {hi}] is empty or inverted; write LO:HI with LO < HI")
+        dim = len(bounds)
+        nums, den = common_denominator_row([b for pair in bounds for b in pair])
+        corners: list[tuple[int, ...]]
+        if dim == 2:
+            corners = [(0, 0), (1, 0), (1, 1), (0, 1)]  # counter-clockwise
+        else:
+            corners = [tuple((index >> i) & 1 for i in range(dim)) for index in range(2**dim)]
+        vertices = []
+        tags = []
+        for corner in corners:
+            coords = [nums[2 * i + side] for i, side in enumerate(corner)] + [den]
+            g = _primitive(coords, dim)
+            vertices.append(tuple(c // g for c in coords))
+            tags.append(frozenset(("box", i, side) for i, side in enumerate(corner)))
+        return cls(dim, tuple(vertices), tuple(tags))
+
+    # ---------------------------------------------------------------- queries
+    @cached_property
+    def float_points(self) -> np.ndarray:
+        """Vertices as ``(x1..xd, 1)`` float rows, each coordinate correctly rounded (filters only)."""
+        return np.array([[x / vertex[self.dim] for x in vertex[: self.dim]] + [1.0] for vertex in self.vertices])
+
+    def values(self, hyperplane: Sequence[int]) -> list[int]:
+        """Integer values ``a . X + a0 * W`` of ``hyperplane = (a1..ad, a0)`` at the vertices (sign-exact)."""
+        return [sum(a * x for a, x in zip(hyperplane, vertex)) for vertex in self.vertices]
+
+    def point(self, index: int) -> tuple[Fraction, ...]:
+        vertex = self.vertices[index]
+        return tuple(Fraction(x, vertex[self.dim]) for x in vertex[: self.dim])
+
+    def points(self) -> tuple[tuple[Fraction, ...], ...]:
+        """The vertices as rational points (2-D: counter-clockwise)."""
+        return tuple(self.point(i) for i in range(len(self.vertices)))
+
+    def interior_point(self) -> tuple[Fraction, ...]:
+        """The average of the vertices: strictly inside a full-dimensional polytope."""
+        pts = self.points()
+        return tuple(sum((p[i] for p in pts), Fraction(0)) / len(pts) for i in range(self.dim))
+
+    def measure(self) -> Fraction:
+        """Exact length (1-D) or area (2-D)."""
+        pts = self.points()
+        if self.dim == 1:
+            return abs(pts[0][0] - pts[1][0])
+        if self.dim == 2:
+            twice = sum(
+                (pts[i][0] * pts[(i + 1) % len(pts)][1] - pts[(i + 1) % len(pts)][0] * pts[i][1] for i in range(len(pts))),
+                Fraction(0),
+            )
+            return abs(twice) / 2
+        raise DomainError(f"exact measure is implemented for 1-D and 2-D polytopes, not {self.dim}-D")
+
+    def facet_tags(self) -> list[Hashable]:
+        """Tags whose tight vertices span a facet: the non-redundant constraints (sorted by first vertex)."""
+        if self.dim == 2:
+            found: list[Hashable] = []
+            count = len(self.vertices)
+            for i in range(count):
+                for tag in sorted(self.tags[i] & self.tags[(i + 1) % count], key=repr):
+                    if tag not in found:
+                        found.append(tag)
+            return found
+        candidates: dict[Hashable, list[int]] = {}
+        for index, tagset in enumerate(self.tags):
+            for tag in tagset:
+                candidates.setdefault(tag, []).append(index)
+        result = []
+        for tag, members in candidates.items():
+            if len(members) < self.dim:
+                continue
+            if self.dim == 1 or flint.fmpz_mat([list(self.vertices[i][: self.dim + 1]) for i in members]).rank() == self.dim:
+                result.append(tag)
+        return sorted(result, key=lambda t: min(candidates[t]))
+
+    def edges(self) -> list[tuple[int, int]]:
+        """Pairs of adjacent vertices."""
+        count = len(self.vertices)
+        if self.dim == 2:
+            return [(i, (i + 1) % count) for i in range(count)]
+        return [(i, j) for i in range(count) for j in range(i + 1, count) if self._adjacent(i, j)]
+
+    def _adjacent(self, i: int, j: int) -> bool:
+        shared = self.tags[i] & self.tags[j]
+        if len(shared) < self.dim - 1:
+            return False
+        return not any(k != i and k != j and shared <= self.tags[k] for k in range(len(self.vertices)))
+
+    # ---------------------------------------------------------------- cutting
+    def split(
+        self, hyperplane: Sequence[int] | None, tag: Hashable, signs: Sequence[int] | None = None
+    ) -> tuple["Polytope | None", "Polytope | None"]:
+        """Cut by ``h(x) = a . x + a0``: returns the parts with ``h >= 0`` and ``h <= 0``.
+
+        A part is ``None`` when it has empty interior. ``signs`` may give the
+        (exact integer) hyperplane values at the vertices instead of ``hyperplane``.
+        """
+        values = list(signs) if signs is not None else self.values(hyperplane or ())
+        return self._split_by_values(values, tag)
+
+    def _split_by_values(self, values: Sequence[int], tag: Hashable) -> tuple["Polytope | None", "Polytope | None"]:
+        has_pos = any(v > 0 for v in values)
+        has_neg = any(v < 0 for v in values)
+        if not has_neg:
+            return (self._with_zero_tags(values, tag) if has_pos else None), (None if has_pos else self)
+        if not has_pos:
+            return None, self._with_zero_tags(values, tag)
+        if self.dim == 2:
+            return self._split_cyclic(values, tag)
+        return self._split_general(values, tag)
+
+    def _with_zero_tags(self, values: Sequence[int], tag: Hashable) -> "Polytope":
+        if all(v for v in values):
+            return self
+        return Polytope(self.dim, self.vertices, tuple(t | {tag} if v == 0 else t for t, v in zip(self.tags, values)))
+
+    def _crossing(self, i: int, j: int, values: Sequence[int], tag: Hashable) -> tuple[HomVertex, frozenset[Hashable]]:
+        si, sj = values[i], values[j]
+        vi, vj = self.vertices[i], self.vertices[j]
+        if si < 0:
+            si, sj, vi, vj = sj, si, vj, vi
+        combined = [si * b - sj * a for a, b in zip(vi, vj)]
+        g = _primitive(combined, self.dim)
+        if g != 1:
+            combined = [c // g for c in combined]
+        return tuple(combined), (self.tags[i] & self.tags[j]) | {tag}
+
+    def _split_cyclic(self, values: Sequence[int], tag: Hashable) -> tuple["Polytope", "Polytope"]:
+        pos_v: list[HomVertex] = []
+        pos_t: list[frozenset[Hashable]] = []
+        neg_v: list[HomVertex] = []
+        neg_t: list[frozenset[Hashable]] = []
+        count = len(self.vertices)
+        for i in range(count):
+            value = values[i]
+            vertex, tags = self.vertices[i], self.tags[i]
+            if value == 0:
+                tags = tags | {tag}
+            if value >= 0:
+                pos_v.append(vertex)
+                pos_t.append(tags)
+            if value <= 0:
+                neg_v.append(vertex)
+                neg_t.append(tags)
+            j = (i + 1) % count
+            if (value > 0 and values[j] < 0) or (value < 0 and values[j] > 0):
+                new_vertex, new_tags = self._crossing(i, j, values, tag)
+                pos_v.append(new_vertex)
+                pos_t.append(new_tags)
+                neg_v.append(new_vertex)
+                neg_t.append(new_tags)
+        return Polytope(2, tuple(pos_v), tuple(pos_t)), Polytope(2, tuple(neg_v), tuple(neg_t))
+
+    def _split_general(self, values: Sequence[int], tag: Hashable) -> tuple["Polytope", "Polytope"]:
+        new_v: list[HomVertex] = []
+        new_t: list[frozenset[Hashable]] = []
+        positive = [i for i, v in enumerate(values) if v > 0]
+        negative = [i for i, v in enumerate(values) if v < 0]
+        for i in positive:
+            for j in negative:
+                if self._adjacent(i, j):
+                    vertex, tags = self._crossing(i, j, values, tag)
+                    new_v.append(vertex)
+                    new_t.append(tags)
+
+        def side(keep: list[int]) -> Polytope:
+            verts = [self.vertices[i] for i in keep] + new_v
+            tagsets = [self.tags[i] | {tag} if values[i] == 0 else self.tags[i] for i in keep] + new_t
+            return Polytope(self.dim, tuple(verts), tuple(tagsets))
+
+        return (
+            side([i for i, v in enumerate(values) if v >= 0]),
+            side([i for i, v in enumerate(values) if v <= 0]),
+        )

@@ -1,0 +1,318 @@
+"""Activation regions of a ReLU network over a box, enumerated exactly.
+
+Layer by layer, every current region (an exact polytope) is cut by the
+hyperplanes of the next layer's neurons, which are affine on that region.
+All arithmetic is on integers with one positive scale per layer, so every
+sign that decides a cut is exact; no LP and no float is involved.
+
+>>> from fractions import Fraction as F
+>>> from symrelu import Network
+>>> net = Network.from_rows([([[1, 0], [0, 1]], [0, 0]), ([[1, 1]], [0])])
+>>> regions = enumerate_regions(net, [(-1, 1), (-1, 1)])
+>>> [r.pattern for r in regions], sum(r.measure for r in regions)
+([((0, 0),), ((0, 1),), ((1, 0),), ((1, 1),)], Fraction(4, 1))
+>>> regions[3].jacobian, regions[3].offset
+(((Fraction(1, 1), Fraction(1, 1)),), (Fraction(0, 1),))
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Hashable, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+from functools import cached_property
+from math import gcd
+
+import numpy as np
+
+from .errors import ShapeError, TooLargeError
+from .exact import format_rational, to_rational
+from .intmat import IntegerMatrix
+from .network import Matrix, Network, Pattern, Vector
+from .polytope import Polytope, common_denominator_row
+
+log = logging.getLogger(__name__)
+
+Box = tuple[tuple[Fraction, Fraction], ...]
+IntAffine = list[list[int]]
+"""Rows ``(a1..ad, a0)`` of integer affine functions of x, sharing one positive scale."""
+
+
+@dataclass(frozen=True)
+class Constraint:
+    """The inequality ``coefficients . x <= bound``, with where it comes from."""
+
+    coefficients: Vector
+    bound: Fraction
+    source: str
+
+    def slack(self, x: Sequence[Fraction]) -> Fraction:
+        """``bound - coefficients . x``: positive strictly inside."""
+        return self.bound - sum((a * v for a, v in zip(self.coefficients, x)), Fraction(0))
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "coefficients": [format_rational(c) for c in self.coefficients],
+            "bound": format_rational(self.bound),
+            "source": self.source,
+        }
+
+
+@dataclass(frozen=True)
+class Region:
+    """One activation region: where the network equals ``x -> jacobian @ x + offset``.
+
+    The exact data (constraints, Jacobian, vertices, ...) is derived on first
+    access from the integer representation the enumeration produced.
+    """
+
+    pattern: Pattern
+    polytope: Polytope
+    output_rows: tuple[tuple[int, ...], ...]
+    output_scale: int
+    hyperplanes: tuple[tuple[IntAffine, int], ...]
+    box: "Box"
+
+    @cached_property
+    def constraints(self) -> tuple[Constraint, ...]:
+        """The non-redundant inequalities ``a . x <= b`` that cut the region out of R^d."""
+        return _facet_constraints(self)
+
+    @cached_property
+    def jacobian(self) -> Matrix:
+        return tuple(tuple(Fraction(v, self.output_scale) for v in row[:-1]) for row in self.output_rows)
+
+    @cached_property
+    def offset(self) -> Vector:
+        return tuple(Fraction(row[-1], self.output_scale) for row in self.output_rows)
+
+    @cached_property
+    def interior_point(self) -> Vector:
+        """An exact point strictly inside the region (the average of its vertices)."""
+        return self.polytope.interior_point()
+
+    @cached_property
+    def vertices(self) -> tuple[Vector, ...]:
+        """Exact vertices (counter-clockwise in 2-D)."""
+        return self.polytope.points()
+
+    @cached_property
+    def measure(self) -> Fraction | None:
+        """Exact length (1-D) or area (2-D); ``None`` in higher dimensions."""
+        return self.polytope.measure() if self.polytope.dim <= 2 else None
+
+    def contains(self, x: Sequence[Fraction], strictly: bool = False) -> bool:
+        """Exact membership in the region's closure (or its interior)."""
+        return all((c.slack(x) > 0) if strictly else (c.slack(x) >= 0) for c in self.constraints)
+
+
+def check_box(net: Network, box: Sequence[Sequence[object]], what: str = "box") -> Box:
+    """Validate a box against the network's input dimension; return exact bounds."""
+    if len(box) != net.input_dim:
+        raise ShapeError(f"{what} has {len(box)} intervals but the network takes {net.input_dim} inputs")
+    bounds = []
+    for i, interval in enumerate(box):
+        if len(interval) != 2:
+            raise ShapeError(f"{what} interval {i} must be a (lo, hi) pair")
+        lo = to_rational(interval[0], where=f"{what} interval {i} low")
+        hi = to_rational(interval[1], where=f"{what} interval {i} high")
+        bounds.append((lo, hi))
+    return tuple(bounds)
+
+
+@dataclass(frozen=True)
+class _IntLayer:
+    """``W = weight / scale``, ``b = bias / scale`` with integer entries."""
+
+    weight: IntegerMatrix
+    bias: tuple[int, ...]
+    scale: int
+
+
+def _integer_layers(net: Network) -> list[_IntLayer]:
+    layers = []
+    for layer in net.layers:
+        entries = [w for row in layer.weight for w in row] + list(layer.bias)
+        ints, scale = common_denominator_row(entries)  # type: ignore[arg-type]
+        width = layer.in_dim
+        weight = IntegerMatrix([ints[r * width : (r + 1) * width] for r in range(layer.out_dim)])
+        layers.append(_IntLayer(weight, tuple(ints[layer.out_dim * width :]), scale))
+    return layers
+
+
+def _compose(layer: _IntLayer, inputs: IntAffine, input_scale: int) -> tuple[IntAffine, int]:
+    """Pre-activations ``W a + b`` as integer affine rows, given ``a = inputs / input_scale``."""
+    rows = layer.weight @ inputs
+    for row, b in zip(rows, layer.bias):
+        row[-1] += b * input_scale
+    scale = layer.scale * input_scale
+    g = scale
+    for row in rows:
+        for v in row:
+            g = gcd(g, v)
+            if g == 1:
+                break
+        if g == 1:
+            break
+    if g > 1:
+        rows = [[v // g for v in row] for row in rows]
+        scale //= g
+    return rows, scale
+
+
+@dataclass(frozen=True)
+class _Piece:
+    polytope: Polytope
+    pattern: Pattern
+    activations: IntAffine  # the current layer's post-ReLU values, as affine rows
+    scale: int
+    hyperplanes: tuple[tuple[IntAffine, int], ...]  # per ReLU layer: pre-activation rows and scale
+
+
+def _inequality(row: Sequence[int], scale: int, active: int, source: str, dim: int) -> Constraint:
+    """``row . (x, 1) / scale >= 0`` (active) or ``<= 0`` (inactive) as ``a . x <= b``."""
+    sign = -1 if active else 1
+    g = 0
+    for v in row:
+        g = gcd(g, v)
+    g = g or 1
+    coefficients = tuple(Fraction(sign * v, g) for v in row[:dim])
+    return Constraint(coefficients, Fraction(-sign * row[dim], g), source)
+
+
+def _box_constraint(bounds: Box, index: int, side: int) -> Constraint:
+    dim = len(bounds)
+    unit = tuple(Fraction(int(k == index)) for k in range(dim))
+    if side == 0:
+        return Constraint(tuple(-u for u in unit), -bounds[index][0], f"x{index} >= {format_rational(bounds[index][0])}")
+    return Constraint(unit, bounds[index][1], f"x{index} <= {format_rational(bounds[index][1])}")
+
+
+def _facet_constraints(region: Region) -> tuple[Constraint, ...]:
+    dim = region.polytope.dim
+    constraints: list[Constraint] = []
+    seen: set[tuple[Vector, Fraction]] = set()
+    for tag in region.polytope.facet_tags():
+        if tag[0] == "box":
+            constraint = _box_constraint(region.box, tag[1], tag[2])
+        else:
+            layer, neuron = tag
+            rows, scale = region.hyperplanes[layer]
+            bit = region.pattern[layer][neuron]
+            source = f"layer {layer} neuron {neuron} {'active' if bit else 'inactive'}"
+            constraint = _inequality(rows[neuron], scale, bit, source, dim)
+        key = (constraint.coefficients, constraint.bound)
+        if key not in seen:
+            seen.add(key)
+            constraints.append(constraint)
+    return tuple(constraints)
+
+
+FILTER_MARGIN = 1e-12
+"""Relative margin of the certified float filter: a float value decides a sign only when its
+magnitude exceeds ``FILTER_MARGIN * sum|h_i x_i|``. The worst-case rounding error of these
+dot products is below ``(d + 4) * 2**-53`` times that sum (Higham, Thm. 3.1; correctly rounded
+inputs), so for any practical dimension the margin is over 1000 times larger than the error.
+Everything inside the margin is decided in exact integer arithmetic."""
+
+
+def _certain_signs(polytope: Polytope, rows_float: np.ndarray, candidates: list[int]) -> tuple[np.ndarray, np.ndarray]:
+    """For each candidate hyperplane: provably > 0 at every vertex, provably < 0 at every vertex."""
+    points = polytope.float_points
+    chosen = rows_float[candidates]
+    values = points @ chosen.T
+    margin = (np.abs(points) @ np.abs(chosen).T) * FILTER_MARGIN
+    return (values > margin).all(axis=0), (values < -margin).all(axis=0)
+
+
+def _cut_by_layer(polytope: Polytope, rows: IntAffine, layer_index: int) -> list[tuple[Polytope, tuple[int, ...]]]:
+    """Split a polytope by every neuron of a layer; returns the full-dimensional cells with their bits.
+
+    A float filter with a certified error bound discards hyperplanes that
+    provably miss a cell; every cut is then made, and every remaining sign
+    decided, in exact integer arithmetic.
+    """
+    rows_float = np.array([[float(v) for v in row] for row in rows])
+    if not np.isfinite(rows_float).all():
+        rows_float = np.nan_to_num(rows_float)  # huge rows: the filter then decides nothing useful
+        rows_float[:] = 0.0
+    cells: list[tuple[Polytope, tuple[int, ...]]] = []
+    stack: list[tuple[Polytope, dict[int, int], list[int]]] = [(polytope, {}, list(range(len(rows))))]
+    while stack:
+        cell, decided, candidates = stack.pop()
+        if candidates:
+            positive, negative = _certain_signs(cell, rows_float, candidates)
+            remaining = []
+            decided = dict(decided)
+            for index, neuron in enumerate(candidates):
+                if positive[index]:
+                    decided[neuron] = 1
+                elif negative[index]:
+                    decided[neuron] = 0
+                else:
+                    remaining.append(neuron)
+            candidates = remaining
+        if not candidates:
+            cells.append((cell, tuple(decided[n] for n in range(len(rows)))))
+            continue
+        neuron, rest = candidates[0], candidates[1:]
+        above, below = cell.split(rows[neuron], (layer_index, neuron))
+        if above is not None:
+            stack.append((above, {**decided, neuron: 1}, rest))
+        if below is not None:
+            stack.append((below, {**decided, neuron: 0}, rest))
+    return cells
+
+
+def enumerate_regions(
+    net: Network,
+    box: Sequence[Sequence[object]],
+    max_regions: int | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> tuple[Region, ...]:
+    """Every activation region with non-empty interior inside ``box``, sorted by pattern.
+
+    ``box`` is a list of ``(lo, hi)`` pairs (numbers or text like ``"1/2"``).
+    ``max_regions`` stops with :class:`TooLargeError` (carrying the count so far)
+    once more regions than that are found in any layer. ``progress`` is called
+    with the number of regions finished in the current layer.
+    """
+    net.require_concrete("region enumeration")
+    bounds = check_box(net, box)
+    dim = len(bounds)
+    identity: IntAffine = [[int(i == j) for j in range(dim + 1)] for i in range(dim)]
+    pieces = [_Piece(Polytope.box(bounds), (), identity, 1, ())]
+    int_layers = _integer_layers(net)
+    for layer_index in range(net.relu_layer_count):
+        next_pieces: list[_Piece] = []
+        for piece in pieces:
+            rows, scale = _compose(int_layers[layer_index], piece.activations, piece.scale)
+            for polytope, bits in _cut_by_layer(piece.polytope, rows, layer_index):
+                activations = [row if bit else [0] * (dim + 1) for row, bit in zip(rows, bits)]
+                next_pieces.append(
+                    _Piece(polytope, piece.pattern + (bits,), activations, scale, piece.hyperplanes + ((rows, scale),))
+                )
+            if max_regions is not None and len(next_pieces) > max_regions:
+                raise TooLargeError(
+                    f"more than {max_regions} regions in layer {layer_index} "
+                    f"(after {len(next_pieces)} pieces from {pieces.index(piece) + 1} of {len(pieces)} "
+                    f"regions of the previous layer); raise --max-regions or shrink the box",
+                    partial=len(next_pieces),
+                )
+            if progress is not None:
+                progress(len(next_pieces))
+        log.debug("layer %d: %d regions", layer_index, len(next_pieces))
+        pieces = next_pieces
+    regions = []
+    for piece in pieces:
+        if net.output_relu:
+            rows, scale = piece.hyperplanes[-1]
+            output_rows = [row if bit else [0] * (dim + 1) for row, bit in zip(rows, piece.pattern[-1])]
+        else:
+            output_rows, scale = _compose(int_layers[-1], piece.activations, piece.scale)
+        regions.append(
+            Region(piece.pattern, piece.polytope, tuple(map(tuple, output_rows)), scale, piece.hyperplanes, bounds)
+        )
+    regions.sort(key=lambda r: r.pattern)
+    return tuple(regions)

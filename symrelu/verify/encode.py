@@ -1,0 +1,87 @@
+"""Exact building blocks for z3 formulas: rational constants, ReLU, |.|, SymPy polynomials.
+
+Rationals enter z3 only as ``"p/q"`` text, never as floats.
+
+>>> from fractions import Fraction
+>>> rational_val(Fraction(1, 10))
+1/10
+>>> x = z3.Real("x")
+>>> relu(x)
+If(x > 0, x, 0)
+>>> import sympy
+>>> w = sympy.Symbol("w")
+>>> sympy_to_z3(sympy.Rational(1, 2) * w**2 - 3, {"w": z3.Real("w")})
+-3 + 1/2*w*w
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from fractions import Fraction
+
+import sympy
+import z3
+
+from ..errors import InputFormatError
+
+
+def rational_val(value: Fraction | int) -> z3.RatNumRef:
+    """The exact z3 constant for a rational (through ``"p/q"`` text)."""
+    if isinstance(value, bool) or not isinstance(value, (Fraction, int)):
+        raise InputFormatError(f"{value!r} is not an exact rational; convert it with symrelu.exact.to_rational first")
+    value = Fraction(value)
+    return z3.RealVal(f"{value.numerator}/{value.denominator}")
+
+
+def relu(z: z3.ArithRef) -> z3.ArithRef:
+    """``max(z, 0)`` as an if-then-else term."""
+    return z3.If(z > 0, z, rational_val(0))
+
+
+def relu_slope(z: z3.ArithRef) -> z3.ArithRef:
+    """The derivative of ReLU off its kink: 1 where ``z > 0``, else 0 (valid only for ``z != 0``)."""
+    return z3.If(z > 0, rational_val(1), rational_val(0))
+
+
+def absolute(z: z3.ArithRef) -> z3.ArithRef:
+    """``|z|`` as an if-then-else term."""
+    return z3.If(z >= 0, z, -z)
+
+
+def dot(u: Sequence[z3.ArithRef], v: Sequence[z3.ArithRef]) -> z3.ArithRef:
+    """Inner product, ``0`` for empty vectors."""
+    if len(u) != len(v):
+        raise InputFormatError(f"dot product of vectors of lengths {len(u)} and {len(v)}")
+    terms = [a * b for a, b in zip(u, v)]
+    return z3.Sum(terms) if terms else rational_val(0)
+
+
+def squared_norm(u: Sequence[z3.ArithRef]) -> z3.ArithRef:
+    """``‖u‖₂²`` as a polynomial."""
+    return dot(u, u)
+
+
+def sympy_to_z3(expr: sympy.Expr, variables: Mapping[str, z3.ArithRef]) -> z3.ArithRef:
+    """Translate a polynomial with rational coefficients to z3, refusing anything else.
+
+    Max, Heaviside, floats and non-integer powers are refused: they have no
+    exact polynomial meaning (differentiate each region's own polynomial instead).
+    """
+    expr = sympy.sympify(expr)
+    if expr.is_Rational:
+        return rational_val(Fraction(int(expr.p), int(expr.q)))
+    if expr.is_Symbol:
+        if expr.name not in variables:
+            raise InputFormatError(f"symbol {expr.name} has no z3 variable; known: {', '.join(sorted(variables))}")
+        return variables[expr.name]
+    if expr.is_Add:
+        return z3.Sum([sympy_to_z3(arg, variables) for arg in expr.args])
+    if expr.is_Mul:
+        return z3.Product([sympy_to_z3(arg, variables) for arg in expr.args])
+    if expr.is_Pow and expr.exp.is_Integer and int(expr.exp) >= 1:
+        base = sympy_to_z3(expr.base, variables)
+        return z3.Product([base] * int(expr.exp))
+    raise InputFormatError(
+        f"cannot encode {expr} exactly: only polynomials with rational coefficients are accepted "
+        "(no floats, Max, Heaviside, or negative/fractional powers)"
+    )
