@@ -49,9 +49,34 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+VALUE_OPTIONS_THAT_MAY_START_WITH_MINUS: frozenset[str] = frozenset(
+    {"--box", "--at", "--init", "--init2", "--lr", "--combination", "--relu-grad-at-zero"}
+)
+
+
+def join_negative_values(argv: Sequence[str]) -> list[str]:
+    """Let ``--box -1:1`` mean ``--box=-1:1`` (argparse would read ``-1:1`` as an option).
+
+    >>> join_negative_values(["regions", "n.json", "--box", "-1:1,-2:0"])
+    ['regions', 'n.json', '--box=-1:1,-2:0']
+    """
+    joined: list[str] = []
+    tokens = list(argv)
+    index = 0
+    while index < len(tokens):
+        token = tokens[index]
+        if token in VALUE_OPTIONS_THAT_MAY_START_WITH_MINUS and index + 1 < len(tokens) and tokens[index + 1].startswith("-"):
+            joined.append(f"{token}={tokens[index + 1]}")
+            index += 2
+            continue
+        joined.append(token)
+        index += 1
+    return joined
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(join_negative_values(sys.argv[1:] if argv is None else argv))
     logging.basicConfig(
         level=logging.WARNING - 10 * min(args.verbose, 2),
         format="symrelu: %(levelname)s: %(message)s",

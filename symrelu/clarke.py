@@ -1,0 +1,147 @@
+"""Clarke Jacobians at any rational point, and what backpropagation returns there.
+
+The Clarke Jacobian of a piecewise-affine ``f`` at ``x`` is the convex hull of
+the Jacobians of the full-dimensional regions whose closure contains ``x``.
+Near ``x``, ``f(x + t d) = f(x) + t T(d)`` where ``T`` is the *tangent network*:
+neurons strictly active at ``x`` pass their input change through, strictly
+inactive ones are dropped, and neurons exactly at their kink keep a ReLU. ``T``
+is itself a ReLU network (an identity is ``relu(u) - relu(-u)``), so its regions
+on ``[-1, 1]^n``, enumerated exactly, are the regions of ``f`` that touch ``x``.
+This is right however many kinks meet at ``x``.
+
+>>> from fractions import Fraction as F
+>>> from symrelu import Network
+>>> absolute = Network.from_rows([([[1], [-1]], [0, 0]), ([[1, 1]], [0])])   # |x|
+>>> clarke_jacobian(absolute, [0]).vertices
+(((Fraction(-1, 1),),), ((Fraction(1, 1),),))
+>>> audit = backprop_audit(absolute, [0], relu_grad_at_zero=F(1))
+>>> audit.backprop, audit.in_clarke
+(((Fraction(0, 1),),), True)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+
+from .errors import InputFormatError
+from .exact import to_rational
+from .hull import hull_vertices, in_hull
+from .network import Layer, Matrix, Network, Vector
+from .regions import enumerate_regions
+
+
+@dataclass(frozen=True)
+class ClarkeJacobian:
+    """The exact Clarke Jacobian at ``point``: the hull of ``vertices`` (each an out x in matrix)."""
+
+    point: Vector
+    vertices: tuple[Matrix, ...]
+    active_jacobians: tuple[Matrix, ...]
+    kinks: tuple[tuple[int, int], ...]
+    """(layer, neuron) pairs whose pre-activation is exactly zero at the point."""
+
+    def contains(self, jacobian: Matrix) -> bool:
+        """Exact membership test of a Jacobian in the Clarke set."""
+        return in_hull(_flatten(jacobian), [_flatten(v) for v in self.vertices])
+
+
+@dataclass(frozen=True)
+class BackpropAudit:
+    """What reverse-mode differentiation with ``relu'(0) = s`` returns, against the Clarke set."""
+
+    point: Vector
+    relu_grad_at_zero: Fraction
+    backprop: Matrix
+    clarke: ClarkeJacobian
+    in_clarke: bool
+
+
+def _flatten(matrix: Matrix) -> tuple[Fraction, ...]:
+    return tuple(v for row in matrix for v in row)
+
+
+def _unflatten(values: Sequence[Fraction], columns: int) -> Matrix:
+    return tuple(tuple(values[i : i + columns]) for i in range(0, len(values), columns))
+
+
+def tangent_network(net: Network, x: Sequence[object]) -> tuple[Network, tuple[tuple[int, int], ...]]:
+    """The ReLU network ``T`` with ``f(x + t d) = f(x) + t T(d)`` for small ``t >= 0``, and the kinks at ``x``."""
+    point = net.check_point(x)
+    preactivations = net.preactivations(point)
+    zero = Fraction(0)
+    layers: list[Layer] = []
+    # back[k] = how original activation k of the previous layer is read from the new neurons
+    back: list[dict[int, Fraction]] = [{i: Fraction(1)} for i in range(net.input_dim)]
+    width = net.input_dim
+    kinks: list[tuple[int, int]] = []
+    for index, layer in enumerate(net.layers):
+        rows = [
+            tuple(sum((w * back[k].get(c, zero) for k, w in enumerate(row)), zero) for c in range(width))
+            for row in layer.weight
+        ]
+        if index >= net.relu_layer_count:
+            layers.append(Layer(tuple(rows), tuple(zero for _ in rows)))  # type: ignore[arg-type]
+            break
+        new_rows: list[tuple[Fraction, ...]] = []
+        back = []
+        for neuron, (row, z) in enumerate(zip(rows, preactivations[index])):
+            reading: dict[int, Fraction] = {}
+            if z > 0:  # identity = relu(u) - relu(-u)
+                reading = {len(new_rows): Fraction(1), len(new_rows) + 1: Fraction(-1)}
+                new_rows += [row, tuple(-v for v in row)]
+            elif z == 0:
+                kinks.append((index, neuron))
+                reading = {len(new_rows): Fraction(1)}
+                new_rows.append(row)
+            back.append(reading)
+        if not new_rows:  # every neuron strictly inactive: the tangent is zero from here on
+            new_rows = [tuple(zero for _ in range(width))]
+        layers.append(Layer(tuple(new_rows), tuple(zero for _ in new_rows)))  # type: ignore[arg-type]
+        width = len(new_rows)
+    if net.output_relu:
+        readout = tuple(tuple(reading.get(c, zero) for c in range(width)) for reading in back)
+        layers.append(Layer(readout, tuple(zero for _ in readout)))
+    tangent = Network(tuple(layers), output_relu=False, policy=net.policy, source=f"tangent of {net.source}")
+    return tangent, tuple(kinks)
+
+
+def clarke_jacobian(net: Network, x: Sequence[object]) -> ClarkeJacobian:
+    """The exact Clarke Jacobian of ``net`` at the rational point ``x``, as its vertex set."""
+    point = net.check_point(x)
+    tangent, kinks = tangent_network(net, point)
+    box = [(Fraction(-1), Fraction(1))] * net.input_dim
+    jacobians = sorted({region.jacobian for region in enumerate_regions(tangent, box)})
+    columns = net.input_dim
+    vertices = tuple(_unflatten(v, columns) for v in hull_vertices([_flatten(j) for j in jacobians]))
+    return ClarkeJacobian(point, vertices, tuple(jacobians), kinks)
+
+
+def backprop_jacobian(net: Network, x: Sequence[object], relu_grad_at_zero: object = 0) -> Matrix:
+    """What reverse-mode differentiation returns at ``x`` when ``relu'(0) = s``, exactly."""
+    s = to_rational(relu_grad_at_zero, where="relu'(0)")
+    if not 0 <= s <= 1:
+        raise InputFormatError(f"relu'(0) = {s} must be a rational in [0, 1]")
+    preactivations = net.preactivations(net.check_point(x))
+    # adjoint rows: d output / d (current layer's pre-activation), built from the output backwards
+    adjoint: list[list[Fraction]] = [[Fraction(int(i == j)) for j in range(net.output_dim)] for i in range(net.output_dim)]
+    for index in range(len(net.layers) - 1, -1, -1):
+        if index < net.relu_layer_count:
+            slopes = [Fraction(1) if z > 0 else (s if z == 0 else Fraction(0)) for z in preactivations[index]]
+            adjoint = [[a * slope for a, slope in zip(row, slopes)] for row in adjoint]
+        weight = net.layers[index].weight
+        adjoint = [
+            [sum((row[k] * weight[k][c] for k in range(len(weight))), Fraction(0)) for c in range(len(weight[0]))]  # type: ignore[misc]
+            for row in adjoint
+        ]
+    return tuple(tuple(row) for row in adjoint)
+
+
+def backprop_audit(net: Network, x: Sequence[object], relu_grad_at_zero: object = 0) -> BackpropAudit:
+    """Backpropagation's value at ``x`` and whether it lies in the Clarke Jacobian (exact)."""
+    point = net.check_point(x)
+    s = to_rational(relu_grad_at_zero, where="relu'(0)")
+    backprop = backprop_jacobian(net, point, s)
+    clarke = clarke_jacobian(net, point)
+    return BackpropAudit(point, s, backprop, clarke, clarke.contains(backprop))

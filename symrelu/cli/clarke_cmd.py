@@ -1,0 +1,76 @@
+"""``symrelu clarke NET_OR_PROBLEM --at ...``: the exact Clarke set and the backprop audit."""
+
+from __future__ import annotations
+
+import argparse
+
+from ..clarke import backprop_audit
+from ..exact import format_matrix, format_rational
+from .common import add_json_flag, add_network_argument, is_problem_file, load_network_argument, point_argument
+from .output import emit_json, emit_text
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "clarke", help="exact Clarke Jacobian at a point, and whether backpropagation's value lies in it"
+    )
+    add_network_argument(parser, "network file, or a training-problem JSON (then --at names parameters: w1=0,w2=0)")
+    parser.add_argument("--at", required=True, help="the point: X1,X2,... for a network; NAME=VALUE,... for a problem")
+    parser.add_argument(
+        "--relu-grad-at-zero", default="0", metavar="S", help="the value backpropagation uses for relu'(0), a rational in [0, 1]"
+    )
+    add_json_flag(parser)
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    if is_problem_file(args.network):
+        return _run_problem(args)
+    net = load_network_argument(args)
+    audit = backprop_audit(net, point_argument(args.at), args.relu_grad_at_zero)
+    payload = {
+        "source": net.source,
+        "policy": net.policy,
+        "point": [format_rational(v) for v in audit.point],
+        "relu_grad_at_zero": format_rational(audit.relu_grad_at_zero),
+        "kinks": [{"layer": layer, "neuron": neuron} for layer, neuron in audit.clarke.kinks],
+        "vertices": [format_matrix(v) for v in audit.clarke.vertices],
+        "backprop": format_matrix(audit.backprop),
+        "backprop_in_clarke": audit.in_clarke,
+    }
+    if args.json:
+        emit_json(payload)
+        return 0
+    emit_text(_text(payload))
+    return 0
+
+
+def _text(payload: dict) -> str:
+    def matrix(rows: list[list[str]]) -> str:
+        return "[" + "; ".join(", ".join(row) for row in rows) + "]"
+
+    lines = [f"Clarke set at ({', '.join(payload['point'])}) of {payload['source']}"]
+    kinks = payload["kinks"]
+    lines.append(
+        "  on kinks: " + ", ".join(f"layer {k['layer']} neuron {k['neuron']}" for k in kinks)
+        if kinks
+        else "  no kink here: the Clarke set is the gradient"
+    )
+    lines.append(f"  convex hull of {len(payload['vertices'])} vertices:")
+    lines.extend(f"    {matrix(v)}" for v in payload["vertices"])
+    verdict = "inside" if payload["backprop_in_clarke"] else "OUTSIDE"
+    lines.append(f"  backprop with relu'(0) = {payload['relu_grad_at_zero']}: {matrix(payload['backprop'])}  ({verdict} the Clarke set)")
+    return "\n".join(lines)
+
+
+def _run_problem(args: argparse.Namespace) -> int:
+    from ..params.problem import load_problem, parse_assignment
+    from ..params.subdifferential import clarke_report
+
+    problem = load_problem(args.network)
+    payload = clarke_report(problem, parse_assignment(args.at, "--at"), args.relu_grad_at_zero)
+    if args.json:
+        emit_json(payload)
+        return 0
+    emit_text(_text({"source": problem.source, "kinks": payload.get("kinks", []), **payload}))
+    return 0
