@@ -25,10 +25,13 @@ def z3_rational(value: Fraction) -> z3.RatNumRef:
     return z3.RealVal(f"{value.numerator}/{value.denominator}")
 
 
-def in_hull(point: Sequence[Fraction], points: Sequence[Sequence[Fraction]]) -> bool:
-    """Exactly decide whether ``point`` lies in the convex hull of ``points``."""
+def convex_weights(point: Sequence[Fraction], points: Sequence[Sequence[Fraction]]) -> tuple[Fraction, ...] | None:
+    """Exact convex weights ``lambda`` with ``sum lambda_i p_i = point``, or ``None`` outside the hull.
+
+    Z3's answer is replayed in exact arithmetic before it is returned.
+    """
     if not points:
-        return False
+        return None
     dim = len(point)
     if any(len(p) != dim for p in points):
         raise ShapeError("all points of a hull test must have the same dimension")
@@ -39,9 +42,25 @@ def in_hull(point: Sequence[Fraction], points: Sequence[Sequence[Fraction]]) -> 
     for k in range(dim):
         solver.add(z3.Sum([w * z3_rational(Fraction(p[k])) for w, p in zip(weights, points)]) == z3_rational(Fraction(point[k])))
     answer = solver.check()
-    if answer == z3.unknown:  # pragma: no cover - QF_LRA is decidable
-        raise SolverError(f"Z3 returned unknown on a linear hull test: {solver.reason_unknown()}")
-    return answer == z3.sat
+    if answer == z3.unsat:
+        return None
+    if answer != z3.sat:  # pragma: no cover - QF_LRA is decidable
+        raise SolverError(f"Z3 could not decide a linear hull test: {solver.reason_unknown()}")
+    model = solver.model()
+    found = []
+    for w in weights:
+        value = model.eval(w, model_completion=True)
+        found.append(Fraction(value.numerator_as_long(), value.denominator_as_long()))
+    if any(w < 0 for w in found) or sum(found) != 1 or any(
+        sum((w * Fraction(p[k]) for w, p in zip(found, points)), Fraction(0)) != point[k] for k in range(dim)
+    ):
+        raise SolverError("Z3's convex weights failed the exact replay; refusing to answer")
+    return tuple(found)
+
+
+def in_hull(point: Sequence[Fraction], points: Sequence[Sequence[Fraction]]) -> bool:
+    """Exactly decide whether ``point`` lies in the convex hull of ``points``."""
+    return convex_weights(point, points) is not None
 
 
 def hull_vertices(points: Sequence[Sequence[Fraction]]) -> tuple[Point, ...]:

@@ -48,6 +48,30 @@ class IntegerMatrix:
         return [[int(v) for v in row] for row in product]
 
 
+    def masked_matmul(self, right: Sequence[Sequence[int]], mask: Sequence[int]) -> list[list[int]]:
+        """``M @ diag(mask) @ right`` for a 0/1 ``mask``: only the kept rows of ``right`` are used.
+
+        >>> IntegerMatrix([[1, 1], [2, 3]]).masked_matmul([[1, 0], [5, 7]], [0, 1])
+        [[5, 7], [15, 21]]
+        """
+        kept = [i for i, bit in enumerate(mask) if bit]
+        if not kept:
+            return [[0] * len(right[0]) for _ in self.rows]
+        if self._int64 is not None and len(kept) < len(mask):
+            return IntegerMatrix._from_int64(self._int64[:, kept]) @ [right[i] for i in kept]
+        if len(kept) < len(mask):
+            return IntegerMatrix([[row[i] for i in kept] for row in self.rows]) @ [right[i] for i in kept]
+        return self @ right
+
+    @staticmethod
+    def _from_int64(array: np.ndarray) -> "IntegerMatrix":
+        matrix = IntegerMatrix.__new__(IntegerMatrix)
+        matrix._int64 = array
+        matrix.max_abs = int(np.abs(array).max(initial=0))
+        matrix.rows = array  # only used on the (never taken) object path below int64 limits
+        return matrix
+
+
 def integer_matmul(left: Sequence[Sequence[int]], right: Sequence[Sequence[int]]) -> list[list[int]]:
     """``left @ right`` exactly, as nested lists of Python ints.
 

@@ -141,9 +141,10 @@ def _integer_layers(net: Network) -> list[_IntLayer]:
     return layers
 
 
-def _compose(layer: _IntLayer, inputs: IntAffine, input_scale: int) -> tuple[IntAffine, int]:
-    """Pre-activations ``W a + b`` as integer affine rows, given ``a = inputs / input_scale``."""
-    rows = layer.weight @ inputs
+def _compose(layer: _IntLayer, inputs: IntAffine, bits: Sequence[int], input_scale: int) -> tuple[IntAffine, int]:
+    """Pre-activations ``W relu(z) + b`` as integer affine rows, given ``z = inputs / input_scale``
+    on a region where the previous layer's activation pattern is ``bits``."""
+    rows = layer.weight.masked_matmul(inputs, bits)
     for row, b in zip(rows, layer.bias):
         row[-1] += b * input_scale
     scale = layer.scale * input_scale
@@ -165,7 +166,8 @@ def _compose(layer: _IntLayer, inputs: IntAffine, input_scale: int) -> tuple[Int
 class _Piece:
     polytope: Polytope
     pattern: Pattern
-    activations: IntAffine  # the current layer's post-ReLU values, as affine rows
+    rows: IntAffine  # the last layer's pre-activations, as affine rows over `scale`
+    bits: tuple[int, ...]  # ... and which of them are active here
     scale: int
     hyperplanes: tuple[tuple[IntAffine, int], ...]  # per ReLU layer: pre-activation rows and scale
 
@@ -282,21 +284,19 @@ def enumerate_regions(
     bounds = check_box(net, box)
     dim = len(bounds)
     identity: IntAffine = [[int(i == j) for j in range(dim + 1)] for i in range(dim)]
-    pieces = [_Piece(Polytope.box(bounds), (), identity, 1, ())]
+    pieces = [_Piece(Polytope.box(bounds), (), identity, (1,) * dim, 1, ())]
     int_layers = _integer_layers(net)
     for layer_index in range(net.relu_layer_count):
         next_pieces: list[_Piece] = []
-        for piece in pieces:
-            rows, scale = _compose(int_layers[layer_index], piece.activations, piece.scale)
+        for done, piece in enumerate(pieces):
+            rows, scale = _compose(int_layers[layer_index], piece.rows, piece.bits, piece.scale)
+            hyperplanes = piece.hyperplanes + ((rows, scale),)
             for polytope, bits in _cut_by_layer(piece.polytope, rows, layer_index):
-                activations = [row if bit else [0] * (dim + 1) for row, bit in zip(rows, bits)]
-                next_pieces.append(
-                    _Piece(polytope, piece.pattern + (bits,), activations, scale, piece.hyperplanes + ((rows, scale),))
-                )
+                next_pieces.append(_Piece(polytope, piece.pattern + (bits,), rows, bits, scale, hyperplanes))
             if max_regions is not None and len(next_pieces) > max_regions:
                 raise TooLargeError(
                     f"more than {max_regions} regions in layer {layer_index} "
-                    f"(after {len(next_pieces)} pieces from {pieces.index(piece) + 1} of {len(pieces)} "
+                    f"(after {len(next_pieces)} pieces from {done + 1} of {len(pieces)} "
                     f"regions of the previous layer); raise --max-regions or shrink the box",
                     partial=len(next_pieces),
                 )
@@ -310,7 +310,7 @@ def enumerate_regions(
             rows, scale = piece.hyperplanes[-1]
             output_rows = [row if bit else [0] * (dim + 1) for row, bit in zip(rows, piece.pattern[-1])]
         else:
-            output_rows, scale = _compose(int_layers[-1], piece.activations, piece.scale)
+            output_rows, scale = _compose(int_layers[-1], piece.rows, piece.bits, piece.scale)
         regions.append(
             Region(piece.pattern, piece.polytope, tuple(map(tuple, output_rows)), scale, piece.hyperplanes, bounds)
         )

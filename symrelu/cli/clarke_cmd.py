@@ -64,13 +64,23 @@ def _text(payload: dict) -> str:
 
 
 def _run_problem(args: argparse.Namespace) -> int:
-    from ..params.problem import load_problem, parse_assignment
-    from ..params.subdifferential import clarke_report
+    from ..params import clarke_report, load_problem
+    from ..params.problem import parse_assignment
 
     problem = load_problem(args.network)
     payload = clarke_report(problem, parse_assignment(args.at, "--at"), args.relu_grad_at_zero)
     if args.json:
         emit_json(payload)
         return 0
-    emit_text(_text({"source": problem.source, "kinks": payload.get("kinks", []), **payload}))
+    point = ", ".join(f"{name}={value}" for name, value in payload["point"].items())
+    vertices = [", ".join(row) for vertex in payload["vertices"] for row in vertex]
+    verdict = "inside" if payload["backprop_in_clarke"] else "OUTSIDE"
+    lines = [
+        f"Clarke subdifferential of the loss of {args.network} at ({point}), loss = {payload['loss']}",
+        f"  active regions: {', '.join(payload['active_patterns'])}",
+        f"  convex hull of {len(vertices)} gradients:",
+        *[f"    ({v})" for v in vertices],
+        f"  backprop with relu'(0) = {payload['relu_prime_at_zero']}: ({', '.join(payload['backprop'][0])})  ({verdict} the Clarke set)",
+    ]
+    emit_text("\n".join(lines))
     return 0

@@ -140,10 +140,16 @@ class Problem:
 
     @property
     def is_linear(self) -> bool:
-        """True when every pre-activation is affine in θ (parameters in one layer only)."""
+        """True when every switch polynomial (pre-activation, or residual for the absolute loss) is affine in θ.
+
+        That holds when the parameters feeding switches sit in one layer only;
+        parameters of a final layer without ReLU only make the loss polynomial.
+        """
+        net = self.network
+        last = net.relu_layer_count if self.loss == "squared" else len(net.layers)
         layers_with_params = [
             i
-            for i, layer in enumerate(self.network.layers)
+            for i, layer in enumerate(net.layers[:last])
             if any(isinstance(w, sympy.Symbol) for row in layer.weight for w in row)
             or any(isinstance(b, sympy.Symbol) for b in layer.bias)
         ]

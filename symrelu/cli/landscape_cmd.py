@@ -1,0 +1,72 @@
+"""``symrelu landscape PROBLEM``: regions of the loss in parameter space, with kinks and gradient jumps."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+
+from ..errors import InputFormatError
+from ..exact import format_vector
+from ..params.kinks import find_kinks
+from ..params.landscape import DEFAULT_MAX_REGIONS, enumerate_regions
+from ..params.problem import load_problem
+from ..params.report import landscape_payload
+from .output import emit_json, emit_text
+
+log = logging.getLogger(__name__)
+
+
+def positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise InputFormatError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise InputFormatError(f"{text!r} must be at least 1")
+    return value
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "landscape",
+        help="activation regions of the loss in parameter space, kinks and gradient jumps",
+        description="Enumerate the loss's regions in parameter space (exact), with each region's polynomial, "
+        "gradient, Hessian and an interior point, and the kinks between regions with their gradient jumps.",
+    )
+    parser.add_argument("problem", help="training problem file (.json or .toml)")
+    parser.add_argument("--json", action="store_true", help="print JSON (sorted keys)")
+    parser.add_argument("--plot", metavar="FILE.png", help="contour map with kinks (two parameters only)")
+    parser.add_argument("--max-regions", default=str(DEFAULT_MAX_REGIONS), metavar="N", help="refuse beyond N regions")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    problem = load_problem(args.problem)
+    land = enumerate_regions(problem, max_regions=positive_int(args.max_regions))
+    kinks = find_kinks(land)
+    payload = landscape_payload(land, kinks)
+    if args.plot:
+        from ..params.plotting import plot_landscape
+
+        plot_landscape(land, kinks, args.plot)
+        log.info("wrote %s", args.plot)
+    if args.json:
+        emit_json(payload)
+        return 0
+    lines = [f"{payload['count']} regions in ({', '.join(payload['parameters'])}) by the {land.method} path"]
+    for r in payload["regions"]:
+        point = ", ".join(f"{k}={v}" for k, v in r["interior_point"].items())
+        lines.append(f"  {r['pattern']}: loss = {r['loss']}")
+        lines.append(f"      gradient = [{', '.join(r['gradient'])}]  hessian = {r['hessian']}  at ({point})")
+    lines.append(f"{len(kinks)} kinks, {payload['dangerous_kinks']} dangerous (non-zero gradient jump):")
+    for k in payload["kinks"]:
+        jump = k["dangerous_jump"] if k["dangerous"] else k["jump_at_witness"]
+        where = k["dangerous_witness"] if k["dangerous"] else k["witness"]
+        at = "" if where is None else " at (" + ", ".join(f"{n}={v}" for n, v in where.items()) + ")"
+        tag = "DANGEROUS" if k["dangerous"] else "harmless"
+        lines.append(f"  {k['below']} | {k['above']}  on {k['surface']}: {tag}, jump {jump}{at}")
+    emit_text("\n".join(lines))
+    return 0
+
+
+__all__ = ["register", "run", "format_vector"]

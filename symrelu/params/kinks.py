@@ -1,0 +1,176 @@
+"""Kinks: boundaries between adjacent regions, and the gradient jump across them.
+
+Two regions are adjacent across switch ``s`` when their patterns differ only in
+bit ``s`` and the piece ``{g_s = 0, other constraints strict, ∇g_s ≠ 0}`` is
+non-empty: by the implicit function theorem it is then (k−1)-dimensional. A
+kink is *dangerous* when the gradient jump ∇ℓ_above − ∇ℓ_below is non-zero
+somewhere on that piece (decided by Z3, with an exact witness replayed here).
+
+>>> from symrelu.params.examples import paper_instance
+>>> from symrelu.params.landscape import enumerate_regions
+>>> kinks = find_kinks(enumerate_regions(paper_instance()))
+>>> [(k.below, k.above, k.dangerous) for k in kinks]
+[('00', '01', True), ('00', '10', True), ('01', '11', True), ('10', '11', True)]
+>>> [str(v) for v in kinks[0].jump], kinks[0].jump_at_witness
+(['0', 'x1 - 1'], (Fraction(0, 1), Fraction(-1, 1)))
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+
+import z3
+
+from ..errors import DomainError, SolverError
+from .landscape import Landscape, Region
+from .polynomial import Polynomial, vector_at
+from .problem import Point
+from .switches import Switch
+from .z3tools import in_open_box, make_solver, rational_point_on_surface, real_vars, sign_constraint, strictly_satisfies, z3_box
+
+
+@dataclass(frozen=True)
+class Kink:
+    """The common boundary of two regions that differ in one switch."""
+
+    switch_index: int
+    switch: Switch
+    switch_indices: tuple[int, ...]
+    """Every switch that flips across this kink (more than one for tied or duplicated neurons)."""
+    below: str
+    """Pattern on the side where the first switch's polynomial is < 0."""
+    above: str
+    """Pattern on the side where it is > 0."""
+    surface: tuple[Polynomial, ...]
+    """``(g_s,)``: the kink lies on ``g_s = 0``."""
+    jump: tuple[Polynomial, ...]
+    """∇ℓ_above − ∇ℓ_below as polynomials in θ."""
+    witness: Point | None
+    """An exact rational point of the common boundary (``None`` if only algebraic ones were found)."""
+    dangerous: bool
+    dangerous_witness: Point | None
+    """A boundary point with a non-zero jump (exact), when one was found."""
+
+    @property
+    def jump_at_witness(self) -> tuple[Fraction, ...] | None:
+        return None if self.witness is None else vector_at(self.jump, self.witness)
+
+    @property
+    def dangerous_jump(self) -> tuple[Fraction, ...] | None:
+        return None if self.dangerous_witness is None else vector_at(self.jump, self.dangerous_witness)
+
+
+def _check(solver: z3.Solver) -> bool:
+    answer = solver.check()
+    if answer == z3.unknown:
+        raise SolverError(f"Z3 gave up on a kink query ({solver.reason_unknown()})")
+    return answer == z3.sat
+
+
+def _proportional(p: Polynomial, g: Polynomial) -> Fraction | None:
+    """``c`` with ``p == c * g`` (both non-zero), else ``None``."""
+    if len(p.terms) != len(g.terms) or not g.terms:
+        return None
+    c = p.terms[0][1] / g.terms[0][1]
+    return c if p == g * c else None
+
+
+def _boundary_kink(
+    land: Landscape, below: Region, above: Region, group: tuple[int, ...], timeout_ms: int | None
+) -> Kink | None:
+    problem = land.problem
+    variables = real_vars(problem.parameter_names)
+    s = group[0]
+    g = next(p for index, p, _ in below.constraints if index == s)
+    others = [(p, sign) for index, p, sign in below.constraints if index not in group]
+    solver = make_solver(problem.is_linear, timeout_ms)
+    solver.add(*z3_box(variables, problem.domain))
+    solver.add(g.to_z3(variables) == 0, *(sign_constraint(p, sign, variables) for p, sign in others))
+    regular = [d for d in g.gradient() if not d.is_zero]
+    if g.degree > 1:
+        solver.add(z3.Or(*(d.to_z3(variables) != 0 for d in regular)))
+
+    def on_piece(point: Point) -> bool:
+        return (
+            strictly_satisfies(point, others)
+            and in_open_box(point, problem.domain)
+            and any(d(point) != 0 for d in regular)
+        )
+
+    if not _check(solver):
+        return None
+    witness = rational_point_on_surface(solver.model(), variables, g, on_piece)
+    jump = tuple(a - b for a, b in zip(above.gradient, below.gradient))
+    dangerous, dangerous_witness = False, None
+    nonzero = [j for j in jump if not j.is_zero]
+    if nonzero:
+        if witness is not None and any(j(witness) != 0 for j in nonzero):
+            dangerous, dangerous_witness = True, witness
+        else:
+            solver.add(z3.Or(*(j.to_z3(variables) != 0 for j in nonzero)))
+            if _check(solver):
+                dangerous = True
+                dangerous_witness = rational_point_on_surface(
+                    solver.model(), variables, g, lambda p: on_piece(p) and any(j(p) != 0 for j in nonzero)
+                )
+    return Kink(
+        switch_index=s,
+        switch=land.table.switches[s],
+        switch_indices=group,
+        below=below.pattern,
+        above=above.pattern,
+        surface=(g,),
+        jump=jump,
+        witness=witness,
+        dangerous=dangerous,
+        dangerous_witness=dangerous_witness,
+    )
+
+
+def find_kinks(land: Landscape, timeout_ms: int | None = 60_000) -> tuple[Kink, ...]:
+    """All kinks of a landscape (inside its domain), sorted by (below, above).
+
+    Switches whose polynomials are proportional in a region (tied or duplicated
+    neurons) share one surface and flip together; such kinks join patterns that
+    differ in several bits (listed in ``switch_indices``).
+    """
+    by_bits = land.by_bits()
+    kinks = []
+    seen: set[tuple[tuple[int, ...], tuple[int, ...]]] = set()
+    for bits, below in sorted(by_bits.items()):
+        polys = {index: (p, sign) for index, p, sign in below.constraints}
+        for s, (g, sign) in sorted(polys.items()):
+            if sign > 0:
+                continue
+            group = tuple(t for t, (p, _) in sorted(polys.items()) if t == s or _proportional(p, g) is not None)
+            if group[0] != s:
+                continue
+            flipped = list(bits)
+            for t in group:
+                flipped[t] = 1 - flipped[t]
+            above = by_bits.get(tuple(flipped))
+            key = (bits, tuple(flipped))
+            if above is None or key in seen:
+                continue
+            seen.add(key)
+            kink = _boundary_kink(land, below, above, group, timeout_ms)
+            if kink is not None:
+                kinks.append(kink)
+    kinks.sort(key=lambda k: (k.below, k.above))
+    return tuple(kinks)
+
+
+def dangerous_kinks(kinks: tuple[Kink, ...]) -> tuple[Kink, ...]:
+    """The kinks across which the gradient really jumps."""
+    return tuple(k for k in kinks if k.dangerous)
+
+
+def gradient_jump(land: Landscape, kink: Kink, point: Point) -> tuple[Fraction, ...]:
+    """Exact ∇ℓ_above(θ) − ∇ℓ_below(θ) at a point θ of the kink's surface."""
+    if kink.surface[0](point) != 0:
+        raise DomainError(
+            f"point {tuple(map(str, point))} is not on the kink between {kink.below} and {kink.above} "
+            f"(surface value {kink.surface[0](point)})"
+        )
+    return vector_at(kink.jump, point)

@@ -1,0 +1,219 @@
+"""Enumerate the activation regions of the loss in parameter space θ.
+
+Depth-first over switches (data point × neuron). Each node keeps an exact
+rational interior point; a child whose sign agrees with that point inherits it
+with no solver call, so Z3 is asked only about the other child (incrementally,
+with push/pop). When every pre-activation is affine in θ the solver runs in
+linear real arithmetic (the exact polyhedral path), otherwise in QF_NRA. Every
+region's interior point is replayed on the concrete network before it counts.
+
+>>> from symrelu.params.problem import load_problem
+>>> from symrelu.params.examples import paper_instance
+>>> land = enumerate_regions(paper_instance())
+>>> [r.pattern for r in land.regions], land.method
+(['00', '01', '10', '11'], 'polyhedral')
+>>> land.region("11").sympy_hessian.tolist()
+[[1, 1], [1, 1]]
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from dataclasses import dataclass, field
+from fractions import Fraction
+from functools import cached_property
+
+import sympy
+import z3
+from tqdm import tqdm
+
+from ..errors import SolverError, TooLargeError
+from .polynomial import Polynomial
+from .problem import Point, Problem
+from .switches import Bits, SwitchTable
+from .z3tools import in_open_box, make_solver, rational_point, real_vars, sign_constraint, strictly_satisfies, z3_box
+
+log = logging.getLogger(__name__)
+
+DEFAULT_MAX_REGIONS = 10_000
+
+Constraint = tuple[int, Polynomial, int]
+"""``(switch index, polynomial, sign)``: the region needs ``sign * polynomial > 0``."""
+
+
+@dataclass(frozen=True)
+class Region:
+    """One non-empty open region: its pattern, constraints, selection loss and an interior point."""
+
+    bits: Bits
+    pattern: str
+    interior_point: Point
+    constraints: tuple[Constraint, ...]
+    loss: Polynomial
+    parameters: tuple[sympy.Symbol, ...]
+
+    @property
+    def gradient(self) -> tuple[Polynomial, ...]:
+        return self.loss.gradient()
+
+    @property
+    def hessian(self) -> tuple[tuple[Polynomial, ...], ...]:
+        return self.loss.hessian()
+
+    @cached_property
+    def sympy_loss(self) -> sympy.Expr:
+        """The selection function as a SymPy polynomial."""
+        return sympy.expand(self.loss.to_sympy(self.parameters))
+
+    @cached_property
+    def sympy_gradient(self) -> sympy.Matrix:
+        return sympy.Matrix([sympy.diff(self.sympy_loss, p) for p in self.parameters])
+
+    @cached_property
+    def sympy_hessian(self) -> sympy.Matrix:
+        return sympy.hessian(self.sympy_loss, self.parameters)
+
+    def contains(self, point: Point) -> bool:
+        """Exact test: ``point`` lies in this open region."""
+        return strictly_satisfies(point, [(g, s) for _, g, s in self.constraints])
+
+
+@dataclass(frozen=True)
+class Landscape:
+    """All non-empty regions (sorted by pattern) of a problem, inside its domain."""
+
+    problem: Problem
+    regions: tuple[Region, ...]
+    method: str
+    solver_calls: int
+    table: SwitchTable = field(compare=False, repr=False)
+
+    @property
+    def parameters(self) -> tuple[sympy.Symbol, ...]:
+        return self.problem.parameters
+
+    def region(self, pattern: str) -> Region:
+        for region in self.regions:
+            if region.pattern == pattern:
+                return region
+        raise KeyError(f"no region with pattern {pattern!r}")
+
+    def by_bits(self) -> dict[Bits, Region]:
+        return {r.bits: r for r in self.regions}
+
+
+def _start_point(problem: Problem) -> Point:
+    if problem.domain is None:
+        return tuple(Fraction(0) for _ in problem.parameters)
+    return tuple((lo + hi) / 2 for lo, hi in problem.domain)
+
+
+class _Enumerator:
+    def __init__(self, problem: Problem, max_regions: int, timeout_ms: int | None, progress: bool | None) -> None:
+        self.problem = problem
+        self.table = SwitchTable(problem)
+        self.linear = problem.is_linear
+        self.vars = real_vars(problem.parameter_names)
+        self.solver = make_solver(self.linear, timeout_ms)
+        self.solver.add(*z3_box(self.vars, problem.domain))
+        self.max_regions = max_regions
+        self.found: list[tuple[Bits, Point, tuple[Constraint, ...]]] = []
+        self.calls = 0
+        show = sys.stderr.isatty() if progress is None else progress
+        self.bar = tqdm(desc="regions", unit="region", disable=not show, leave=False)
+
+    def feasible(self, constraints: list[Constraint]) -> Point | None:
+        """Ask Z3 (current solver scope already holds ``constraints``) for an exact interior point."""
+        self.calls += 1
+        answer = self.solver.check()
+        if answer == z3.unsat:
+            return None
+        if answer != z3.sat:
+            raise SolverError(
+                f"Z3 answered {answer} ({self.solver.reason_unknown()}) on a region query; "
+                "raise the timeout or shrink the problem"
+            )
+        pairs = [(g, s) for _, g, s in constraints]
+        point = rational_point(
+            self.solver.model(),
+            self.vars,
+            lambda p: strictly_satisfies(p, pairs) and in_open_box(p, self.problem.domain),
+        )
+        if point is None:
+            raise SolverError("Z3 reported a non-empty region but no exact rational interior point was found")
+        return point
+
+    def run(self) -> None:
+        self.visit((), _start_point(self.problem), [])
+        self.bar.close()
+
+    def visit(self, bits: Bits, witness: Point, constraints: list[Constraint]) -> None:
+        depth = len(bits)
+        if depth == self.table.size:
+            if len(self.found) >= self.max_regions:
+                raise TooLargeError(
+                    f"more than {self.max_regions} regions; raise --max-regions or shrink the problem",
+                    partial=len(self.found),
+                )
+            self.found.append((bits, witness, tuple(constraints)))
+            self.bar.update(1)
+            return
+        g = self.table.polynomial(depth, bits)
+        if g.is_zero:
+            self.visit(bits + (0,), witness, constraints)
+            return
+        value = g(witness)
+        for bit in (0, 1):
+            sign = 1 if bit else -1
+            if sign * value <= 0 and g.is_constant:
+                continue
+            child = constraints + [(depth, g, sign)]
+            self.solver.push()
+            self.solver.add(sign_constraint(g, sign, self.vars))
+            # a child on the witness's side inherits it: no solver call
+            point = witness if sign * value > 0 else self.feasible(child)
+            if point is not None:
+                self.visit(bits + (bit,), point, child)
+            self.solver.pop()
+
+
+def enumerate_regions(
+    problem: Problem,
+    max_regions: int = DEFAULT_MAX_REGIONS,
+    timeout_ms: int | None = 60_000,
+    progress: bool | None = None,
+) -> Landscape:
+    """All non-empty regions of ``problem`` (inside its domain), sorted by pattern.
+
+    Raises :class:`TooLargeError` beyond ``max_regions`` and :class:`SolverError`
+    if Z3 cannot decide a region.
+    """
+    if max_regions < 1:
+        raise TooLargeError(f"max_regions must be at least 1, got {max_regions}")
+    job = _Enumerator(problem, max_regions, timeout_ms, progress)
+    job.run()
+    table = job.table
+    regions = []
+    for bits, point, constraints in job.found:
+        replayed, zeros = table.pattern_at(point)
+        constrained = {index for index, _, _ in constraints}
+        if replayed != bits or constrained.intersection(zeros):
+            raise SolverError(
+                f"witness {point} of pattern {table.format_pattern(bits)} replays to "
+                f"{table.format_pattern(replayed)}; refusing an unconfirmed region"
+            )
+        regions.append(
+            Region(
+                bits=bits,
+                pattern=table.format_pattern(bits),
+                interior_point=point,
+                constraints=constraints,
+                loss=table.selection_loss(bits),
+                parameters=problem.parameters,
+            )
+        )
+    regions.sort(key=lambda r: r.pattern)
+    method = "polyhedral" if job.linear else "nonlinear"
+    log.info("%d regions by the %s path with %d solver calls", len(regions), method, job.calls)
+    return Landscape(problem, tuple(regions), method, job.calls, table)

@@ -1,0 +1,111 @@
+"""JSON payloads (rationals and polynomials as strings) for the parameter-space commands.
+
+>>> from symrelu.params.examples import paper_instance
+>>> out = clarke_report(paper_instance(), {"w1": "0", "w2": "0"}, 1)
+>>> out["vertices"], out["backprop"], out["backprop_in_clarke"]
+([[['-1', '-1']], [['-1', '0']], [['0', '-1']], [['0', '0']]], [['-1', '-1']], True)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from fractions import Fraction
+from typing import Any
+
+import sympy
+
+from ..exact import format_rational, format_vector
+from .kinks import Kink
+from .landscape import Landscape
+from .problem import Problem
+from .subdifferential import backprop_audit
+from .trajectory import Trajectory
+
+
+def _point(names: tuple[str, ...], point: tuple[Fraction, ...] | None) -> dict[str, str] | None:
+    return None if point is None else {n: format_rational(v) for n, v in zip(names, point)}
+
+
+def landscape_payload(land: Landscape, kinks: tuple[Kink, ...]) -> dict[str, Any]:
+    """The ``symrelu landscape --json`` document."""
+    names = land.problem.parameter_names
+    params = land.parameters
+    regions = []
+    for r in land.regions:
+        regions.append(
+            {
+                "pattern": r.pattern,
+                "loss": str(r.sympy_loss),
+                "gradient": [str(sympy.expand(g)) for g in r.sympy_gradient],
+                "hessian": [[str(sympy.expand(h)) for h in row] for row in r.sympy_hessian.tolist()],
+                "interior_point": _point(names, r.interior_point),
+            }
+        )
+    kink_list = []
+    for k in kinks:
+        kink_list.append(
+            {
+                "below": k.below,
+                "above": k.above,
+                "switches": [land.table.switches[s].describe() for s in k.switch_indices],
+                "surface": str(sympy.expand(k.surface[0].to_sympy(params))) + " = 0",
+                "jump": [str(sympy.expand(j.to_sympy(params))) for j in k.jump],
+                "witness": _point(names, k.witness),
+                "jump_at_witness": None if k.jump_at_witness is None else format_vector(k.jump_at_witness),
+                "dangerous": k.dangerous,
+                "dangerous_witness": _point(names, k.dangerous_witness),
+                "dangerous_jump": None if k.dangerous_jump is None else format_vector(k.dangerous_jump),
+            }
+        )
+    return {
+        "parameters": list(names),
+        "count": len(regions),
+        "method": land.method,
+        "domain": None
+        if land.problem.domain is None
+        else {n: format_vector(iv) for n, iv in zip(names, land.problem.domain)},
+        "regions": regions,
+        "kinks": kink_list,
+        "dangerous_kinks": sum(1 for k in kinks if k.dangerous),
+    }
+
+
+def clarke_report(problem: Problem, point: Mapping[str, object], s: object = 0) -> dict[str, Any]:
+    """The ``symrelu clarke PROBLEM --at ...`` payload: each vertex (and backprop) as a one-row Jacobian."""
+    audit = backprop_audit(problem, problem.point(point, "--at"), s)
+    names = problem.parameter_names
+    return {
+        "parameters": list(names),
+        "point": _point(names, audit.point),
+        "relu_prime_at_zero": format_rational(audit.relu_prime_at_zero),
+        "active_patterns": list(audit.clarke.active_patterns),
+        "vertices": [[format_vector(v)] for v in audit.clarke.vertices],
+        "backprop": [format_vector(audit.backprop)],
+        "backprop_in_clarke": audit.in_clarke,
+        "convex_weights": None if audit.weights is None else format_vector(audit.weights),
+        "loss": format_rational(problem.loss_at(audit.point)),
+    }
+
+
+def trajectory_payload(run: Trajectory) -> dict[str, Any]:
+    names = run.problem.parameter_names
+    return {
+        "rule": run.rule.name,
+        "lr": format_rational(run.lr),
+        "steps": [
+            {
+                "t": s.t,
+                "theta": _point(names, s.theta),
+                "loss": format_rational(s.loss),
+                "pattern": s.pattern,
+                "on_kink": s.on_kink,
+                "kink_distance_sq": format_rational(s.kink_distance_sq) if s.kink_distance_sq >= 0 else None,
+                "distance": "exact" if s.distance_exact else "lower_bound",
+                "crossed": s.crossed,
+                "direction": format_vector(s.direction),
+            }
+            for s in run.steps
+        ],
+        "touched_kink": run.touched_kink,
+        "crossings": list(run.crossings),
+    }
