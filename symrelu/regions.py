@@ -191,10 +191,19 @@ def _box_constraint(bounds: Box, index: int, side: int) -> Constraint:
     return Constraint(unit, bounds[index][1], f"x{index} <= {format_rational(bounds[index][1])}")
 
 
+def _halfspace_key(constraint: Constraint) -> tuple[int, ...]:
+    """The same half-space gives the same key however it is scaled (``x <= 1/2`` and ``2x <= 1``)."""
+    ints, _ = common_denominator_row(list(constraint.coefficients) + [constraint.bound])
+    g = 0
+    for v in ints:
+        g = gcd(g, v)
+    return tuple(v // (g or 1) for v in ints)
+
+
 def _facet_constraints(region: Region) -> tuple[Constraint, ...]:
     dim = region.polytope.dim
     constraints: list[Constraint] = []
-    seen: set[tuple[Vector, Fraction]] = set()
+    seen: set[tuple[int, ...]] = set()
     for tag in region.polytope.facet_tags():
         if tag[0] == "box":
             constraint = _box_constraint(region.box, tag[1], tag[2])
@@ -204,7 +213,7 @@ def _facet_constraints(region: Region) -> tuple[Constraint, ...]:
             bit = region.pattern[layer][neuron]
             source = f"layer {layer} neuron {neuron} {'active' if bit else 'inactive'}"
             constraint = _inequality(rows[neuron], scale, bit, source, dim)
-        key = (constraint.coefficients, constraint.bound)
+        key = _halfspace_key(constraint)
         if key not in seen:
             seen.add(key)
             constraints.append(constraint)
@@ -215,7 +224,8 @@ FILTER_MARGIN = 1e-12
 """Relative margin of the certified float filter: a float value decides a sign only when its
 magnitude exceeds ``FILTER_MARGIN * sum|h_i x_i|``. The worst-case rounding error of these
 dot products is below ``(d + 4) * 2**-53`` times that sum (Higham, Thm. 3.1; correctly rounded
-inputs), so for any practical dimension the margin is over 1000 times larger than the error.
+inputs), so for any practical dimension the margin is over 1000 times larger than the error;
+an absolute floor covers subnormal underflow.
 Everything inside the margin is decided in exact integer arithmetic."""
 
 
@@ -224,7 +234,8 @@ def _certain_signs(polytope: Polytope, rows_float: np.ndarray, candidates: list[
     points = polytope.float_points
     chosen = rows_float[candidates]
     values = points @ chosen.T
-    margin = (np.abs(points) @ np.abs(chosen).T) * FILTER_MARGIN
+    # relative part, plus an absolute floor for subnormal underflow (rows are integers, so >= 1 if non-zero)
+    margin = (np.abs(points) @ np.abs(chosen).T) * FILTER_MARGIN + np.abs(chosen).sum(axis=1) * 1e-290
     return (values > margin).all(axis=0), (values < -margin).all(axis=0)
 
 
@@ -235,16 +246,19 @@ def _cut_by_layer(polytope: Polytope, rows: IntAffine, layer_index: int) -> list
     provably miss a cell; every cut is then made, and every remaining sign
     decided, in exact integer arithmetic.
     """
-    rows_float = np.array([[float(v) for v in row] for row in rows])
-    if not np.isfinite(rows_float).all():
-        rows_float = np.nan_to_num(rows_float)  # huge rows: the filter then decides nothing useful
-        rows_float[:] = 0.0
+    try:
+        rows_float: np.ndarray | None = np.array([[float(v) for v in row] for row in rows])
+    except OverflowError:  # coefficients beyond float range: decide everything exactly
+        rows_float = None
     cells: list[tuple[Polytope, tuple[int, ...]]] = []
     stack: list[tuple[Polytope, dict[int, int], list[int]]] = [(polytope, {}, list(range(len(rows))))]
     while stack:
         cell, decided, candidates = stack.pop()
-        if candidates:
-            positive, negative = _certain_signs(cell, rows_float, candidates)
+        if candidates and rows_float is not None:
+            try:
+                positive, negative = _certain_signs(cell, rows_float, candidates)
+            except OverflowError:  # vertices beyond float range: no filtering for this cell
+                positive = negative = np.zeros(len(candidates), dtype=bool)
             remaining = []
             decided = dict(decided)
             for index, neuron in enumerate(candidates):

@@ -28,7 +28,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add_network_argument(parser)
     add_json_flag(parser)
     parser.add_argument("--full", action="store_true", help="print the closed form even when it is very large")
-    parser.add_argument("--latex", action="store_true", help="print the closed form as LaTeX")
+    style = parser.add_mutually_exclusive_group()
+    style.add_argument("--latex", action="store_true", help="print the closed form as LaTeX")
+    style.add_argument("--pretty", action="store_true", help="print the closed form in 2-D pretty form")
     parser.set_defaults(handler=run)
 
 
@@ -69,7 +71,7 @@ def run(args: argparse.Namespace) -> int:
         lines.append(f"closed form: about {leaves} leaves per output; pass --full to print it")
     else:
         for k, form in enumerate(forms):
-            text = sympy.latex(form) if args.latex else sympy.pretty(form, use_unicode=True, wrap_line=False)
+            text = sympy.latex(form) if args.latex else (sympy.pretty(form, use_unicode=True) if args.pretty else str(form))
             lines.append(f"output {k} =")
             lines.extend("  " + line for line in text.splitlines())
     emit_text("\n".join(lines))

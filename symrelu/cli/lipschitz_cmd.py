@@ -60,7 +60,7 @@ def run(args: argparse.Namespace) -> int:
                 f"  attained on region {payload['region']['pattern']} with gradient ({', '.join(payload['region']['gradient'])})",
                 f"  witness x  = ({', '.join(payload['witness']['x'])})",
                 f"          x' = ({', '.join(payload['witness']['x_prime'])})",
-                f"  |f(x) - f(x')|^2 / ||x - x'||^2 = {payload['witness']['quotient_squared']} (exactly K^2)",
+                f"  (|f(x) - f(x')| / ||x - x'||_{result.norm})^2 = {payload['witness']['quotient_squared']} (exactly K^2)",
                 f"  maximum over {result.region_count} regions",
             ]
         )
