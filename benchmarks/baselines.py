@@ -1,0 +1,139 @@
+"""Peers that symrelu's region enumeration is measured against.
+
+* :func:`z3_pattern_search` -- exact and slow: a depth-first search over activation
+  patterns, layer by layer and neuron by neuron, asking Z3 (exact rationals,
+  incremental ``push``/``pop``) whether each partial pattern's strict constraints
+  are feasible inside the open box; infeasible prefixes are pruned. A neuron
+  whose pre-activation is identically zero on the prefix's region is inactive
+  there and adds no constraint (this matches ``relu'``-free pattern semantics:
+  bit 1 iff pre-activation > 0).
+* :func:`regioncam_count` -- fast, float32, 2-D only: the ``regioncam`` package.
+
+Both are written from the network's weights alone; neither uses symrelu's
+region code.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from fractions import Fraction
+
+import z3
+
+from symrelu import Network
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    patterns: tuple[tuple[tuple[int, ...], ...], ...]
+    seconds: float
+    complete: bool  # False when the time cap stopped the search
+    checks: int  # Z3 queries made
+
+    @property
+    def count(self) -> int:
+        return len(self.patterns)
+
+
+def _q(value: Fraction) -> z3.ArithRef:
+    return z3.RealVal(str(value))  # "p/q" text: exact, never a float
+
+
+def z3_pattern_search(net: Network, box, time_cap: float | None = None) -> SearchResult:
+    """All patterns whose region has non-empty interior in ``box``, by DFS with Z3.
+
+    Affine pre-activations are carried as exact Fraction coefficient lists
+    (``[a_1..a_d, a_0]``) along the search; only the sign constraint of the
+    current neuron is handed to Z3.
+    """
+    start = time.perf_counter()
+    deadline = None if time_cap is None else start + time_cap
+    d = net.input_dim
+    xs = [z3.Real(f"x{i}") for i in range(d)]
+    solver = z3.Solver()
+    for (lo, hi), x in zip(box, xs):
+        solver.add(_q(Fraction(lo)) < x, x < _q(Fraction(hi)))
+    relu_layers = net.relu_layer_count
+    identity = [[Fraction(int(i == j)) for j in range(d)] + [Fraction(0)] for i in range(d)]
+    found: list[tuple[tuple[int, ...], ...]] = []
+    checks = 0
+    stopped = False
+
+    def preactivations(layer_index: int, inputs: list[list[Fraction]]) -> list[list[Fraction]]:
+        layer = net.layers[layer_index]
+        rows = []
+        for weights, bias in zip(layer.weight, layer.bias):
+            row = [sum((w * a[j] for w, a in zip(weights, inputs) if w), Fraction(0)) for j in range(d + 1)]
+            row[d] += bias
+            rows.append(row)
+        return rows
+
+    def expression(row: list[Fraction]) -> z3.ArithRef:
+        terms = [_q(c) * x for c, x in zip(row, xs) if c]
+        return z3.Sum(terms + [_q(row[d])]) if terms else _q(row[d])
+
+    def walk(layer: int, rows: list[list[Fraction]], neuron: int, bits: tuple[int, ...], prefix: tuple) -> None:
+        nonlocal checks, stopped
+        if stopped:
+            return
+        if neuron == len(rows):
+            pattern = prefix + (bits,)
+            if layer + 1 == relu_layers:
+                found.append(pattern)
+                return
+            zero = [Fraction(0)] * (d + 1)
+            activations = [row if bit else zero for row, bit in zip(rows, bits)]
+            walk(layer + 1, preactivations(layer + 1, activations), 0, (), pattern)
+            return
+        row = rows[neuron]
+        if not any(row):  # identically zero: inactive, no constraint
+            walk(layer, rows, neuron + 1, bits + (0,), prefix)
+            return
+        expr = expression(row)
+        for bit in (0, 1):
+            if deadline is not None and time.perf_counter() > deadline:
+                stopped = True
+                return
+            solver.push()
+            solver.add(expr > 0 if bit else expr < 0)
+            checks += 1
+            answer = solver.check()
+            if answer == z3.unknown:
+                raise RuntimeError(f"z3 returned unknown: {solver.reason_unknown()}")
+            if answer == z3.sat:
+                walk(layer, rows, neuron + 1, bits + (bit,), prefix)
+            solver.pop()
+            if stopped:
+                return
+
+    if relu_layers == 0:
+        found.append(())
+    else:
+        walk(0, preactivations(0, identity), 0, (), ())
+    return SearchResult(tuple(sorted(found)), time.perf_counter() - start, not stopped, checks)
+
+
+def regioncam_available() -> bool:
+    try:
+        import regioncam  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def regioncam_count(net: Network) -> int:
+    """Number of faces regioncam finds over [-1, 1]^2 (float32 weights; exact for k/64 weights)."""
+    import numpy as np
+    import regioncam
+
+    if net.input_dim != 2:
+        raise ValueError("regioncam partitions 2-D input space only")
+    rc = regioncam.Regioncam(size=1.0)  # the square [-1, 1]^2
+    for index, layer in enumerate(net.layers):
+        weight = np.array([[float(w) for w in row] for row in layer.weight], dtype=np.float32)
+        bias = np.array([float(b) for b in layer.bias], dtype=np.float32)
+        rc.linear(np.ascontiguousarray(weight.T), bias)  # regioncam computes x @ W + b
+        if index < net.relu_layer_count:
+            rc.relu()
+    return rc.num_faces
