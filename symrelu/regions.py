@@ -20,6 +20,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
+from typing import Optional
 from fractions import Fraction
 from functools import cached_property
 from math import gcd
@@ -69,10 +70,23 @@ class Region:
 
     pattern: Pattern
     polytope: Polytope
-    output_rows: tuple[tuple[int, ...], ...]
-    output_scale: int
     hyperplanes: tuple[tuple[IntAffine, int], ...]
+    """Per ReLU layer: the pre-activations on this region, as integer affine rows over a scale."""
     box: "Box"
+    output_layer: "_IntLayer | None"
+    """The final affine layer (``None`` when the output is rectified: then the last ReLU layer is the output)."""
+
+    @cached_property
+    def _output(self) -> tuple[IntAffine, int]:
+        dim = self.polytope.dim
+        if self.output_layer is None:
+            rows, scale = self.hyperplanes[-1]
+            return [row if bit else [0] * (dim + 1) for row, bit in zip(rows, self.pattern[-1])], scale
+        if not self.hyperplanes:
+            identity = [[int(i == j) for j in range(dim + 1)] for i in range(dim)]
+            return _compose(self.output_layer, identity, (1,) * dim, 1)
+        rows, scale = self.hyperplanes[-1]
+        return _compose(self.output_layer, rows, self.pattern[-1], scale)
 
     @cached_property
     def constraints(self) -> tuple[Constraint, ...]:
@@ -81,11 +95,13 @@ class Region:
 
     @cached_property
     def jacobian(self) -> Matrix:
-        return tuple(tuple(Fraction(v, self.output_scale) for v in row[:-1]) for row in self.output_rows)
+        rows, scale = self._output
+        return tuple(tuple(Fraction(v, scale) for v in row[:-1]) for row in rows)
 
     @cached_property
     def offset(self) -> Vector:
-        return tuple(Fraction(row[-1], self.output_scale) for row in self.output_rows)
+        rows, scale = self._output
+        return tuple(Fraction(row[-1], scale) for row in rows)
 
     @cached_property
     def interior_point(self) -> Vector:
@@ -136,7 +152,7 @@ def _integer_layers(net: Network) -> list[_IntLayer]:
         entries = [w for row in layer.weight for w in row] + list(layer.bias)
         ints, scale = common_denominator_row(entries)  # type: ignore[arg-type]
         width = layer.in_dim
-        weight = IntegerMatrix([ints[r * width : (r + 1) * width] for r in range(layer.out_dim)])
+        weight = IntegerMatrix(tuple(tuple(ints[r * width : (r + 1) * width]) for r in range(layer.out_dim)))
         layers.append(_IntLayer(weight, tuple(ints[layer.out_dim * width :]), scale))
     return layers
 
@@ -239,6 +255,22 @@ def _certain_signs(polytope: Polytope, rows_float: np.ndarray, candidates: list[
     return (values > margin).all(axis=0), (values < -margin).all(axis=0)
 
 
+FILTER_MIN_CANDIDATES = 3
+"""Below this many undecided hyperplanes a cell is cut exactly straight away (cheaper than filtering)."""
+
+_Decisions = Optional[tuple["_Decisions", tuple[int, ...], tuple[int, ...]]]
+"""A persistent chain of (neurons, bits) decisions shared between a cell and its sub-cells."""
+
+
+def _bits_from(decisions: _Decisions, width: int) -> tuple[int, ...]:
+    bits = [0] * width
+    while decisions is not None:
+        decisions, neurons, values = decisions
+        for neuron, value in zip(neurons, values):
+            bits[neuron] = value
+    return tuple(bits)
+
+
 def _cut_by_layer(polytope: Polytope, rows: IntAffine, layer_index: int) -> list[tuple[Polytope, tuple[int, ...]]]:
     """Split a polytope by every neuron of a layer; returns the full-dimensional cells with their bits.
 
@@ -247,37 +279,33 @@ def _cut_by_layer(polytope: Polytope, rows: IntAffine, layer_index: int) -> list
     decided, in exact integer arithmetic.
     """
     try:
-        rows_float: np.ndarray | None = np.array([[float(v) for v in row] for row in rows])
+        rows_float: np.ndarray | None = np.array(rows, dtype=float)  # each entry correctly rounded
     except OverflowError:  # coefficients beyond float range: decide everything exactly
         rows_float = None
+    width = len(rows)
     cells: list[tuple[Polytope, tuple[int, ...]]] = []
-    stack: list[tuple[Polytope, dict[int, int], list[int]]] = [(polytope, {}, list(range(len(rows))))]
+    stack: list[tuple[Polytope, _Decisions, list[int]]] = [(polytope, None, list(range(width)))]
     while stack:
-        cell, decided, candidates = stack.pop()
-        if candidates and rows_float is not None:
+        cell, decisions, candidates = stack.pop()
+        if len(candidates) >= FILTER_MIN_CANDIDATES and rows_float is not None:
             try:
                 positive, negative = _certain_signs(cell, rows_float, candidates)
             except OverflowError:  # vertices beyond float range: no filtering for this cell
                 positive = negative = np.zeros(len(candidates), dtype=bool)
-            remaining = []
-            decided = dict(decided)
-            for index, neuron in enumerate(candidates):
-                if positive[index]:
-                    decided[neuron] = 1
-                elif negative[index]:
-                    decided[neuron] = 0
-                else:
-                    remaining.append(neuron)
-            candidates = remaining
+            decided = positive | negative
+            if decided.any():
+                chosen = np.flatnonzero(decided)
+                decisions = (decisions, tuple(candidates[i] for i in chosen), tuple(positive[chosen].astype(int).tolist()))
+                candidates = [candidates[i] for i in np.flatnonzero(~decided)]
         if not candidates:
-            cells.append((cell, tuple(decided[n] for n in range(len(rows)))))
+            cells.append((cell, _bits_from(decisions, width)))
             continue
         neuron, rest = candidates[0], candidates[1:]
         above, below = cell.split(rows[neuron], (layer_index, neuron))
         if above is not None:
-            stack.append((above, {**decided, neuron: 1}, rest))
+            stack.append((above, (decisions, (neuron,), (1,)), rest))
         if below is not None:
-            stack.append((below, {**decided, neuron: 0}, rest))
+            stack.append((below, (decisions, (neuron,), (0,)), rest))
     return cells
 
 
@@ -318,15 +346,7 @@ def enumerate_regions(
                 progress(len(next_pieces))
         log.debug("layer %d: %d regions", layer_index, len(next_pieces))
         pieces = next_pieces
-    regions = []
-    for piece in pieces:
-        if net.output_relu:
-            rows, scale = piece.hyperplanes[-1]
-            output_rows = [row if bit else [0] * (dim + 1) for row, bit in zip(rows, piece.pattern[-1])]
-        else:
-            output_rows, scale = _compose(int_layers[-1], piece.rows, piece.bits, piece.scale)
-        regions.append(
-            Region(piece.pattern, piece.polytope, tuple(map(tuple, output_rows)), scale, piece.hyperplanes, bounds)
-        )
+    output_layer = None if net.output_relu else int_layers[-1]
+    regions = [Region(piece.pattern, piece.polytope, piece.hyperplanes, bounds, output_layer) for piece in pieces]
     regions.sort(key=lambda r: r.pattern)
     return tuple(regions)
