@@ -11,6 +11,8 @@ floats read from files:
 Fraction(3602879701896397, 36028797018963968)
 >>> to_rational(0.1, policy="decimal")
 Fraction(1, 10)
+>>> to_rational(np.float16(0.1), policy="decimal"), to_rational(np.float32(0.1))
+(Fraction(1, 10), Fraction(13421773, 134217728))
 >>> to_rational("3/4"), to_rational("1.25"), to_rational(2)
 (Fraction(3, 4), Fraction(5, 4), Fraction(2, 1))
 >>> format_rational(Fraction(6, 8)), format_rational(Fraction(3))
@@ -45,13 +47,14 @@ def check_policy(policy: str) -> Policy:
     return policy  # type: ignore[return-value]
 
 
-def _float_to_rational(value: float, policy: Policy, single: bool, where: str) -> Fraction:
-    if not math.isfinite(value):
+def _float_to_rational(value: float | np.floating, policy: Policy, where: str) -> Fraction:
+    """Exact binary value, or the shortest decimal that prints ``value`` in its own width."""
+    if not math.isfinite(float(value)) or (isinstance(value, np.floating) and not np.isfinite(value)):
         raise NonFiniteError(f"{where}: value {value} is not finite; weights must be finite numbers")
     if policy == "exact":
-        return Fraction(value)
-    text = np.format_float_positional(np.float32(value) if single else np.float64(value), unique=True, trim="-")
-    return Fraction(text)
+        return Fraction(*value.as_integer_ratio())
+    typed = value if isinstance(value, np.floating) else np.float64(value)
+    return Fraction(np.format_float_positional(typed, unique=True, trim="-"))
 
 
 def to_rational(value: object, policy: str = "exact", where: str = "value") -> Fraction:
@@ -66,10 +69,8 @@ def to_rational(value: object, policy: str = "exact", where: str = "value") -> F
         return value
     if isinstance(value, (int, np.integer)):
         return Fraction(int(value))
-    if isinstance(value, np.float32):
-        return _float_to_rational(float(value), policy, True, where)
     if isinstance(value, (float, np.floating)):
-        return _float_to_rational(float(value), policy, False, where)
+        return _float_to_rational(value, policy, where)
     if isinstance(value, str):
         return parse_rational(value, where)
     raise InputFormatError(f"{where}: {value!r} is not a number (expected int, float or text like '3/4')")

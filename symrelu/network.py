@@ -101,10 +101,15 @@ class Network:
                     f"{index - 1} outputs {previous.out_dim} values ({previous.out_dim}x{previous.in_dim})"
                 )
         found: dict[str, sympy.Symbol] = {}
-        for layer in self.layers:
+        for index, layer in enumerate(self.layers):
             for entry in [w for row in layer.weight for w in row] + list(layer.bias):
                 if isinstance(entry, sympy.Symbol):
                     found.setdefault(entry.name, entry)
+                elif type(entry) is not Fraction:
+                    raise InputFormatError(
+                        f"{self.source}: layer {index} holds {entry!r} of type {type(entry).__name__}; weights must be "
+                        "Fractions or SymPy symbols (build networks with Network.from_rows or a loader)"
+                    )
         object.__setattr__(self, "_parameters", tuple(found[name] for name in sorted(found)))
 
     # ----------------------------------------------------------------- building

@@ -53,6 +53,8 @@ def scalar_to_fraction(value: object, policy: str, where: str) -> Fraction:
         return Fraction(np.format_float_positional(value, unique=True, trim="-"))
     if isinstance(value, np.bool_):
         raise InputFormatError(f"{where}: {value!r} is a boolean, not a number")
+    if isinstance(value, np.str_):
+        value = str(value)
     return to_rational(value, policy, where)
 
 

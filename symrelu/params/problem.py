@@ -26,6 +26,7 @@ import sympy
 
 from ..errors import DomainError, InputFormatError, ParameterError, ShapeError
 from ..exact import parse_rational, to_rational
+from ..loaders.json_format import network_from_json_data
 from ..network import Network
 
 LOSSES: tuple[str, ...] = ("squared", "absolute")
@@ -198,22 +199,7 @@ def problem_from_dict(spec: Mapping[str, Any], source: str = "<memory>") -> Prob
     for key in ("network", "data"):
         if key not in spec:
             raise InputFormatError(f"{source}: missing key {key!r}")
-    net_spec = spec["network"]
-    if not isinstance(net_spec, Mapping) or not isinstance(net_spec.get("layers"), list):
-        raise InputFormatError(f"{source}: 'network' must be an object with a 'layers' list")
-    rows = []
-    for i, layer in enumerate(net_spec["layers"]):
-        if not isinstance(layer, Mapping) or "weight" not in layer or "bias" not in layer:
-            raise InputFormatError(f"{source}: layer {i} must have 'weight' and 'bias'")
-        if not isinstance(layer["weight"], list) or not all(isinstance(r, list) for r in layer["weight"]):
-            raise InputFormatError(f"{source}: layer {i} weight must be a list of rows")
-        if not isinstance(layer["bias"], list):
-            raise InputFormatError(f"{source}: layer {i} bias must be a list")
-        rows.append((layer["weight"], layer["bias"]))
-    output_relu = net_spec.get("output_relu", False)
-    if not isinstance(output_relu, bool):
-        raise InputFormatError(f"{source}: 'output_relu' must be true or false")
-    network = Network.from_rows(rows, output_relu=output_relu, source=source)
+    network = network_from_json_data(spec["network"], source=source)
     loss = spec.get("loss", "squared")
     if not isinstance(loss, str):
         raise InputFormatError(f"{source}: 'loss' must be a string such as \"squared\"")
