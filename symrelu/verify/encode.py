@@ -48,12 +48,25 @@ def absolute(z: z3.ArithRef) -> z3.ArithRef:
     return z3.If(z >= 0, z, -z)
 
 
+def add_all(terms: Sequence[z3.ArithRef]) -> z3.ArithRef:
+    """Sum of terms that stays valid SMT-LIB: no unary ``(+ x)``, ``0`` when empty."""
+    if not terms:
+        return rational_val(0)
+    return terms[0] if len(terms) == 1 else z3.Sum(list(terms))
+
+
+def multiply_all(terms: Sequence[z3.ArithRef]) -> z3.ArithRef:
+    """Product of terms without a unary ``(* x)``, ``1`` when empty."""
+    if not terms:
+        return rational_val(1)
+    return terms[0] if len(terms) == 1 else z3.Product(list(terms))
+
+
 def dot(u: Sequence[z3.ArithRef], v: Sequence[z3.ArithRef]) -> z3.ArithRef:
     """Inner product, ``0`` for empty vectors."""
     if len(u) != len(v):
         raise InputFormatError(f"dot product of vectors of lengths {len(u)} and {len(v)}")
-    terms = [a * b for a, b in zip(u, v)]
-    return z3.Sum(terms) if terms else rational_val(0)
+    return add_all([a * b for a, b in zip(u, v)])
 
 
 def squared_norm(u: Sequence[z3.ArithRef]) -> z3.ArithRef:
@@ -75,12 +88,12 @@ def sympy_to_z3(expr: sympy.Expr, variables: Mapping[str, z3.ArithRef]) -> z3.Ar
             raise InputFormatError(f"symbol {expr.name} has no z3 variable; known: {', '.join(sorted(variables))}")
         return variables[expr.name]
     if expr.is_Add:
-        return z3.Sum([sympy_to_z3(arg, variables) for arg in expr.args])
+        return add_all([sympy_to_z3(arg, variables) for arg in expr.args])
     if expr.is_Mul:
-        return z3.Product([sympy_to_z3(arg, variables) for arg in expr.args])
+        return multiply_all([sympy_to_z3(arg, variables) for arg in expr.args])
     if expr.is_Pow and expr.exp.is_Integer and int(expr.exp) >= 1:
         base = sympy_to_z3(expr.base, variables)
-        return z3.Product([base] * int(expr.exp))
+        return multiply_all([base] * int(expr.exp))
     raise InputFormatError(
         f"cannot encode {expr} exactly: only polynomials with rational coefficients are accepted "
         "(no floats, Max, Heaviside, or negative/fractional powers)"

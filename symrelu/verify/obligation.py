@@ -154,8 +154,15 @@ def _scan(name: str, formulas: list[z3.ExprRef], max_nodes: int) -> tuple[tuple[
             nonlinear = True
         if kind in (z3.Z3_OP_DIV, z3.Z3_OP_IDIV) and not _is_numeral(node.children()[1]):
             nonlinear = True
+        if kind in (z3.Z3_OP_ADD, z3.Z3_OP_MUL) and node.num_args() < 2:
+            raise InputFormatError(
+                f"obligation {name}: unary sum/product {node.sexpr()} is not SMT-LIB 2.6; "
+                "build sums with symrelu.verify.encode.add_all"
+            )
         if kind == z3.Z3_OP_POWER:
-            nonlinear = True
+            raise InputFormatError(
+                f"obligation {name}: power term {node} is not SMT-LIB 2.6 (z3 prints '^'); write x * x instead"
+            )
         stack.extend(node.children())
     return tuple(sorted(constants.items())), len(seen), nonlinear
 

@@ -8,7 +8,8 @@ reported, never rounded.
 * :class:`Z3Backend` parses the text with ``Solver.from_string``.
 * :class:`Cvc5Backend` parses it with cvc5's own ``InputParser`` (the robust
   path: no translation layer between the file and the solver), skipping the
-  file's ``check-sat`` so that the result object is read directly. It enables
+  file's ``check-sat`` (and its ``set-info``: cvc5 aborts when a result
+  differs from ``:status``) so that the result object is read directly. It enables
   ``nl-cov`` (cylindrical algebraic coverings), which decides QF_NRA.
 * :class:`UnavailableBackend` stands for a solver that is not installed; it
   answers ``unknown`` with a "second opinion unavailable" reason.
@@ -163,12 +164,15 @@ class Cvc5Backend:
                 command = parser.nextCommand()
                 if command.isNull():
                     break
-                if command.getCommandName() in ("check-sat", "exit"):
-                    continue
+                if command.getCommandName() in ("check-sat", "exit", "set-info"):
+                    continue  # cvc5 would abort on a result that differs from :status
                 command.invoke(solver, symbols)
         except RuntimeError as err:
             raise SolverError(f"cvc5 could not read obligation {obligation.name}: {err}") from err
-        result = solver.checkSat()
+        try:
+            result = solver.checkSat()
+        except RuntimeError as err:
+            return SolverAnswer(self.name, "unknown", reason=f"cvc5 failed: {err}")
         if result.isUnsat():
             return SolverAnswer(self.name, "unsat")
         if result.isUnknown():

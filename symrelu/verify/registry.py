@@ -1,0 +1,146 @@
+"""The catalogue of checks ``symrelu verify`` can run, and which ones still wait for other parts.
+
+A registry is an immutable mapping name -> :class:`CheckSpec`; build a new one
+with :func:`with_checks` to add or replace checks (no global mutable state).
+A spec whose ``run`` is None is *not implemented*: asking for it raises
+:class:`CheckNotImplementedError`, never a verdict.
+
+>>> registry = default_registry()
+>>> registry["gd_amplification_unbounded"].needs
+'nothing'
+>>> registry["clarke_bound"].available
+False
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any, Literal
+
+from ..errors import InputFormatError, SymreluError
+from ..exact import to_rational
+from .kinks import no_global_gradient_lipschitz_family, no_global_gradient_lipschitz_instance
+from .lipschitz import input_lipschitz
+from .runner import Runner
+from .stability import gd_amplification_unbounded, subgradient_stability_bound
+from .verdict import CheckResult
+
+Needs = Literal["network", "problem", "network-or-problem", "nothing"]
+
+
+class CheckNotImplementedError(SymreluError, NotImplementedError):
+    """The check exists in the catalogue but its implementation is not there yet."""
+
+
+@dataclass(frozen=True)
+class CheckContext:
+    """What a check may use: the loaded subject, the box, options from the command line, the runner."""
+
+    subject: str
+    runner: Runner
+    network: Any = None
+    problem: Any = None
+    box: tuple[tuple[Any, Any], ...] | None = None
+    options: Mapping[str, Any] = field(default_factory=dict)
+
+    def option(self, name: str, default: Any = None) -> Any:
+        """The option's value, or ``default`` when it is missing or None."""
+        value = self.options.get(name)
+        return default if value is None else value
+
+
+@dataclass(frozen=True)
+class CheckSpec:
+    """One check: its claim, what it needs, and how to run it (None: not implemented yet)."""
+
+    name: str
+    claim: str
+    needs: Needs
+    summary: str
+    run: Callable[[CheckContext], CheckResult] | None = None
+    waiting_for: str = ""
+
+    @property
+    def available(self) -> bool:
+        return self.run is not None
+
+    def require_available(self) -> None:
+        """Raise :class:`CheckNotImplementedError` unless the check can run."""
+        if self.run is None:
+            raise CheckNotImplementedError(
+                f"check {self.name!r} is not implemented yet (it needs {self.waiting_for}); "
+                "no verdict is given — leave it out of --checks"
+            )
+
+    def __call__(self, context: CheckContext) -> CheckResult:
+        self.require_available()
+        return self.run(context)  # type: ignore[misc]
+
+
+def _input_lipschitz(context: CheckContext) -> CheckResult:
+    if context.network is None:
+        raise InputFormatError("input_lipschitz needs a network file as NET_OR_PROBLEM")
+    if context.box is None:
+        raise InputFormatError("input_lipschitz needs --box LO:HI,... (one interval per input)")
+    k, k2 = context.option("lipschitz"), context.option("lipschitz_squared")
+    if k is None and k2 is None:
+        raise InputFormatError(
+            "input_lipschitz needs the constant to certify: --lipschitz K or --lipschitz-squared K2 "
+            "(the exact value from `symrelu lipschitz`)"
+        )
+    return input_lipschitz(
+        context.network, context.box, k, K_squared=k2, norm=context.option("norm", "2"),
+        output=context.option("output"), tight_pair=context.option("tight_pair"),
+        runner=context.runner, subject=context.subject,
+    )
+
+
+def _amplification(context: CheckContext) -> CheckResult:
+    return gd_amplification_unbounded(context.option("eta", "1/10"), runner=context.runner)
+
+
+def _subgradient(context: CheckContext) -> CheckResult:
+    g, g2 = context.option("G"), context.option("G_squared")
+    if g is None and g2 is None:
+        raise InputFormatError("subgradient_stability_bound needs --G G or --G-squared G2 (e.g. G^2 = 2 from clarke_bound)")
+    return subgradient_stability_bound(
+        g, to_rational(context.option("eta", "1/10"), where="--eta"), int(context.option("steps", 1)),
+        G_squared=g2, runner=context.runner,
+    )
+
+
+def default_registry() -> Mapping[str, CheckSpec]:
+    """Every known check; those waiting for other parts of symrelu are listed but not runnable."""
+    specs = [
+        CheckSpec("input_lipschitz", "foundation", "network",
+                  "|f(x)-f(x')| <= K ||x-x'||_p on a box, direct ReLU encoding", _input_lipschitz),
+        CheckSpec("gd_amplification_unbounded", "C4", "nothing",
+                  "one GD step amplifies perturbations beyond any 1 + eta*beta (Skolem eps(beta))", _amplification),
+        CheckSpec("subgradient_stability_bound", "C5 b", "nothing",
+                  "||theta_T - theta'_T|| <= ||theta_0 - theta'_0|| + 2 eta T G by induction", _subgradient),
+        CheckSpec("no_global_gradient_lipschitz_paper", "C1", "nothing",
+                  "paper instance: theta=(t,-1), theta'=(-t,-1), t=1/(4(L+1)) violates every L",
+                  lambda context: no_global_gradient_lipschitz_instance(runner=context.runner)),
+        CheckSpec("no_global_gradient_lipschitz_family", "C1", "nothing",
+                  "symbolic one-hidden-layer family: jump (1/n)|a r| ||(x,1)|| and Skolem pairs",
+                  lambda context: no_global_gradient_lipschitz_family(runner=context.runner)),
+        CheckSpec("no_global_gradient_lipschitz", "C1", "network-or-problem",
+                  "find a kink with a non-zero jump in the given problem/network and prove no L exists",
+                  waiting_for="kinks and jumps from symrelu.params.kinks (then call no_global_gradient_lipschitz_at_kink)"),
+        CheckSpec("hessian_bound", "C2", "problem", "exact largest Hessian spectral norm over regions",
+                  waiting_for="per-region Hessians from symrelu.params landscape regions"),
+        CheckSpec("clarke_bound", "C5", "problem", "tight G over each region's closure on D, proved per region",
+                  waiting_for="per-region gradients and region constraints from symrelu.params"),
+        CheckSpec("lipschitz_on_domain", "C5 a", "problem", "(l(t)-l(t'))^2 <= G^2 ||t-t'||^2 on D, direct encoding",
+                  waiting_for="the loss of a symrelu.params Problem as data (network, data points, trainable names)"),
+    ]
+    return MappingProxyType({spec.name: spec for spec in specs})
+
+
+def with_checks(registry: Mapping[str, CheckSpec], specs: Iterable[CheckSpec]) -> Mapping[str, CheckSpec]:
+    """A new registry with ``specs`` added (replacing same-named ones)."""
+    merged = dict(registry)
+    merged.update({spec.name: spec for spec in specs})
+    return MappingProxyType(merged)

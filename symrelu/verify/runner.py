@@ -1,0 +1,213 @@
+"""Run obligations on several solvers and combine their answers into verdicts.
+
+Rules (see design.md, "Rules that make the answers trustworthy"):
+
+* the decisive answers (sat/unsat) must agree, else UNKNOWN with a loud reason;
+* an answer equal to the obligation's expected one proves it (for an expected
+  ``sat`` only after the model replays exactly);
+* a ``sat`` against an expected ``unsat`` refutes only after the check's
+  ``replay`` confirmed the model in exact arithmetic; otherwise UNKNOWN;
+* timeouts and give-ups are UNKNOWN unless another solver decided; a solver
+  that is missing or undecided is named in the reason, never dropped silently.
+  With ``require_all=True`` every solver must decide.
+
+Work is sent to worker processes (:mod:`symrelu.verify.workers`) as
+:class:`Obligation` (SMT-LIB text), never as z3 objects.
+
+>>> import z3
+>>> from symrelu.verify.obligation import Obligation
+>>> x = z3.Real("x")
+>>> ob = Obligation.build("sq", [x * x < 0], check="demo", subject="none")
+>>> outcome, = Runner(timeout_s=10).run([ob])
+>>> outcome.verdict, outcome.solvers[0].split()[0]
+(<Verdict.PROVED: 'PROVED'>, 'z3')
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..errors import InputFormatError, SymreluError
+from .obligation import Obligation
+from .solvers import Backend, Model, SolverAnswer, default_backends
+from .verdict import Verdict
+from .workers import solve_isolated
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Replayed:
+    """What a check's exact replay of a model found.
+
+    ``confirmed`` is true when the model, recomputed in exact arithmetic on the
+    original network or problem, really is what the obligation says (a
+    counterexample, or the claimed witness); ``witness`` is that exact data.
+    """
+
+    confirmed: bool
+    witness: Mapping[str, Any] = field(default_factory=dict)
+    reason: str = ""
+
+
+Replay = Callable[[Obligation, Mapping[str, Any]], Replayed]
+
+
+@dataclass(frozen=True)
+class ObligationOutcome:
+    """One obligation's verdict, with every solver's answer and the replayed witness."""
+
+    obligation: Obligation
+    verdict: Verdict
+    answers: tuple[SolverAnswer, ...]
+    solvers: tuple[str, ...]
+    reason: str = ""
+    witness: Mapping[str, Any] | None = None
+    elapsed_s: float = field(default=0.0, compare=False)
+
+
+def _solve(backend: Backend, obligation: Obligation, timeout_s: float) -> SolverAnswer:
+    """Worker entry point (module level so that it pickles)."""
+    return backend.check(obligation, timeout_s)
+
+
+@dataclass(frozen=True)
+class Runner:
+    """Runs obligations with a per-obligation timeout on ``jobs`` processes.
+
+    ``backends`` are asked in order; the first is the primary solver (Z3 by
+    default), the rest give second opinions. Inject fake backends in tests.
+    With ``isolate`` (the default) every solver call runs in a worker process
+    that is stopped after ``timeout_s + grace_s`` (solvers do not always honour
+    their own limits); ``isolate=False`` calls solvers in this process, one by
+    one, relying on the solvers' own limits only.
+    """
+
+    backends: tuple[Backend, ...] = field(default_factory=default_backends)
+    timeout_s: float = 60.0
+    jobs: int = 1
+    require_all: bool = False
+    isolate: bool = True
+    grace_s: float = 5.0
+
+    def __post_init__(self) -> None:
+        if not self.backends:
+            raise InputFormatError("a Runner needs at least one solver backend")
+        if not self.grace_s >= 0:
+            raise InputFormatError(f"grace_s must be at least 0, got {self.grace_s!r}")
+        if not self.timeout_s > 0:
+            raise InputFormatError(f"--timeout must be positive seconds, got {self.timeout_s!r}")
+        if not isinstance(self.jobs, int) or self.jobs < 1:
+            raise InputFormatError(f"--jobs must be a positive integer, got {self.jobs!r}")
+
+    def run(self, obligations: Sequence[Obligation], replay: Replay | None = None) -> tuple[ObligationOutcome, ...]:
+        """Answer every obligation, then combine and replay (in this process)."""
+        names = [ob.name for ob in obligations]
+        if len(set(names)) != len(names):
+            raise InputFormatError(f"obligation names must be unique, got {names}")
+        started = time.perf_counter()
+        answers = self._answers(obligations)
+        elapsed = (time.perf_counter() - started) / max(1, len(obligations))
+        return tuple(
+            self.combine(ob, tuple(answers[i]), replay, elapsed) for i, ob in enumerate(obligations)
+        )
+
+    def _answers(self, obligations: Sequence[Obligation]) -> list[list[SolverAnswer]]:
+        if not self.isolate:
+            return [[_solve(b, ob, self.timeout_s) for b in self.backends] for ob in obligations]
+        tasks = [(b, ob, self.timeout_s) for ob in obligations for b in self.backends]
+        flat = solve_isolated(tasks, self.jobs, self.grace_s)
+        width = len(self.backends)
+        return [flat[i * width : (i + 1) * width] for i in range(len(obligations))]
+
+    def combine(
+        self,
+        obligation: Obligation,
+        answers: tuple[SolverAnswer, ...],
+        replay: Replay | None = None,
+        elapsed_s: float = 0.0,
+    ) -> ObligationOutcome:
+        """Turn the solvers' answers to one obligation into a verdict."""
+
+        def outcome(verdict: Verdict, reason: str, solvers: tuple[str, ...] = (), witness: Any = None) -> ObligationOutcome:
+            return ObligationOutcome(obligation, verdict, answers, solvers, reason, witness, elapsed_s)
+
+        decisive = [a for a in answers if a.status != "unknown"]
+        undecided = [a for a in answers if a.status == "unknown"]
+        notes = "; ".join(f"{a.solver}: {a.reason or 'unknown'}" for a in undecided)
+        if not decisive:
+            return outcome(Verdict.UNKNOWN, f"no solver decided {obligation.name}: {notes}")
+        statuses = sorted({a.status for a in decisive})
+        if len(statuses) > 1:
+            said = ", ".join(f"{a.solver} says {a.status}" for a in decisive)
+            message = f"SOLVERS DISAGREE on {obligation.name} ({said}); verdict withheld"
+            log.warning(message)
+            return outcome(Verdict.UNKNOWN, message)
+        if undecided and self.require_all:
+            return outcome(Verdict.UNKNOWN, f"not every solver decided {obligation.name}: {notes}")
+        if undecided:
+            log.info("obligation %s decided without a second opinion: %s", obligation.name, notes)
+        status = statuses[0]
+        agreed = tuple(a.solver for a in decisive)
+        if status == "unsat":
+            if obligation.expected == "unsat":
+                return outcome(Verdict.PROVED, notes, agreed)
+            return outcome(
+                Verdict.UNKNOWN,
+                f"{obligation.name}: solvers found no witness (unsat) although one was expected; "
+                "a refutation needs a replayed witness",
+            )
+        return self._replay_sat(obligation, decisive, replay, notes, agreed, outcome)
+
+    @staticmethod
+    def _replay_sat(
+        obligation: Obligation,
+        decisive: list[SolverAnswer],
+        replay: Replay | None,
+        notes: str,
+        agreed: tuple[str, ...],
+        outcome: Callable[..., ObligationOutcome],
+    ) -> ObligationOutcome:
+        kind = Verdict.PROVED if obligation.expected == "sat" else Verdict.REFUTED
+        with_model = [a for a in decisive if a.model is not None]
+        if not with_model:
+            why = "; ".join(f"{a.solver}: {a.reason}" for a in decisive)
+            return outcome(Verdict.UNKNOWN, f"{obligation.name}: sat, but no exact model to replay ({why})")
+        if replay is None:
+            return outcome(Verdict.UNKNOWN, f"{obligation.name}: sat, but the check gave no exact replay; not trusted")
+        failures = []
+        for answer in with_model:
+            try:
+                replayed = replay(obligation, answer.model_dict())
+            except SymreluError as err:
+                failures.append(f"{answer.solver}: replay failed: {err}")
+                continue
+            if replayed.confirmed:
+                reason = f"witness from {answer.solver}, replayed exactly" + (f"; {notes}" if notes else "")
+                return outcome(kind, reason, agreed, dict(replayed.witness))
+            failures.append(f"{answer.solver}: model did not replay: {replayed.reason}")
+        message = f"{obligation.name}: sat, but no model replayed exactly ({'; '.join(failures)})"
+        log.warning(message)
+        return outcome(Verdict.UNKNOWN, message)
+
+
+def combine_outcomes(outcomes: Sequence[ObligationOutcome]) -> tuple[Verdict, tuple[str, ...], str]:
+    """A check's verdict from its obligations: any REFUTED refutes, all PROVED proves, else UNKNOWN.
+
+    Returns the verdict, the solvers that agreed on every obligation, and the reasons.
+    """
+    if not outcomes:
+        raise SymreluError("a check needs at least one obligation")
+    reasons = "; ".join(o.reason for o in outcomes if o.reason and o.verdict is not Verdict.PROVED)
+    notes = "; ".join(sorted({o.reason for o in outcomes if o.reason and o.verdict is Verdict.PROVED}))
+    refuted = [o for o in outcomes if o.verdict is Verdict.REFUTED]
+    if refuted:
+        return Verdict.REFUTED, refuted[0].solvers, refuted[0].reason
+    if all(o.verdict is Verdict.PROVED for o in outcomes):
+        common = [s for s in outcomes[0].solvers if all(s in o.solvers for o in outcomes)]
+        return Verdict.PROVED, tuple(common), notes
+    return Verdict.UNKNOWN, (), reasons
