@@ -57,14 +57,14 @@ def run(args: argparse.Namespace) -> int:
     for r in payload["regions"]:
         point = ", ".join(f"{k}={v}" for k, v in r["interior_point"].items())
         lines.append(f"  {r['pattern']}: loss = {r['loss']}")
-        lines.append(f"      gradient = [{', '.join(r['gradient'])}]  hessian = {r['hessian']}  at ({point})")
+        lines.append(f"      gradient = [{', '.join(r['gradient'])}]  hessian = [{'; '.join(', '.join(row) for row in r['hessian'])}]  at ({point})")
     lines.append(f"{len(kinks)} kinks, {payload['dangerous_kinks']} dangerous (non-zero gradient jump):")
     for k in payload["kinks"]:
         jump = k["dangerous_jump"] if k["dangerous"] else k["jump_at_witness"]
         where = k["dangerous_witness"] if k["dangerous"] else k["witness"]
         at = "" if where is None else " at (" + ", ".join(f"{n}={v}" for n, v in where.items()) + ")"
         tag = "DANGEROUS" if k["dangerous"] else "harmless"
-        lines.append(f"  {k['below']} | {k['above']}  on {k['surface']}: {tag}, jump {jump}{at}")
+        lines.append(f"  {k['below']} | {k['above']}  on {k['surface']}: {tag}, jump ({', '.join(jump) if jump else '-'}){at}")
     emit_text("\n".join(lines))
     return 0
 
