@@ -7,20 +7,25 @@ terminated and becomes an ``unknown`` answer, and a fresh worker takes over.
 Tasks travel as (backend, :class:`Obligation`, timeout): plain picklable data
 and SMT-LIB text, never z3 objects.
 
-A :class:`concurrent.futures.ProcessPoolExecutor` cannot stop one running
-task, which is why this small supervisor exists.
+Workers are separate interpreters (``python -m symrelu.verify.workers``)
+talking over their standard input and output, so nothing depends on how the
+caller was started: no fork of a multi-threaded process, and no re-run of an
+unguarded ``__main__`` script. A :class:`concurrent.futures.ProcessPoolExecutor`
+cannot stop one running task, which is why this small supervisor exists.
 """
 
 from __future__ import annotations
 
 import logging
-import multiprocessing
-import threading
+import os
+import pickle
+import subprocess
+import sys
 import time
 from collections import deque
 from collections.abc import Sequence
-from multiprocessing.connection import Connection, wait
-from typing import Any
+from multiprocessing.connection import wait
+from typing import Any, BinaryIO
 
 from ..errors import SolverError, SymreluError
 from .obligation import Obligation
@@ -31,96 +36,100 @@ log = logging.getLogger(__name__)
 Task = tuple[Backend, Obligation, float]
 
 
-def _context() -> Any:
-    """``fork`` when this process has a single thread (fast; does not re-run ``__main__``),
-    else ``forkserver`` or ``spawn`` (then scripts need the ``if __name__ == "__main__":`` guard)."""
-    methods = multiprocessing.get_all_start_methods()
-    if "fork" in methods and threading.active_count() == 1:
-        return multiprocessing.get_context("fork")
-    if "forkserver" in methods:
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["symrelu.verify.solvers"])
-        return context
-    return multiprocessing.get_context("spawn")
-
-
-def _worker_main(conn: Connection) -> None:
-    """Answer tasks until told to stop (None) or the pipe closes."""
+def _serve(requests: BinaryIO, replies: BinaryIO) -> None:
+    """Answer pickled tasks until told to stop (None) or the input closes."""
     while True:
         try:
-            task = conn.recv()
+            task = pickle.load(requests)
         except EOFError:
             return
         if task is None:
             return
         backend, obligation, timeout_s = task
         try:
-            conn.send(("ok", backend.check(obligation, timeout_s)))
+            reply: tuple[str, object] = ("ok", backend.check(obligation, timeout_s))
         except SymreluError as err:
-            conn.send(("error", f"{type(err).__name__}: {err}"))
+            reply = ("error", f"{type(err).__name__}: {err}")
+        pickle.dump(reply, replies)
+        replies.flush()
 
 
 class _Worker:
-    def __init__(self, context: Any) -> None:
-        self.conn, child = context.Pipe()
-        self.process = context.Process(target=_worker_main, args=(child,), daemon=True)
-        self.process.start()
-        child.close()
+    def __init__(self) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "symrelu.verify.workers"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+        )
+        self.replies: BinaryIO = self.process.stdout  # type: ignore[assignment]
+
+    def send(self, task: Task | None) -> None:
+        pickle.dump(task, self.process.stdin)  # type: ignore[arg-type]
+        self.process.stdin.flush()  # type: ignore[union-attr]
+
+    def receive(self) -> tuple[str, Any]:
+        return pickle.load(self.replies)  # type: ignore[no-any-return]
 
     def stop(self) -> None:
         try:
-            self.conn.send(None)
+            self.send(None)
         except (BrokenPipeError, OSError):
             pass
-        self.process.join(timeout=2)
+        try:
+            self.process.wait(timeout=2)
+        except subprocess.TimeoutExpired:
+            pass
         self.kill()
 
     def kill(self) -> None:
-        if self.process.is_alive():
+        if self.process.poll() is None:
             self.process.terminate()
-            self.process.join(timeout=5)
-        if self.process.is_alive():
-            self.process.kill()
-            self.process.join()
-        self.conn.close()
+            try:
+                self.process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        for stream in (self.process.stdin, self.process.stdout):
+            if stream is not None:
+                stream.close()
 
 
 def solve_isolated(tasks: Sequence[Task], jobs: int, grace_s: float) -> list[SolverAnswer]:
     """Answer every task on at most ``jobs`` worker processes with a hard time limit each."""
     if not tasks:
         return []
-    context = _context()
     answers: list[SolverAnswer | None] = [None] * len(tasks)
     pending = deque(range(len(tasks)))
-    idle = [_Worker(context) for _ in range(min(jobs, len(tasks)))]
-    busy: dict[Connection, tuple[_Worker, int, float]] = {}
+    idle = [_Worker() for _ in range(min(jobs, len(tasks)))]
+    busy: dict[BinaryIO, tuple[_Worker, int, float]] = {}
     try:
         while pending or busy:
             while idle and pending:
                 worker, index = idle.pop(), pending.popleft()
                 backend, obligation, timeout_s = tasks[index]
-                worker.conn.send((backend, obligation, timeout_s))
-                busy[worker.conn] = (worker, index, time.monotonic() + timeout_s + grace_s)
+                worker.send((backend, obligation, timeout_s))
+                busy[worker.replies] = (worker, index, time.monotonic() + timeout_s + grace_s)
             next_deadline = min(deadline for _, _, deadline in busy.values())
-            for conn in wait(list(busy), timeout=max(0.0, next_deadline - time.monotonic())):
-                worker, index, _ = busy.pop(conn)  # type: ignore[index]
+            for ready in wait(list(busy), timeout=max(0.0, next_deadline - time.monotonic())):
+                worker, index, _ = busy.pop(ready)  # type: ignore[call-overload]
                 backend = tasks[index][0]
                 try:
-                    kind, payload = conn.recv()  # type: ignore[union-attr]
-                except (EOFError, ConnectionResetError):
-                    code = worker.process.exitcode
+                    kind, payload = worker.receive()
+                except (EOFError, ConnectionResetError, pickle.UnpicklingError):
+                    code = worker.process.poll()
                     worker.kill()
                     answers[index] = SolverAnswer(backend.name, "unknown", reason=f"solver process died (exit code {code})")
-                    idle.append(_Worker(context))
+                    idle.append(_Worker())
                     continue
                 if kind == "error":
                     raise SolverError(f"{backend.name} on obligation {tasks[index][1].name}: {payload}")
                 answers[index] = payload
                 idle.append(worker)
             now = time.monotonic()
-            for conn, (worker, index, deadline) in list(busy.items()):
+            for replies, (worker, index, deadline) in list(busy.items()):
                 if now >= deadline:
-                    del busy[conn]
+                    del busy[replies]
                     worker.kill()
                     backend, obligation, timeout_s = tasks[index]
                     log.info("stopped %s on %s after %.3gs", backend.name, obligation.name, timeout_s)
@@ -128,10 +137,17 @@ def solve_isolated(tasks: Sequence[Task], jobs: int, grace_s: float) -> list[Sol
                         backend.name, "unknown",
                         reason=f"timeout: no answer within {timeout_s:g}s (solver process stopped)",
                     )
-                    idle.append(_Worker(context))
+                    idle.append(_Worker())
     finally:
         for worker, _, _ in busy.values():
             worker.kill()
         for worker in idle:
             worker.stop()
     return [answer for answer in answers if answer is not None]
+
+
+if __name__ == "__main__":  # a worker: the protocol owns the real stdout; stray prints go nowhere
+    _channel = os.fdopen(os.dup(1), "wb")
+    _devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(_devnull, 1)
+    _serve(sys.stdin.buffer, _channel)
