@@ -245,14 +245,30 @@ an absolute floor covers subnormal underflow.
 Everything inside the margin is decided in exact integer arithmetic."""
 
 
-def _certain_signs(polytope: Polytope, rows_float: np.ndarray, candidates: list[int]) -> tuple[np.ndarray, np.ndarray]:
-    """For each candidate hyperplane: provably > 0 at every vertex, provably < 0 at every vertex."""
-    points = polytope.float_points
-    chosen = rows_float[candidates]
-    values = points @ chosen.T
-    # relative part, plus an absolute floor for subnormal underflow (rows are integers, so >= 1 if non-zero)
-    margin = (np.abs(points) @ np.abs(chosen).T) * FILTER_MARGIN + np.abs(chosen).sum(axis=1) * 1e-290
-    return (values > margin).all(axis=0), (values < -margin).all(axis=0)
+@dataclass(frozen=True)
+class _FloatRows:
+    """A layer's hyperplanes in floats, with what the certified filter needs precomputed."""
+
+    rows: np.ndarray
+    magnitudes: np.ndarray  # |rows|
+    floor: np.ndarray  # absolute error floor per row, for subnormal underflow
+
+    @classmethod
+    def of(cls, rows: IntAffine) -> "_FloatRows | None":
+        try:
+            as_float = np.array(rows, dtype=float)  # each entry correctly rounded
+        except OverflowError:  # coefficients beyond float range: decide everything exactly
+            return None
+        magnitudes = np.abs(as_float)
+        # rows are integers, so a non-zero row has |row|_1 >= 1 and this floor dominates underflow
+        return cls(as_float, magnitudes, magnitudes.sum(axis=1) * 1e-290)
+
+    def certain_signs(self, polytope: Polytope, candidates: list[int]) -> tuple[np.ndarray, np.ndarray]:
+        """For each candidate hyperplane: provably > 0 at every vertex, provably < 0 at every vertex."""
+        points = polytope.float_points
+        values = points @ self.rows[candidates].T
+        margin = np.abs(points) @ self.magnitudes[candidates].T * FILTER_MARGIN + self.floor[candidates]
+        return (values > margin).all(axis=0), (values < -margin).all(axis=0)
 
 
 FILTER_MIN_CANDIDATES = 3
@@ -278,18 +294,16 @@ def _cut_by_layer(polytope: Polytope, rows: IntAffine, layer_index: int) -> list
     provably miss a cell; every cut is then made, and every remaining sign
     decided, in exact integer arithmetic.
     """
-    try:
-        rows_float: np.ndarray | None = np.array(rows, dtype=float)  # each entry correctly rounded
-    except OverflowError:  # coefficients beyond float range: decide everything exactly
-        rows_float = None
+    rows_float = _FloatRows.of(rows)
     width = len(rows)
     cells: list[tuple[Polytope, tuple[int, ...]]] = []
-    stack: list[tuple[Polytope, _Decisions, list[int]]] = [(polytope, None, list(range(width)))]
+    # (cell, decisions so far, undecided neurons, whether the filter has not yet seen this cell)
+    stack: list[tuple[Polytope, _Decisions, list[int], bool]] = [(polytope, None, list(range(width)), True)]
     while stack:
-        cell, decisions, candidates = stack.pop()
-        if len(candidates) >= FILTER_MIN_CANDIDATES and rows_float is not None:
+        cell, decisions, candidates, fresh = stack.pop()
+        if fresh and len(candidates) >= FILTER_MIN_CANDIDATES and rows_float is not None:
             try:
-                positive, negative = _certain_signs(cell, rows_float, candidates)
+                positive, negative = rows_float.certain_signs(cell, candidates)
             except OverflowError:  # vertices beyond float range: no filtering for this cell
                 positive = negative = np.zeros(len(candidates), dtype=bool)
             decided = positive | negative
@@ -302,10 +316,11 @@ def _cut_by_layer(polytope: Polytope, rows: IntAffine, layer_index: int) -> list
             continue
         neuron, rest = candidates[0], candidates[1:]
         above, below = cell.split(rows[neuron], (layer_index, neuron))
+        cut = above is not None and below is not None  # otherwise the cell is unchanged: no new filtering
         if above is not None:
-            stack.append((above, (decisions, (neuron,), (1,)), rest))
+            stack.append((above, (decisions, (neuron,), (1,)), rest, cut))
         if below is not None:
-            stack.append((below, (decisions, (neuron,), (0,)), rest))
+            stack.append((below, (decisions, (neuron,), (0,)), rest, cut))
     return cells
 
 
