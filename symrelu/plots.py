@@ -20,36 +20,33 @@ from .network import Network, format_pattern
 from .regions import Region
 
 
-def _pyplot() -> Any:
+def new_figure(figsize: tuple[float, float]) -> tuple[Any, Any]:
+    """A figure and axes from matplotlib's object-oriented API: no pyplot, no backend switch,
+    so a notebook's inline plotting is left alone."""
     try:
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
+        from matplotlib.figure import Figure
     except ImportError as err:  # pragma: no cover - depends on the environment
         raise MissingDependencyError("plots need matplotlib: pip install 'symrelu[plot]'") from err
-    return plt
+    fig = Figure(figsize=figsize)
+    return fig, fig.subplots()
 
 
 def plot_regions(net: Network, regions: Sequence[Region], path: str | Path, output: int = 0) -> str:
     """Draw the partition (2-D: coloured polygons and kink lines; 1-D: the graph with kinks)."""
-    plt = _pyplot()
     dim = net.input_dim
-    fig, ax = plt.subplots(figsize=(7, 6) if dim == 2 else (8, 4.5))
-    if dim == 2:
-        _draw_partition(plt, fig, ax, net, regions, output)
-    elif dim == 1:
-        _draw_graph(ax, net, regions, output)
-    else:
-        plt.close(fig)
+    if dim not in (1, 2):
         raise ShapeError(f"plots show 1-D or 2-D inputs; this network takes {dim}")
+    fig, ax = new_figure((7, 6) if dim == 2 else (8, 4.5))
+    if dim == 2:
+        _draw_partition(fig, ax, net, regions, output)
+    else:
+        _draw_graph(ax, net, regions, output)
     fig.tight_layout()
     fig.savefig(path, dpi=130)
-    plt.close(fig)
     return str(path)
 
 
-def _draw_partition(plt: Any, fig: Any, ax: Any, net: Network, regions: Sequence[Region], output: int) -> None:
+def _draw_partition(fig: Any, ax: Any, net: Network, regions: Sequence[Region], output: int) -> None:
     from matplotlib.collections import PolyCollection
 
     values = [float(r.jacobian[output][0] * r.interior_point[0] + r.jacobian[output][1] * r.interior_point[1] + r.offset[output]) for r in regions]

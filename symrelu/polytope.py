@@ -104,8 +104,9 @@ class Polytope:
         return tuple(Fraction(x, vertex[self.dim]) for x in vertex[: self.dim])
 
     def points(self) -> tuple[tuple[Fraction, ...], ...]:
-        """The vertices as rational points (2-D: counter-clockwise)."""
-        return tuple(self.point(i) for i in range(len(self.vertices)))
+        """The vertices as rational points (1-D: increasing; 2-D: counter-clockwise)."""
+        found = tuple(self.point(i) for i in range(len(self.vertices)))
+        return tuple(sorted(found)) if self.dim == 1 else found
 
     def interior_point(self) -> tuple[Fraction, ...]:
         """The average of the vertices: strictly inside a full-dimensional polytope."""

@@ -12,23 +12,13 @@ from pathlib import Path
 
 import numpy as np
 
-from ..errors import MissingDependencyError, ShapeError
+from ..errors import ShapeError
+from ..plots import new_figure
 from .kinks import Kink
 from .landscape import Landscape
 from .polynomial import Polynomial
 from .problem import Problem
 from .trajectory import Trajectory, _FloatNet
-
-
-def _pyplot():
-    try:
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError as err:  # pragma: no cover - depends on the environment
-        raise MissingDependencyError("plots need matplotlib: pip install symrelu[plot]") from err
-    return plt
 
 
 def _poly_grid(poly: Polynomial, X: np.ndarray, Y: np.ndarray) -> np.ndarray:
@@ -97,14 +87,12 @@ def plot_landscape(land: Landscape, kinks: Sequence[Kink], path: str | Path) -> 
     """Contour map of ℓ with the kinks (red: gradient jumps) and the jump sizes at exact witnesses."""
     if len(land.parameters) != 2:
         raise ShapeError(f"--plot needs exactly two parameters, the problem has {len(land.parameters)}")
-    plt = _pyplot()
-    fig, ax = plt.subplots(figsize=(7, 6))
+    fig, ax = new_figure((7, 6))
     _draw(ax, land, kinks, _frame(land.problem))
     ax.set_title(f"Loss landscape: {len(land.regions)} regions, {sum(k.dangerous for k in kinks)} dangerous kinks")
     ax.legend(loc="upper right", fontsize=8, facecolor="lightgrey")
     path = Path(path)
     fig.savefig(path, dpi=120, bbox_inches="tight")
-    plt.close(fig)
     return path
 
 
@@ -112,9 +100,8 @@ def plot_trajectories(land: Landscape, kinks: Sequence[Kink], runs: Sequence[Tra
     """Training paths over the loss contours, kinks marked."""
     if len(land.parameters) != 2:
         raise ShapeError(f"--plot needs exactly two parameters, the problem has {len(land.parameters)}")
-    plt = _pyplot()
     points = [[float(v) for v in s.theta] for run in runs for s in run.steps]
-    fig, ax = plt.subplots(figsize=(7, 6))
+    fig, ax = new_figure((7, 6))
     _draw(ax, land, kinks, _frame(land.problem, points))
     colors = ["orange", "cyan", "magenta", "yellow"]
     for i, run in enumerate(runs):
@@ -127,5 +114,4 @@ def plot_trajectories(land: Landscape, kinks: Sequence[Kink], runs: Sequence[Tra
     ax.legend(loc="upper right", fontsize=8, facecolor="lightgrey")
     path = Path(path)
     fig.savefig(path, dpi=120, bbox_inches="tight")
-    plt.close(fig)
     return path

@@ -101,13 +101,17 @@ class Surrogate:
     def curvature_lower_bound(self, point: Mapping[str, object], dps: int = 40) -> "iv.mpf":
         """A rigorous interval for max_i |∂²ℓ_β/∂θ_i²| at ``point``: a lower bound on the gradient-Lipschitz constant."""
         theta = self.problem.point(point, "curvature point")
-        iv.dps = dps
         best = None
-        for i in range(len(self.symbols)):
-            f = sympy.lambdify(self.symbols, self.hessian[i, i], modules=_interval_modules())
-            value = abs(f(*(_iv(v) for v in theta)))
-            if best is None or value.a > best.a:
-                best = value
+        saved = iv.dps
+        iv.dps = dps
+        try:  # mpmath's interval context has no workdps(); restore the caller's precision
+            for i in range(len(self.symbols)):
+                f = sympy.lambdify(self.symbols, self.hessian[i, i], modules=_interval_modules())
+                value = abs(f(*(_iv(v) for v in theta)))
+                if best is None or value.a > best.a:
+                    best = value
+        finally:
+            iv.dps = saved
         return best
 
     def run(self, init: Point | Mapping[str, object], lr: Fraction, steps: int, dps: int = 60) -> list[tuple]:
