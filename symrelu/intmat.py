@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-_INT64_SAFE = 2**62
+INT64_SAFE = 2**62
+"""Below this bound on every partial sum, int64 arithmetic is exact."""
 
 
 def _max_abs(rows: Sequence[Sequence[int]]) -> int:
@@ -58,6 +59,15 @@ class IntegerMatrix:
         object.__setattr__(self, "_int64", safe[0] if safe else None)
         object.__setattr__(self, "_max_abs", _max_abs(self.rows))
 
+    @property
+    def int64(self) -> np.ndarray | None:
+        """The matrix as int64, when every entry fits (``max_abs`` bounds them)."""
+        return self._int64
+
+    @property
+    def max_abs(self) -> int:
+        return self._max_abs
+
     def __matmul__(self, right: Sequence[Sequence[int]]) -> list[list[int]]:
         return self._product(None, right)
 
@@ -75,7 +85,7 @@ class IntegerMatrix:
             return [[] for _ in self.rows]
         if self._int64 is not None:
             safe = _as_safe_int64(right)
-            if safe is not None and len(right) * self._max_abs * safe[1] < _INT64_SAFE:
+            if safe is not None and len(right) * self._max_abs * safe[1] < INT64_SAFE:
                 left = self._int64 if columns is None else self._int64[:, columns]
                 return (left @ safe[0]).tolist()
         left_rows = self.rows if columns is None else [[row[c] for c in columns] for row in self.rows]

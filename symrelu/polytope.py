@@ -43,7 +43,7 @@ def common_denominator_row(values: Sequence[Fraction]) -> tuple[list[int], int]:
     den = 1
     for v in values:
         den = den * v.denominator // gcd(den, v.denominator)
-    return [int(v * den) for v in values], den
+    return [v.numerator * (den // v.denominator) for v in values], den
 
 
 def _primitive(vertex: list[int], dim: int) -> int:
@@ -97,6 +97,9 @@ class Polytope:
 
     def values(self, hyperplane: Sequence[int]) -> list[int]:
         """Integer values ``a . X + a0 * W`` of ``hyperplane = (a1..ad, a0)`` at the vertices (sign-exact)."""
+        if len(hyperplane) == 3:  # the 2-D case, unrolled: it is the hot path
+            a, b, c = hyperplane
+            return [a * x + b * y + c * w for x, y, w in self.vertices]
         return [sum(a * x for a, x in zip(hyperplane, vertex)) for vertex in self.vertices]
 
     def point(self, index: int) -> tuple[Fraction, ...]:

@@ -18,7 +18,7 @@ sign that decides a cut is exact; no LP and no float is involved.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Optional
 from fractions import Fraction
@@ -29,7 +29,7 @@ import numpy as np
 
 from .errors import ShapeError, TooLargeError
 from .exact import format_rational, to_rational
-from .intmat import IntegerMatrix
+from .intmat import INT64_SAFE, IntegerMatrix
 from .network import Matrix, Network, Pattern, Vector
 from .polytope import Polytope, common_denominator_row
 
@@ -254,14 +254,14 @@ class _FloatRows:
     floor: np.ndarray  # absolute error floor per row, for subnormal underflow
 
     @classmethod
-    def of(cls, rows: IntAffine) -> "_FloatRows | None":
+    def of(cls, rows: IntAffine | np.ndarray) -> "_FloatRows | None":
         try:
             as_float = np.array(rows, dtype=float)  # each entry correctly rounded
         except OverflowError:  # coefficients beyond float range: decide everything exactly
             return None
         magnitudes = np.abs(as_float)
         # rows are integers, so a non-zero row has |row|_1 >= 1 and this floor dominates underflow
-        return cls(as_float, magnitudes, magnitudes.sum(axis=1) * 1e-290)
+        return cls(as_float, magnitudes, magnitudes.sum(axis=-1) * 1e-290)
 
     def certain_signs(self, polytope: Polytope, candidates: list[int]) -> tuple[np.ndarray, np.ndarray]:
         """For each candidate hyperplane: provably > 0 at every vertex, provably < 0 at every vertex."""
@@ -278,27 +278,39 @@ _Decisions = Optional[tuple["_Decisions", tuple[int, ...], tuple[int, ...]]]
 """A persistent chain of (neurons, bits) decisions shared between a cell and its sub-cells."""
 
 
-def _bits_from(decisions: _Decisions, width: int) -> tuple[int, ...]:
-    bits = [0] * width
-    while decisions is not None:
+def _bits_from(decisions: _Decisions, width: int, stop: _Decisions = None, start: list[int] | None = None) -> tuple[int, ...]:
+    """Replay a decision chain into bits; ``start`` holds the bits already replayed up to ``stop``."""
+    bits = [0] * width if start is None else list(start)
+    while decisions is not None and decisions is not stop:
         decisions, neurons, values = decisions
         for neuron, value in zip(neurons, values):
             bits[neuron] = value
     return tuple(bits)
 
 
-def _cut_by_layer(polytope: Polytope, rows: IntAffine, layer_index: int) -> list[tuple[Polytope, tuple[int, ...]]]:
-    """Split a polytope by every neuron of a layer; returns the full-dimensional cells with their bits.
+def _cut_by_layer(
+    polytope: Polytope,
+    rows: IntAffine,
+    layer_index: int,
+    rows_float: "_FloatRows | None",
+    decisions: _Decisions = None,
+    candidates: list[int] | None = None,
+) -> list[tuple[Polytope, tuple[int, ...]]]:
+    """Split a polytope by the undecided neurons of a layer; returns the full-dimensional cells with their bits.
 
-    A float filter with a certified error bound discards hyperplanes that
-    provably miss a cell; every cut is then made, and every remaining sign
-    decided, in exact integer arithmetic.
+    ``decisions`` and ``candidates`` may carry what a filter already settled for
+    this polytope. A float filter with a certified error bound discards
+    hyperplanes that provably miss a new cell; every cut is then made, and every
+    remaining sign decided, in exact integer arithmetic.
     """
-    rows_float = _FloatRows.of(rows)
     width = len(rows)
-    cells: list[tuple[Polytope, tuple[int, ...]]] = []
+    fresh = candidates is None
     # (cell, decisions so far, undecided neurons, whether the filter has not yet seen this cell)
-    stack: list[tuple[Polytope, _Decisions, list[int], bool]] = [(polytope, None, list(range(width)), True)]
+    stack: list[tuple[Polytope, _Decisions, list[int], bool]] = [
+        (polytope, decisions, list(range(width)) if candidates is None else candidates, fresh)
+    ]
+    root, root_bits = decisions, list(_bits_from(decisions, width))  # replayed once, shared by every cell
+    cells: list[tuple[Polytope, tuple[int, ...]]] = []
     while stack:
         cell, decisions, candidates, fresh = stack.pop()
         if fresh and len(candidates) >= FILTER_MIN_CANDIDATES and rows_float is not None:
@@ -312,7 +324,7 @@ def _cut_by_layer(polytope: Polytope, rows: IntAffine, layer_index: int) -> list
                 decisions = (decisions, tuple(candidates[i] for i in chosen), tuple(positive[chosen].astype(int).tolist()))
                 candidates = [candidates[i] for i in np.flatnonzero(~decided)]
         if not candidates:
-            cells.append((cell, _bits_from(decisions, width)))
+            cells.append((cell, _bits_from(decisions, width, root, root_bits)))
             continue
         neuron, rest = candidates[0], candidates[1:]
         above, below = cell.split(rows[neuron], (layer_index, neuron))
@@ -322,6 +334,76 @@ def _cut_by_layer(polytope: Polytope, rows: IntAffine, layer_index: int) -> list
         if below is not None:
             stack.append((below, (decisions, (neuron,), (0,)), rest, cut))
     return cells
+
+
+def _compose_batch(layer: _IntLayer, pieces: Sequence[_Piece]) -> tuple[np.ndarray, np.ndarray] | None:
+    """:func:`_compose` for every piece at once, as int64 tensors ``(cells, neurons, d+1)`` and scales,
+    or ``None`` when int64 cannot be proved exact (then the caller composes piece by piece)."""
+    weight = layer.weight.int64
+    if weight is None:
+        return None
+    try:
+        inputs = np.stack([np.asarray(piece.rows, dtype=np.int64) for piece in pieces])
+        bits = np.array([piece.bits for piece in pieces], dtype=np.int64)
+        scales = np.array([piece.scale for piece in pieces], dtype=np.int64)
+        bias = np.array(layer.bias, dtype=np.int64)
+    except OverflowError:
+        return None
+    if int(inputs.min(initial=0)) == np.iinfo(np.int64).min:
+        return None
+    bound = inputs.shape[1] * layer.weight.max_abs * int(np.abs(inputs).max(initial=0))
+    bound += int(np.abs(bias).max(initial=0)) * int(scales.max(initial=0))
+    if bound >= INT64_SAFE or layer.scale * int(scales.max(initial=0)) >= INT64_SAFE:
+        return None
+    rows = np.matmul(weight, inputs * bits[:, :, None])  # (m, n) @ (cells, n, d+1)
+    rows[:, :, -1] += bias[None, :] * scales[:, None]
+    scales = scales * layer.scale
+    common = np.gcd(np.gcd.reduce(rows.reshape(len(pieces), -1), axis=1), scales)
+    return rows // common[:, None, None], scales // common
+
+
+def _certain_signs_batch(cells: Sequence[Polytope], rows_float: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The certified float filter for many cells at once: ``(cells, neurons)`` masks of provably
+    positive / provably negative hyperplanes (each cell with its own hyperplanes)."""
+    most = max(len(cell.vertices) for cell in cells)
+    points = np.full((len(cells), most, rows_float.shape[2]), np.nan)
+    for index, cell in enumerate(cells):
+        try:
+            found = cell.float_points
+        except OverflowError:  # NaN rows decide nothing: this cell is cut exactly
+            continue
+        points[index, : len(found)] = found
+        points[index, len(found) :] = found[0]
+    magnitudes = np.abs(rows_float)
+    values = np.matmul(points, rows_float.transpose(0, 2, 1))  # (cells, vertices, neurons)
+    margin = np.matmul(np.abs(points), magnitudes.transpose(0, 2, 1)) * FILTER_MARGIN
+    margin += magnitudes.sum(axis=2)[:, None, :] * 1e-290
+    return (values > margin).all(axis=1), (values < -margin).all(axis=1)
+
+
+def _next_layer(pieces: Sequence[_Piece], layer: _IntLayer, layer_index: int) -> Iterator[list[_Piece]]:
+    """Cut every piece by the next layer's neurons; yields the sub-pieces of each piece in turn."""
+    batch = _compose_batch(layer, pieces)
+    if batch is None:
+        for piece in pieces:
+            rows, scale = _compose(layer, piece.rows, piece.bits, piece.scale)
+            hyperplanes = piece.hyperplanes + ((rows, scale),)
+            cells = _cut_by_layer(piece.polytope, rows, layer_index, _FloatRows.of(rows))
+            yield [_Piece(cell, piece.pattern + (bits,), rows, bits, scale, hyperplanes) for cell, bits in cells]
+        return
+    rows_all, scales = batch
+    rows_float = rows_all.astype(float)  # int64 -> float64 is correctly rounded
+    positive, negative = _certain_signs_batch([piece.polytope for piece in pieces], rows_float)
+    for index, piece in enumerate(pieces):
+        rows = rows_all[index].tolist()
+        scale = int(scales[index])
+        hyperplanes = piece.hyperplanes + ((rows, scale),)
+        decided = positive[index] | negative[index]
+        chosen = np.flatnonzero(decided)
+        decisions: _Decisions = (None, tuple(chosen.tolist()), tuple(positive[index][chosen].astype(int).tolist()))
+        candidates = np.flatnonzero(~decided).tolist()
+        cells = _cut_by_layer(piece.polytope, rows, layer_index, _FloatRows.of(rows_float[index]), decisions, candidates)
+        yield [_Piece(cell, piece.pattern + (bits,), rows, bits, scale, hyperplanes) for cell, bits in cells]
 
 
 def enumerate_regions(
@@ -345,11 +427,8 @@ def enumerate_regions(
     int_layers = _integer_layers(net)
     for layer_index in range(net.relu_layer_count):
         next_pieces: list[_Piece] = []
-        for done, piece in enumerate(pieces):
-            rows, scale = _compose(int_layers[layer_index], piece.rows, piece.bits, piece.scale)
-            hyperplanes = piece.hyperplanes + ((rows, scale),)
-            for polytope, bits in _cut_by_layer(piece.polytope, rows, layer_index):
-                next_pieces.append(_Piece(polytope, piece.pattern + (bits,), rows, bits, scale, hyperplanes))
+        for done, sub_pieces in enumerate(_next_layer(pieces, int_layers[layer_index], layer_index)):
+            next_pieces.extend(sub_pieces)
             if max_regions is not None and len(next_pieces) > max_regions:
                 raise TooLargeError(
                     f"more than {max_regions} regions in layer {layer_index} "
