@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import MissingDependencyError, ShapeError
-from .network import Network, format_pattern
+from .network import Network
 from .regions import Region
 
 

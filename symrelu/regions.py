@@ -18,7 +18,7 @@ sign that decides a cut is exact; no LP and no float is involved.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Hashable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Optional
 from fractions import Fraction

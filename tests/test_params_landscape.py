@@ -5,7 +5,6 @@ from __future__ import annotations
 from fractions import Fraction as F
 
 import numpy as np
-import pytest
 import sympy
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st

@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from symrelu.cli.main import main
-from symrelu.params.examples import paper_instance, tied_relu_instance, two_layer_instance
+from symrelu.params.examples import paper_instance, two_layer_instance
 from symrelu.params.trajectory import (
     Rule,
     amplification,

@@ -12,7 +12,7 @@ import pytest
 from symrelu.cli.main import build_parser, main
 from symrelu.cli.verify_cmd import run_verify
 from symrelu.network import Network
-from symrelu.verify import Obligation, Runner, SolverAnswer, Z3Backend
+from symrelu.verify import Obligation, Runner, SolverAnswer
 
 import cvc5  # noqa: F401,E402  (the dev extra installs it: the second opinion must run)
 

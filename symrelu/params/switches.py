@@ -21,7 +21,6 @@ data point; :class:`SwitchTable` computes and caches them.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 
