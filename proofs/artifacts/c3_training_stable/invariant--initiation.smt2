@@ -1,0 +1,14 @@
+; symrelu obligation initiation
+; check: c3_gd_invariant
+; subject: paper instance l(w1,w2)=1/2(relu(w1)+relu(w2)-1)^2, GD
+; region: theta_0 = (eps, eps), 0 < eps < 1/2
+; expected: unsat
+(set-info :smt-lib-version 2.6)
+(set-logic QF_LRA)
+(set-info :status unsat)
+(declare-fun epsilon () Real)
+(assert (> epsilon 0.0))
+(assert (> (/ 1.0 2.0) epsilon))
+(assert (not (and (= epsilon epsilon) (> epsilon 0.0) (>= (/ 1.0 2.0) epsilon))))
+(check-sat)
+(exit)
