@@ -121,3 +121,21 @@ def test_console_script_and_module_agree(net_file: Path) -> None:
         direct = subprocess.run([str(script), "regions", str(net_file), "--box=-1:1,-1:1", "--json"], capture_output=True, text=True)
         assert direct.stdout == module.stdout
     assert json.loads(module.stdout)["count"] == 17
+
+
+@pytest.mark.parametrize(
+    "argv,fragment",
+    [
+        (["regions"], "required"),
+        (["regions", "x.json", "--box"], "expected one argument"),
+        (["regions", "x.json", "--box=-1:1", "--max-regions", "0"], "must be positive"),
+        (["lipschitz", "x.json", "--box=-1:1", "--norm", "3"], "invalid choice"),
+        (["no-such-command"], "invalid choice"),
+    ],
+)
+def test_usage_mistakes_are_one_line_and_exit_2(capsys, argv: list[str], fragment: str) -> None:
+    with pytest.raises(SystemExit) as stop:
+        main(argv)
+    err = capsys.readouterr().err
+    assert stop.value.code == 2
+    assert err.count("\n") == 1 and fragment in err

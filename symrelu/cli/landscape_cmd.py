@@ -5,25 +5,15 @@ from __future__ import annotations
 import argparse
 import logging
 
-from ..errors import InputFormatError
 from ..exact import format_vector
 from ..params.kinks import find_kinks
 from ..params.landscape import DEFAULT_MAX_REGIONS, enumerate_regions
 from ..params.problem import load_problem
 from ..params.report import landscape_payload
+from .common import positive_int
 from .output import emit_json, emit_text
 
 log = logging.getLogger(__name__)
-
-
-def positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise InputFormatError(f"{text!r} is not a whole number") from None
-    if value < 1:
-        raise InputFormatError(f"{text!r} must be at least 1")
-    return value
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -36,13 +26,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("problem", help="training problem file (.json or .toml)")
     parser.add_argument("--json", action="store_true", help="print JSON (sorted keys)")
     parser.add_argument("--plot", metavar="FILE.png", help="contour map with kinks (two parameters only)")
-    parser.add_argument("--max-regions", default=str(DEFAULT_MAX_REGIONS), metavar="N", help="refuse beyond N regions")
+    parser.add_argument("--max-regions", type=positive_int, default=DEFAULT_MAX_REGIONS, metavar="N", help="refuse beyond N regions")
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
     problem = load_problem(args.problem)
-    land = enumerate_regions(problem, max_regions=positive_int(args.max_regions))
+    land = enumerate_regions(problem, max_regions=args.max_regions)
     kinks = find_kinks(land)
     payload = landscape_payload(land, kinks)
     if args.plot:

@@ -13,6 +13,7 @@ import importlib
 import logging
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from ..errors import SymreluError
 
@@ -31,8 +32,15 @@ COMMAND_MODULES: tuple[str, ...] = (
 """Subcommand modules, in the order ``symrelu --help`` lists them (missing ones are skipped)."""
 
 
+class OneLineArgumentParser(argparse.ArgumentParser):
+    """Usage mistakes become one line on stderr and exit code 2, like every other bad input."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = OneLineArgumentParser(
         prog="symrelu",
         description="Exact, symbolic verification of small ReLU networks.",
     )
