@@ -109,7 +109,7 @@ def test_unknown_point_names() -> None:
         (["train", "{p}", "--init", "w1=1,w2=0", "--lr", "1", "--rule", "magic"], "rule"),
         (["train", "{p}", "--init", "w1=1,w2=0", "--lr", "1", "--surrogate", "softplus:-1"], "positive"),
         (["landscape", "{p}", "--max-regions", "2"], "more than 2 regions"),
-        (["landscape", "{p}", "--max-regions", "two"], "whole number"),
+        (["landscape", "{p}", "--max-regions", "two"], "not an integer"),
         (["landscape", "{missing}"], "cannot read"),
     ],
 )
