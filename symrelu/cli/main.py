@@ -84,7 +84,10 @@ def join_negative_values(argv: Sequence[str]) -> list[str]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(join_negative_values(sys.argv[1:] if argv is None else argv))
+    try:
+        args = parser.parse_args(join_negative_values(sys.argv[1:] if argv is None else argv))
+    except SystemExit as stop:  # --help, or a usage mistake already reported on one line
+        return stop.code if isinstance(stop.code, int) else 2
     logging.basicConfig(
         level=logging.WARNING - 10 * min(args.verbose, 2),
         format="symrelu: %(levelname)s: %(message)s",
