@@ -138,3 +138,26 @@ def test_usage_mistakes_are_one_line_and_exit_2(capsys, argv: list[str], fragmen
     err = capsys.readouterr().err
     assert code == 2
     assert err.count("\n") == 1 and fragment in err
+
+
+def test_unsupported_onnx_operator_and_nan_npz_through_the_command_line(tmp_path: Path) -> None:
+    import numpy as np
+    import onnx
+    from onnx import TensorProto, helper, numpy_helper
+
+    weight = numpy_helper.from_array(np.ones((1, 1), dtype=np.float32), name="W")
+    nodes = [helper.make_node("MatMul", ["x", "W"], ["m"], name="dense"), helper.make_node("Sigmoid", ["m"], ["y"], name="squash")]
+    graph = helper.make_graph(
+        nodes, "g", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 1])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)], [weight],
+    )
+    onnx_path = tmp_path / "sigmoid.onnx"
+    onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 14)]), str(onnx_path))
+    npz_path = tmp_path / "nan.npz"
+    np.savez(npz_path, W0=np.array([[np.nan]], dtype=np.float32), b0=np.zeros(1, dtype=np.float32))
+    for path, fragment in ((onnx_path, "Sigmoid"), (npz_path, "not finite")):
+        before = path.read_bytes()
+        done = subprocess.run([sys.executable, "-m", "symrelu", "regions", str(path), "--box=-1:1"], capture_output=True, text=True)
+        assert done.returncode == 2 and done.stdout == ""
+        assert done.stderr.count("\n") == 1 and fragment in done.stderr and "Traceback" not in done.stderr
+        assert path.read_bytes() == before
