@@ -10,11 +10,6 @@ every constraint they share (the combinatorial test of the double-description
 method, valid for degenerate polytopes too). Every number is an integer, so
 every sign is exact.
 
-A vertex may carry a *payload*: extra integers that are linear in its
-homogeneous coordinates (for example the values of the next layer's neurons).
-New vertices combine payloads with the same coefficients as coordinates, so the
-payload stays exact without being recomputed.
-
 >>> from fractions import Fraction as F
 >>> square = Polytope.box([(F(-1), F(1)), (F(-1), F(1))])
 >>> above, below = square.split([1, 1, 0], tag="x+y")   # x + y >= 0 / <= 0
@@ -46,14 +41,10 @@ def common_denominator_row(values: Sequence[Fraction]) -> tuple[list[int], int]:
     return [v.numerator * (den // v.denominator) for v in values], den
 
 
-def _primitive(vertex: list[int], dim: int) -> int:
-    """The gcd of the geometric coordinates (payload divides by it too)."""
-    g = 0
-    for value in vertex[: dim + 1]:
-        g = gcd(g, value)
-        if g == 1:
-            return 1
-    return g or 1
+def _primitive(vertex: Sequence[int]) -> tuple[int, ...]:
+    """The homogeneous vertex divided by the gcd of its coordinates (the same point, smallest integers)."""
+    g = gcd(*vertex)
+    return tuple(vertex) if g in (0, 1) else tuple(c // g for c in vertex)
 
 
 @dataclass(frozen=True)
@@ -83,9 +74,7 @@ class Polytope:
         vertices = []
         tags = []
         for corner in corners:
-            coords = [nums[2 * i + side] for i, side in enumerate(corner)] + [den]
-            g = _primitive(coords, dim)
-            vertices.append(tuple(c // g for c in coords))
+            vertices.append(_primitive([nums[2 * i + side] for i, side in enumerate(corner)] + [den]))
             tags.append(frozenset(("box", i, side) for i, side in enumerate(corner)))
         return cls(dim, tuple(vertices), tuple(tags))
 
@@ -197,11 +186,7 @@ class Polytope:
         vi, vj = self.vertices[i], self.vertices[j]
         if si < 0:
             si, sj, vi, vj = sj, si, vj, vi
-        combined = [si * b - sj * a for a, b in zip(vi, vj)]
-        g = _primitive(combined, self.dim)
-        if g != 1:
-            combined = [c // g for c in combined]
-        return tuple(combined), (self.tags[i] & self.tags[j]) | {tag}
+        return _primitive([si * b - sj * a for a, b in zip(vi, vj)]), (self.tags[i] & self.tags[j]) | {tag}
 
     def _split_cyclic(self, values: Sequence[int], tag: Hashable) -> tuple["Polytope", "Polytope"]:
         pos_v: list[HomVertex] = []
