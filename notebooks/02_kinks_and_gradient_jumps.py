@@ -286,6 +286,15 @@ spectral = {p: max(abs(e) for e in H.eigenvals()) for p, H in hessians.items()}
 print("spectral norm of the Hessian per region:", spectral)
 assert max(spectral.values()) == 2
 
+# %% [markdown]
+# `verify.hessian_bound` proves the same bound region by region with Z3 and cvc5
+# (`‖H v‖² ≤ λ² ‖v‖²` for every `v`), and reports the square of the largest spectral norm:
+
+# %%
+c2 = verify.hessian_bound(problem)
+print("hessian_bound:", c2.verdict, "by", c2.solvers, "  max ‖∇²ℓ‖² =", c2.value_squared)
+assert c2.verdict is Verdict.PROVED and c2.value_squared == 4
+
 # %%
 fig, axes = plt.subplots(1, 2, figsize=(13, 4.5))
 axes[0].bar(list(spectral), [float(v) for v in spectral.values()], color="tab:blue",

@@ -12,7 +12,7 @@ import pytest
 from symrelu.cli.main import build_parser, main
 from symrelu.cli.verify_cmd import run_verify
 from symrelu.network import Network
-from symrelu.verify import Obligation, Runner, SolverAnswer
+from symrelu.verify import CheckNotImplementedError, CheckSpec, Obligation, Runner, SolverAnswer, default_registry, with_checks
 
 import cvc5  # noqa: F401,E402  (the dev extra installs it: the second opinion must run)
 
@@ -57,9 +57,47 @@ def test_text_table(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_not_implemented_check_is_an_error_not_a_verdict(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["verify", "paper", "--checks", "hessian_bound"]) == 2
-    err = capsys.readouterr().err
-    assert "not implemented" in err and "PROVED" not in err
+    registry = with_checks(default_registry(), [CheckSpec("future_check", "C9", "problem", "later", waiting_for="a part")])
+    with pytest.raises(CheckNotImplementedError, match="not implemented"):
+        run_verify(_args("paper", "--checks", "future_check"), registry=registry)
+    assert "PROVED" not in capsys.readouterr().out
+
+
+PAPER_FILE = str(Path(__file__).resolve().parent.parent / "symrelu" / "examples" / "paper_instance.json")
+
+
+def test_problem_file_runs_the_problem_checks(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["verify", PAPER_FILE, "--json", "--timeout", "30"]) == 0
+    checks = {c["name"]: c for c in json.loads(capsys.readouterr().out)["checks"]}
+    assert list(checks) == ["no_global_gradient_lipschitz", "hessian_bound", "clarke_bound", "lipschitz_on_domain"]
+    assert all(c["verdict"] == "PROVED" for c in checks.values())
+    assert checks["hessian_bound"]["value_squared"] == "4" and checks["clarke_bound"]["value_squared"] == "2"
+    assert checks["lipschitz_on_domain"]["value_squared"] == "2"  # confirms clarke_bound's G^2 independently
+    assert checks["no_global_gradient_lipschitz"]["details"]["jump"] in (["0", "-1"], ["-1", "0"])
+    assert main(["verify", PAPER_FILE, "--checks", "hessian_bound,clarke_bound"]) == 0
+    text = capsys.readouterr().out
+    assert "clarke_bound witness" in text and "sqrt(2)" in text
+
+
+def test_network_default_checks(capsys: pytest.CaptureFixture[str]) -> None:
+    args = _args("abs.json", "--box=-1:1", "--json")
+    assert run_verify(args, load_network=lambda path: ABS, runner=Runner(timeout_s=30, isolate=False)) == 0
+    checks = json.loads(capsys.readouterr().out)["checks"]
+    assert [c["name"] for c in checks] == ["no_global_gradient_lipschitz", "input_lipschitz"]
+    assert [c["verdict"] for c in checks] == ["PROVED", "PROVED"]
+    assert checks[1]["value"] == "1" and checks[1]["witness"]["attains_K"] is True
+    with pytest.raises(Exception, match="--box"):
+        run_verify(_args("abs.json", "--json"), load_network=lambda path: ABS)
+
+
+def test_problem_artifacts_are_byte_identical(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    trees = []
+    for name in ("one", "two"):
+        target = tmp_path / name
+        assert main(["verify", PAPER_FILE, "--checks", "hessian_bound,clarke_bound", "--artifacts", str(target)]) == 0
+        trees.append({p.relative_to(target).as_posix(): p.read_bytes() for p in sorted(target.rglob("*")) if p.is_file()})
+    assert trees[0] == trees[1] and sum(name.endswith(".smt2") for name in trees[0]) == 8
+    capsys.readouterr()
 
 
 def test_unknown_check_and_bad_options(capsys: pytest.CaptureFixture[str]) -> None:
@@ -78,11 +116,10 @@ def test_unknown_verdict_exits_1(capsys: pytest.CaptureFixture[str]) -> None:
 def test_network_check_with_injected_loader(capsys: pytest.CaptureFixture[str]) -> None:
     args = _args("abs.json", "--box=-1:1", "--lipschitz", "1/2", "--norm", "inf", "--json")
     assert run_verify(args, load_network=lambda path: ABS, runner=Runner(timeout_s=30, isolate=False)) == 0
-    check, = json.loads(capsys.readouterr().out)["checks"]
+    checks = {c["name"]: c for c in json.loads(capsys.readouterr().out)["checks"]}
+    check = checks["input_lipschitz"]
     assert check["verdict"] == "REFUTED" and check["witness"]["x"] != check["witness"]["x_prime"]
-    missing_k = _args("abs.json", "--box=-1:1")
-    with pytest.raises(Exception, match="--lipschitz"):
-        run_verify(missing_k, load_network=lambda path: ABS)
+    # without --lipschitz the exact K of symrelu.lipschitz_constant is certified instead (see test_network_default_checks)
 
 
 def test_artifacts_are_byte_identical(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -2,7 +2,9 @@
 
 Exit code: 0 when every check gave PROVED or REFUTED, 1 when any is UNKNOWN,
 2 on bad input (including asking for a check that is not implemented).
-``paper`` as NET_OR_PROBLEM runs the checks about the paper's instance.
+``paper`` as NET_OR_PROBLEM runs the checks about the paper's instance; a
+problem file (JSON with ``network`` and ``data``) runs :data:`PROBLEM_CHECKS`;
+a network file with ``--box`` runs :data:`NETWORK_CHECKS`.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from ..verify.artifacts import write_artifacts
 from ..verify.registry import CheckContext, CheckSpec, default_registry
 from ..verify.runner import Runner
 from ..verify.verdict import CheckResult, Verdict, jsonable
+from .common import is_problem_file
 from .output import emit_json, emit_text
 
 log = logging.getLogger(__name__)
@@ -29,6 +32,9 @@ PAPER_CHECKS = (
     "gd_amplification_unbounded",
     "subgradient_stability_bound",
 )
+PROBLEM_CHECKS = ("no_global_gradient_lipschitz", "hessian_bound", "clarke_bound", "lipschitz_on_domain")
+"""A finite Hessian bound next to "no gradient-Lipschitz constant" is the paper's point (C1 + C2), then C5."""
+NETWORK_CHECKS = ("no_global_gradient_lipschitz", "input_lipschitz")
 
 
 def register(subparsers: Any) -> None:
@@ -53,6 +59,8 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--G", dest="G", help="subgradient bound G (rational)")
     parser.add_argument("--G-squared", dest="G_squared", help="subgradient bound as G^2 (default 2 for 'paper')")
     parser.add_argument("--steps", type=int, default=10, help="subgradient_stability_bound: steps T (default 10)")
+    parser.add_argument("--hessian-bound-squared", dest="hessian_bound_squared",
+                        help="hessian_bound: a candidate bound on ||H||^2 to prove (needed when a Hessian is not constant)")
     parser.set_defaults(handler=handle)
 
 
@@ -72,11 +80,12 @@ def run_verify(
         rows = [(s.name, s.claim, "yes" if s.available else "no: " + s.waiting_for, s.summary) for s in registry.values()]
         emit_text(_table(("check", "claim", "available", "what"), rows))
         return 0
-    specs = _select(args, registry)
+    problem = _load_problem(args.subject)
+    specs = _select(args, registry, problem is not None)
     options = _options(args)
     runner = runner or Runner(timeout_s=args.timeout, jobs=args.jobs)
-    network = problem = None
-    if any(spec.needs in ("network", "network-or-problem") for spec in specs):
+    network = None
+    if problem is None and any(spec.needs in ("network", "network-or-problem") for spec in specs):
         network = (load_network or _load_network)(args.subject)
     box = parse_box(args.box) if args.box else None
     context = CheckContext(args.subject, runner, network, problem, box, options)
@@ -90,7 +99,16 @@ def run_verify(
     return 1 if any(r.verdict is Verdict.UNKNOWN for r in results) else 0
 
 
-def _select(args: argparse.Namespace, registry: Mapping[str, CheckSpec]) -> list[CheckSpec]:
+def _load_problem(subject: str) -> Any:
+    """The paper instance for 'paper', a Problem for a problem file, else None (a network)."""
+    from ..params import load_problem, paper_instance
+
+    if subject == PAPER:
+        return paper_instance()
+    return load_problem(subject) if is_problem_file(subject) else None
+
+
+def _select(args: argparse.Namespace, registry: Mapping[str, CheckSpec], is_problem: bool = False) -> list[CheckSpec]:
     if args.checks:
         names = [n.strip() for n in args.checks.split(",") if n.strip()]
         unknown = [n for n in names if n not in registry]
@@ -104,9 +122,10 @@ def _select(args: argparse.Namespace, registry: Mapping[str, CheckSpec]) -> list
         return specs
     if args.subject == PAPER:
         return [registry[n] for n in PAPER_CHECKS if n in registry and registry[n].available]
-    chosen = [s for s in registry.values() if s.available and s.needs in ("network", "network-or-problem")]
+    defaults = PROBLEM_CHECKS if is_problem else NETWORK_CHECKS
+    chosen = [registry[n] for n in defaults if n in registry and registry[n].available]
     if not chosen:
-        raise InputFormatError("no implemented check applies to a network yet; see --checks list")
+        raise InputFormatError("no implemented check applies; see --checks list")
     return chosen
 
 
@@ -114,7 +133,7 @@ def _options(args: argparse.Namespace) -> dict[str, Any]:
     options: dict[str, Any] = {
         "lipschitz": args.lipschitz, "lipschitz_squared": args.lipschitz_squared, "norm": args.norm,
         "output": args.output, "eta": parse_rational(args.eta, "--eta"), "G": args.G, "G_squared": args.G_squared,
-        "steps": args.steps,
+        "steps": args.steps, "hessian_bound_squared": getattr(args, "hessian_bound_squared", None),
     }
     if args.subject == PAPER and args.G is None and args.G_squared is None:
         options["G_squared"] = "2"  # the paper instance on D = [-1, 1]^2 (claim C5)
@@ -143,6 +162,8 @@ def key_figure(result: CheckResult) -> str:
         return format_rational(result.value)
     if result.value_squared is not None:
         return f"sqrt({format_rational(result.value_squared)}) ~ {rational_sqrt_text(result.value_squared)}"
+    if result.details.get("value_expression"):
+        return str(result.details["value_expression"])
     skolem = result.details.get("skolem")
     return str(skolem) if skolem else "-"
 
@@ -157,7 +178,7 @@ def _report(results: Sequence[CheckResult]) -> str:
             lines.append(f"{r.name} witness: {jsonable(r.witness)}")
         if r.reason:
             lines.append(f"{r.name}: {r.reason}")
-        for label in ("kink_point", "jump", "skolem"):
+        for label in ("kink", "kink_point", "jump", "witness_family"):
             if label in r.details and r.details[label] is not None:
                 lines.append(f"{r.name} {label}: {jsonable(r.details[label])}")
     return "\n".join(lines)

@@ -8,6 +8,10 @@ True
 from __future__ import annotations
 
 from .artifacts import summary, write_artifacts
+from .clarke_bound import clarke_bound
+from .domain_lipschitz import lipschitz_on_domain
+from .gradient_lipschitz import no_global_gradient_lipschitz
+from .hessian import hessian_bound
 from .kinks import (
     no_global_gradient_lipschitz_at_kink,
     no_global_gradient_lipschitz_family,
@@ -38,8 +42,12 @@ __all__ = [
     "Z3Backend",
     "default_backends",
     "default_registry",
+    "clarke_bound",
     "gd_amplification_unbounded",
+    "hessian_bound",
     "input_lipschitz",
+    "lipschitz_on_domain",
+    "no_global_gradient_lipschitz",
     "no_global_gradient_lipschitz_at_kink",
     "no_global_gradient_lipschitz_family",
     "no_global_gradient_lipschitz_instance",

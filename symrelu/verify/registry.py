@@ -9,7 +9,7 @@ A spec whose ``run`` is None is *not implemented*: asking for it raises
 >>> registry["gd_amplification_unbounded"].needs
 'nothing'
 >>> registry["clarke_bound"].available
-False
+True
 """
 
 from __future__ import annotations
@@ -21,6 +21,10 @@ from typing import Any, Literal
 
 from ..errors import InputFormatError, SymreluError
 from ..exact import to_rational
+from .clarke_bound import clarke_bound, region_maximum
+from .domain_lipschitz import lipschitz_on_domain
+from .gradient_lipschitz import no_global_gradient_lipschitz
+from .hessian import hessian_bound
 from .kinks import no_global_gradient_lipschitz_family, no_global_gradient_lipschitz_instance
 from .lipschitz import input_lipschitz
 from .runner import Runner
@@ -85,16 +89,61 @@ def _input_lipschitz(context: CheckContext) -> CheckResult:
     if context.box is None:
         raise InputFormatError("input_lipschitz needs --box LO:HI,... (one interval per input)")
     k, k2 = context.option("lipschitz"), context.option("lipschitz_squared")
-    if k is None and k2 is None:
-        raise InputFormatError(
-            "input_lipschitz needs the constant to certify: --lipschitz K or --lipschitz-squared K2 "
-            "(the exact value from `symrelu lipschitz`)"
-        )
+    tight = context.option("tight_pair")
+    norm = context.option("norm", "2")
+    if k is None and k2 is None:  # certify the exact constant of the region enumeration, with its witness pair
+        from ..lipschitz import lipschitz_constant
+
+        exact = lipschitz_constant(context.network, context.box, norm=str(norm), output=context.option("output"))
+        k2 = exact.constant_squared
+        tight = tight if tight is not None else exact.witness
     return input_lipschitz(
-        context.network, context.box, k, K_squared=k2, norm=context.option("norm", "2"),
-        output=context.option("output"), tight_pair=context.option("tight_pair"),
+        context.network, context.box, k, K_squared=k2, norm=norm,
+        output=context.option("output"), tight_pair=tight,
         runner=context.runner, subject=context.subject,
     )
+
+
+def _need_problem(context: CheckContext, check: str) -> Any:
+    if context.problem is None:
+        raise InputFormatError(f"{check} needs a training problem file (JSON with network, data, domain) as NET_OR_PROBLEM")
+    return context.problem
+
+
+def _gradient_lipschitz(context: CheckContext) -> CheckResult:
+    if context.problem is not None:
+        return no_global_gradient_lipschitz(context.problem, runner=context.runner, name=context.subject)
+    if context.network is None:
+        raise InputFormatError("no_global_gradient_lipschitz needs a network (with --box) or a problem file")
+    if context.box is None:
+        raise InputFormatError("no_global_gradient_lipschitz on a network needs --box LO:HI,... (one interval per input)")
+    return no_global_gradient_lipschitz(context.network, context.box, output=context.option("output"),
+                                        runner=context.runner, name=context.subject)
+
+
+def _hessian(context: CheckContext) -> CheckResult:
+    problem = _need_problem(context, "hessian_bound")
+    return hessian_bound(problem, bound_squared=context.option("hessian_bound_squared"), runner=context.runner,
+                         subject=context.subject)
+
+
+def _clarke(context: CheckContext) -> CheckResult:
+    problem = _need_problem(context, "clarke_bound")
+    return clarke_bound(problem, context.option("G"), G_squared=context.option("G_squared"), runner=context.runner,
+                        subject=context.subject)
+
+
+def _domain_lipschitz(context: CheckContext) -> CheckResult:
+    problem = _need_problem(context, "lipschitz_on_domain")
+    g, g2 = context.option("G"), context.option("G_squared")
+    if g is None and g2 is None and problem.domain is not None:
+        # confirm clarke_bound's exact G^2 (computed from the regions, no solver) by the independent route
+        from ..params.landscape import enumerate_regions
+
+        maxima = [region_maximum(r, problem.domain) for r in enumerate_regions(problem).regions]
+        if all(m.value is not None for m in maxima):
+            g2 = max(m.value for m in maxima if m.value is not None)
+    return lipschitz_on_domain(problem, g, G_squared=g2, runner=context.runner, subject=context.subject)
 
 
 def _amplification(context: CheckContext) -> CheckResult:
@@ -128,13 +177,11 @@ def default_registry() -> Mapping[str, CheckSpec]:
                   lambda context: no_global_gradient_lipschitz_family(runner=context.runner)),
         CheckSpec("no_global_gradient_lipschitz", "C1", "network-or-problem",
                   "find a kink with a non-zero jump in the given problem/network and prove no L exists",
-                  waiting_for="kinks and jumps from symrelu.params.kinks (then call no_global_gradient_lipschitz_at_kink)"),
-        CheckSpec("hessian_bound", "C2", "problem", "exact largest Hessian spectral norm over regions",
-                  waiting_for="per-region Hessians from symrelu.params landscape regions"),
-        CheckSpec("clarke_bound", "C5", "problem", "tight G over each region's closure on D, proved per region",
-                  waiting_for="per-region gradients and region constraints from symrelu.params"),
+                  _gradient_lipschitz),
+        CheckSpec("hessian_bound", "C2", "problem", "exact largest Hessian spectral norm over regions", _hessian),
+        CheckSpec("clarke_bound", "C5", "problem", "tight G over each region's closure on D, proved per region", _clarke),
         CheckSpec("lipschitz_on_domain", "C5 a", "problem", "(l(t)-l(t'))^2 <= G^2 ||t-t'||^2 on D, direct encoding",
-                  waiting_for="the loss of a symrelu.params Problem as data (network, data points, trainable names)"),
+                  _domain_lipschitz),
     ]
     return MappingProxyType({spec.name: spec for spec in specs})
 

@@ -1,0 +1,191 @@
+"""``clarke_bound`` (claim C5): the tight G with ‖∇ℓ_R‖ ≤ G on every closed region ∩ D, proved per region.
+
+For each region R the squared gradient norm q_R = ‖∇ℓ_R‖² is a polynomial.
+When the region's loss has degree ≤ 2, ∇ℓ_R is affine and q_R a convex
+quadratic, so its maximum over the polytope cl(R) ∩ D is attained at a vertex;
+the vertices are exact (:func:`.closure.polyhedral_vertices`). G² is the
+largest such maximum. Each region then gets the obligation "some θ in
+cl(R) ∩ D has q_R(θ) > G²", which must be unsat (Z3, with cvc5 re-checking).
+
+Clarke sets of a piecewise-polynomial ℓ are convex hulls of limits of active
+region gradients, so the bound covers every Clarke subgradient on D, and by
+Lebourg's mean value theorem ℓ is G-Lipschitz on D (Clarke 1990, Prop. 2.1.2).
+
+>>> from symrelu.params import paper_instance
+>>> result = clarke_bound(paper_instance(), runner=Runner(isolate=False))
+>>> result.verdict, result.value_squared, result.witness["point"] in ((0, 0), (1, 1))
+(<Verdict.PROVED: 'PROVED'>, Fraction(2, 1), True)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+import z3
+
+from ..errors import InputFormatError
+from ..exact import to_rational
+from ..params.backprop import backprop_gradient
+from ..params.landscape import Landscape, Region, enumerate_regions
+from ..params.polynomial import Polynomial
+from ..params.problem import Problem
+from .assemble import rational_sqrt, run_check
+from .closure import Point, box_constraints, closed_region, polyhedral_vertices, polynomial_z3
+from .encode import rational_val
+from .hessian import region_tag
+from .obligation import DEFAULT_MAX_NODES, Obligation
+from .runner import Replayed, Runner
+from .verdict import CheckResult, Verdict
+
+CHECK = "clarke_bound"
+CLARKE_NOTE = (
+    "Clarke sets of a piecewise-polynomial loss are convex hulls of the (limits of) active region gradients, "
+    "so ||g|| <= G for every Clarke subgradient g at every point of D, and l is G-Lipschitz on D "
+    "(Clarke 1990, Prop. 2.1.2, with Lebourg's mean value theorem)"
+)
+
+
+@dataclass(frozen=True)
+class RegionMaximum:
+    """max ‖∇ℓ_R‖² over cl(R) ∩ D for one region, with where and how it was found (None: not computed)."""
+
+    pattern: str
+    value: Fraction | None
+    point: Point | None
+    method: str
+
+
+def squared_gradient_norm(region: Region) -> Polynomial:
+    """q_R = ‖∇ℓ_R‖² as an exact polynomial."""
+    total = Polynomial.constant(region.loss.nvars, 0)
+    for g in region.gradient:
+        total = total + g * g
+    return total
+
+
+def region_maximum(region: Region, domain: Sequence[tuple[Fraction, Fraction]]) -> RegionMaximum:
+    """The exact maximum of q_R over cl(R) ∩ D when it is a convex quadratic on a polytope."""
+    q = squared_gradient_norm(region)
+    if region.loss.degree > 2:
+        return RegionMaximum(region.pattern, None, None, "not computed: the gradient is not affine (loss degree > 2)")
+    vertices = polyhedral_vertices(region, domain)
+    if vertices is None:
+        return RegionMaximum(region.pattern, None, None, "not computed: the region is not polyhedral")
+    best = max(vertices, key=q)
+    return RegionMaximum(region.pattern, q(best), best, "vertices of cl(R) ∩ D (q_R is a convex quadratic)")
+
+
+def clarke_bound(
+    problem: Problem,
+    G: Fraction | int | str | None = None,
+    *,
+    G_squared: Fraction | int | str | None = None,
+    landscape: Landscape | None = None,
+    runner: Runner | None = None,
+    subject: str | None = None,
+    max_nodes: int = DEFAULT_MAX_NODES,
+) -> CheckResult:
+    """Compute and prove the tight G² on the problem's domain, or prove/refute a given G (or G²)."""
+    if G is not None and G_squared is not None:
+        raise InputFormatError("give G or G_squared, not both")
+    given = None
+    if G is not None:
+        g = to_rational(G, where="G")
+        if g < 0:
+            raise InputFormatError(f"G = {g} is negative")
+        given = g * g
+    elif G_squared is not None:
+        given = to_rational(G_squared, where="G_squared")
+        if given < 0:
+            raise InputFormatError(f"G_squared = {given} is negative")
+    if problem.domain is None:
+        return CheckResult(CHECK, Verdict.UNKNOWN, reason="does not apply: the problem has no bounded domain D "
+                           "(the squared loss is not globally Lipschitz); add a domain with one interval per parameter")
+    land = landscape if landscape is not None else enumerate_regions(problem)
+    subject = subject or problem.network.source
+    maxima = [region_maximum(r, problem.domain) for r in land.regions]
+    missing = [m for m in maxima if m.value is None]
+    details: dict[str, Any] = {
+        "domain": [list(b) for b in problem.domain], "regions": len(land.regions), "clarke": CLARKE_NOTE,
+        "per_region": {m.pattern: {"max_squared_norm": m.value, "at": m.point, "method": m.method} for m in maxima},
+    }
+    exact = None
+    top = None
+    if not missing:
+        top = max(maxima, key=lambda m: m.value)  # type: ignore[arg-type, return-value]
+        exact = top.value
+        details["exact_G_squared"] = exact
+    if given is None and exact is None:
+        return CheckResult(CHECK, Verdict.UNKNOWN, reason=(
+            f"the exact maximum of ||grad l_R||^2 is not computed on region(s) {', '.join(m.pattern for m in missing)} "
+            "(non-affine gradient or curved region); give G or G_squared to prove a candidate"), details=details)
+    target = given if given is not None else exact
+    if target is None:  # pragma: no cover - one of them is set
+        raise InputFormatError("no G to check")
+    by_pattern = {r.pattern: r for r in land.regions}
+    if given is not None and exact is not None and given < exact and top is not None:
+        witness = _inside_witness(problem, by_pattern[top.pattern], top.point, given)  # type: ignore[arg-type]
+        if witness is not None:
+            return CheckResult(CHECK, Verdict.REFUTED, rational_sqrt(given), given, ("exact",), witness,
+                               f"G^2 = {given} is below the exact maximum {exact}; witness replayed exactly", details)
+    obligations = [_obligation(problem, r, target, subject, max_nodes) for r in land.regions]
+    regions_by_name = {ob.name: r for ob, r in zip(obligations, land.regions)}
+
+    def replay(ob: Obligation, model: Mapping[str, Any]) -> Replayed:
+        region = regions_by_name[ob.name]
+        theta = tuple(model.get(n, Fraction(0)) for n in problem.parameter_names)
+        witness = _inside_witness(problem, region, theta, target)
+        if witness is None:
+            return Replayed(False, reason="no point inside the region near the model exceeds G^2 in exact arithmetic")
+        return Replayed(True, witness)
+
+    details["method"] = "; ".join(sorted({m.method for m in maxima}))
+    result = run_check(CHECK, obligations, runner, replay, rational_sqrt(target), target, details)
+    witness = result.witness
+    if result.verdict is Verdict.PROVED and top is not None and target == exact:
+        witness = _attained(by_pattern[top.pattern], top.point, exact)  # type: ignore[arg-type]
+    return CheckResult(result.name, result.verdict, result.value, result.value_squared, result.solvers, witness,
+                       result.reason, result.details, result.obligations, result.elapsed_s)
+
+
+def _attained(region: Region, point: Point, value: Fraction) -> dict[str, Any]:
+    """Where G² is attained: a point of cl(R) ∩ D and the limiting gradient of R there (replayed exactly)."""
+    gradient = tuple(g(point) for g in region.gradient)
+    closed = all(sign * poly(point) >= 0 for _, poly, sign in region.constraints)
+    norm = sum((x * x for x in gradient), Fraction(0))
+    return {"region": region.pattern, "point": point, "gradient": gradient, "squared_norm": norm,
+            "attains": closed and norm == value,
+            "note": "a limit of gradients of region " + region.pattern + ", hence a Clarke subgradient at the point"}
+
+
+def _inside_witness(problem: Problem, region: Region, theta: Point, bound: Fraction) -> dict[str, Any] | None:
+    """A point strictly inside R and D near ``theta`` whose backpropagated gradient exceeds G² exactly."""
+    domain = problem.domain or ()
+    centre = region.interior_point
+    for step in range(60):
+        weight = Fraction(1, 2**step) if step else Fraction(0)
+        point = tuple(t + weight * (c - t) for t, c in zip(theta, centre))
+        inside = region.contains(point) and all(lo < x < hi for x, (lo, hi) in zip(point, domain))
+        if not inside:
+            continue
+        gradient = backprop_gradient(problem, point)
+        norm = sum((x * x for x in gradient), Fraction(0))
+        if norm > bound:
+            return {"region": region.pattern, "theta": point, "gradient": gradient, "squared_norm": norm,
+                    "recomputed_by": "exact backpropagation at a differentiable point inside the region and D"}
+    return None
+
+
+def _obligation(problem: Problem, region: Region, bound: Fraction, subject: str, max_nodes: int) -> Obligation:
+    names = list(problem.parameter_names)
+    variables = {n: z3.Real(n) for n in names}
+    facts = box_constraints([variables[n] for n in names], problem.domain) + closed_region(region, variables, names)
+    q = polynomial_z3(squared_gradient_norm(region), variables, names)
+    facts.append(q > rational_val(bound))
+    return Obligation.build(
+        f"clarke-{region_tag(region.pattern)}", facts, check=CHECK, subject=subject,
+        region=f"closed region {region.pattern} within D; G^2 = {bound}", max_nodes=max_nodes,
+    )

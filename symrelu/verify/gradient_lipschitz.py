@@ -1,0 +1,324 @@
+"""``no_global_gradient_lipschitz`` (claim C1) for a training problem (∇_θ ℓ) or a network over a box (∇_x f).
+
+The check looks for a kink with a non-zero gradient jump and hands it to
+:func:`.kinks.no_global_gradient_lipschitz_at_kink` (Skolem pair θ±(L), negation
+unsat). When no such kink exists it does not claim C1; it tries to prove the
+opposite instead and answers REFUTED with the constant:
+
+* a network whose gradient is the same on every region is affine on the box:
+  ∇f is constant, 0-Lipschitz (confirmed over the direct ReLU encoding);
+* a problem whose gradient jumps are zero on every kink (re-proved as
+  obligations) and whose Hessians are constant is C¹ with a piecewise-affine
+  gradient, so ∇ℓ is λ-Lipschitz with λ = max_R ‖H_R‖₂ (integrate along a
+  segment: it crosses the kink set in finitely many points where ∇ℓ is
+  continuous). λ² is proved region by region as in ``hessian_bound``.
+
+Anything else is UNKNOWN with the reason.
+
+>>> from symrelu.params import paper_instance, tied_relu_instance
+>>> no_global_gradient_lipschitz(paper_instance(), runner=Runner(isolate=False)).verdict
+<Verdict.PROVED: 'PROVED'>
+>>> smooth = no_global_gradient_lipschitz(tied_relu_instance(), runner=Runner(isolate=False))
+>>> smooth.verdict, smooth.value
+(<Verdict.REFUTED: 'REFUTED'>, Fraction(1, 1))
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from fractions import Fraction
+from typing import Any
+
+import sympy
+import z3
+
+from ..errors import InputFormatError
+from ..network import Network
+from ..params.kinks import Kink, dangerous_kinks, find_kinks
+from ..params.landscape import Landscape, enumerate_regions
+from ..params.problem import Problem
+from ..regions import Region as InputRegion
+from ..regions import enumerate_regions as enumerate_input_regions
+from .assemble import run_check
+from .closure import open_region_relations, polynomial_z3
+from .encode import add_all, rational_val
+from .hessian import hessian_bound, region_tag
+from .kinks import no_global_gradient_lipschitz_at_kink
+from .lipschitz import check_box
+from .obligation import Obligation
+from .relu_encoding import encode_network
+from .runner import Runner
+from .verdict import CheckResult, Verdict
+
+CHECK = "no_global_gradient_lipschitz"
+SMOOTH_ARGUMENT = (
+    "every kink has a zero gradient jump, so l is C^1 with a piecewise-polynomial gradient; along any segment "
+    "the gradient is continuous and piecewise C^1, hence ||grad l(t) - grad l(t')|| <= max_R ||H_R|| ||t - t'||"
+)
+
+
+def no_global_gradient_lipschitz(
+    subject: Problem | Network,
+    box: Sequence[tuple[object, object]] | None = None,
+    *,
+    output: int | None = None,
+    landscape: Landscape | None = None,
+    runner: Runner | None = None,
+    name: str | None = None,
+) -> CheckResult:
+    """Claim C1 for ``subject``: a Problem (∇_θ ℓ on its domain) or a Network (∇_x f on ``box``)."""
+    if isinstance(subject, Problem):
+        if box is not None:
+            raise InputFormatError("a problem's domain is part of the problem; do not pass a box")
+        return _for_problem(subject, landscape, runner, name or subject.network.source)
+    if isinstance(subject, Network):
+        if box is None:
+            raise InputFormatError("no_global_gradient_lipschitz on a network needs a box (one interval per input)")
+        return _for_network(subject, box, output, runner, name or subject.source)
+    raise InputFormatError(f"expected a Problem or a Network, got {type(subject).__name__}")
+
+
+# ----------------------------------------------------------------- problems
+def _skolem_choices(jump: Sequence[Fraction], direction: Sequence[Fraction], t0: Fraction) -> list[tuple[Fraction, Fraction]]:
+    """t(L) = c/(L + d) with c = max|J| / (4 Σ|e|) (so 4c²‖e‖² < ‖J‖²) and c/d ≤ t0 (the pair stays in its regions)."""
+    c = max(abs(j) for j in jump) / (4 * sum(abs(v) for v in direction))
+    d0 = max(Fraction(1), c / t0)
+    return [(c, d0 * 4**k) for k in range(4)]
+
+
+def _reach(contains_plus: Any, contains_minus: Any, point: Sequence[Fraction], e: Sequence[Fraction]) -> Fraction:
+    """A step t0 = 2^-m with θ* ± t0·e inside the two regions (checked exactly)."""
+    t = Fraction(1)
+    for _ in range(60):
+        plus = tuple(p + t * v for p, v in zip(point, e))
+        minus = tuple(p - t * v for p, v in zip(point, e))
+        if contains_plus(plus) and contains_minus(minus):
+            return t
+        t /= 2
+    return t
+
+
+def _for_problem(problem: Problem, landscape: Landscape | None, runner: Runner | None, subject: str) -> CheckResult:
+    land = landscape if landscape is not None else enumerate_regions(problem)
+    kinks = find_kinks(land)
+    scope = "on R^k" if problem.domain is None else "on the domain D (kinks searched inside D)"
+    with_point = [k for k in dangerous_kinks(kinks) if k.dangerous_witness is not None]
+    if with_point:
+        return _across_kink(land, with_point[0], runner, subject, scope)
+    if dangerous_kinks(kinks):
+        return CheckResult(CHECK, Verdict.UNKNOWN, reason="the gradient jumps across a kink, but no exact rational point "
+                           "with a non-zero jump was found on it", details={"scope": scope})
+    return _smooth_problem(problem, land, kinks, runner, subject, scope)
+
+
+def _across_kink(land: Landscape, kink: Kink, runner: Runner | None, subject: str, scope: str) -> CheckResult:
+    below, above = land.region(kink.below), land.region(kink.above)
+    point = kink.dangerous_witness
+    if point is None:  # pragma: no cover - filtered by the caller
+        raise InputFormatError("kink without an exact point")
+    e = tuple(d(point) for d in kink.surface[0].gradient())
+    jump = tuple(j(point) for j in kink.jump)
+    t0 = _reach(above.contains, below.contains, point, e)
+    result: CheckResult | None = None
+    for skolem in _skolem_choices(jump, e, t0):
+        result = no_global_gradient_lipschitz_at_kink(
+            point, e, list(above.sympy_gradient), list(below.sympy_gradient), land.parameters,
+            region_plus=open_region_relations(above), region_minus=open_region_relations(below),
+            jump=jump, skolem=skolem, subject=subject, runner=runner, check_name=CHECK,
+        )
+        if result.verdict is Verdict.PROVED:
+            break
+    if result is None:  # pragma: no cover - four choices always
+        raise InputFormatError("no Skolem choice")
+    details = dict(result.details, kink={"below": kink.below, "above": kink.above, "switch": kink.switch.describe()},
+                   scope=scope, witness_family=f"theta(L) = theta* +/- t(L) e, {result.details.get('skolem', '')}")
+    return CheckResult(result.name, result.verdict, None, None, result.solvers, result.witness, result.reason,
+                       details, result.obligations, result.elapsed_s)
+
+
+def _smooth_problem(problem: Problem, land: Landscape, kinks: Sequence[Kink], runner: Runner | None, subject: str,
+                    scope: str) -> CheckResult:
+    """No kink jumps: re-prove the zero jumps, bound the Hessians, answer REFUTED with λ (or UNKNOWN)."""
+    names = list(problem.parameter_names)
+    details: dict[str, Any] = {"scope": scope, "kinks": len(kinks), "regions": len(land.regions)}
+    zero_jump = [_zero_jump_obligation(problem, land, k, names, subject) for k in kinks if any(not j.is_zero for j in k.jump)]
+    zero_jump = [ob for ob in zero_jump if ob is not None]
+    hessian = hessian_bound(problem, landscape=land, runner=runner, subject=subject)
+    details["hessian"] = {"verdict": hessian.verdict.value, "value_squared": hessian.value_squared,
+                          "reason": hessian.reason}
+    if hessian.verdict is not Verdict.PROVED:
+        return CheckResult(CHECK, Verdict.UNKNOWN, reason="no kink has a gradient jump, but no global constant was "
+                           f"proved: hessian_bound is {hessian.verdict.value} ({hessian.reason})", details=details,
+                           obligations=hessian.obligations)
+    jumps = run_check(CHECK, zero_jump, runner) if zero_jump else None
+    obligations = hessian.obligations + (jumps.obligations if jumps else ())
+    if jumps is not None and jumps.verdict is not Verdict.PROVED:
+        return CheckResult(CHECK, Verdict.UNKNOWN, reason=f"zero gradient jumps not confirmed: {jumps.reason}",
+                           details=details, obligations=obligations)
+    witness = dict(hessian.witness or {"constant_squared_expression": hessian.details.get("value_squared_expression")})
+    witness["argument"] = SMOOTH_ARGUMENT
+    solvers = tuple(s for s in hessian.solvers if jumps is None or s in jumps.solvers)
+    constant = "0" if hessian.value_squared == 0 else f"{hessian.value} (squared {hessian.value_squared})"
+    return CheckResult(
+        CHECK, Verdict.REFUTED, hessian.value, hessian.value_squared, solvers, witness,
+        f"the gradient IS Lipschitz {scope}: constant {constant}, proved (zero jumps on {len(zero_jump)} kink(s) "
+        "with a non-identical jump polynomial, Hessian bound per region)", details, obligations,
+        hessian.elapsed_s + (jumps.elapsed_s if jumps else 0.0),
+    )
+
+
+def _zero_jump_obligation(problem: Problem, land: Landscape, kink: Kink, names: Sequence[str], subject: str) -> Obligation | None:
+    """"Some point of the kink's boundary piece has a non-zero jump" — unsat when the gradient is continuous there."""
+    variables = {n: z3.Real(n) for n in names}
+    below = land.region(kink.below)
+    g = kink.surface[0]
+    facts = [polynomial_z3(g, variables, names) == rational_val(0)]
+    for index, poly, sign in below.constraints:
+        if index in kink.switch_indices:
+            continue
+        term = polynomial_z3(poly, variables, names)
+        facts.append(term > rational_val(0) if sign > 0 else term < rational_val(0))
+    if problem.domain is not None:
+        for n, (lo, hi) in zip(names, problem.domain):
+            facts += [variables[n] > rational_val(lo), variables[n] < rational_val(hi)]
+    facts.append(z3.Or(*[polynomial_z3(j, variables, names) != rational_val(0) for j in kink.jump if not j.is_zero]))
+    return Obligation.build(
+        f"zero-jump-{region_tag(kink.below)}-{region_tag(kink.above)}", facts, check=CHECK, subject=subject,
+        region=f"kink between {kink.below} and {kink.above} ({kink.switch.describe()})",
+    )
+
+
+# ----------------------------------------------------------------- networks
+def _gradient(region: InputRegion, output: int) -> tuple[Fraction, ...]:
+    return tuple(region.jacobian[output])
+
+
+def _opposite(c1: Any, c2: Any) -> bool:
+    """c2 is c1's hyperplane with the other side: c2 = −λ·c1 for some λ > 0 (coefficients and bound)."""
+    pairs = list(zip(c1.coefficients, c2.coefficients)) + [(c1.bound, c2.bound)]
+    ratio = next((b / a for a, b in pairs if a != 0), None)
+    return ratio is not None and ratio < 0 and all(b == ratio * a for a, b in pairs)
+
+
+def _facet_point(r1: InputRegion, r2: InputRegion, c1: Any, c2: Any) -> tuple[Fraction, ...] | None:
+    """An exact point on the common facet's relative interior (z3 LRA proposes, Fractions confirm)."""
+    dim = len(c1.coefficients)
+    x = [z3.Real(f"x_{i}") for i in range(dim)]
+
+    def lin(c: Any) -> z3.ArithRef:
+        return add_all([rational_val(a) * xi for a, xi in zip(c.coefficients, x) if a != 0])
+
+    solver = z3.SolverFor("QF_LRA")
+    solver.add(lin(c1) == rational_val(c1.bound))
+    for region, own in ((r1, c1), (r2, c2)):
+        for c in region.constraints:
+            if c is not own:
+                solver.add(lin(c) < rational_val(c.bound))
+    if solver.check() != z3.sat:
+        return None
+    model = solver.model()
+    point = []
+    for xi in x:
+        value = model.eval(xi, model_completion=True)
+        point.append(Fraction(value.numerator_as_long(), value.denominator_as_long()))
+    p = tuple(point)
+    on_facet = c1.slack(p) == 0 and c2.slack(p) == 0
+    strict = all(c.slack(p) > 0 for region, own in ((r1, c1), (r2, c2)) for c in region.constraints if c is not own)
+    return p if on_facet and strict else None
+
+
+def _for_network(net: Network, box: Sequence[tuple[object, object]], output: int | None, runner: Runner | None,
+                 subject: str) -> CheckResult:
+    net.require_concrete(CHECK)
+    bounds = check_box(net, box)
+    if output is None:
+        if net.output_dim != 1:
+            raise InputFormatError(f"{net.source} has {net.output_dim} outputs; choose one with output=INDEX")
+        output = 0
+    regions = enumerate_input_regions(net, bounds)
+    gradients = [_gradient(r, output) for r in regions]
+    scope = f"on the box {' x '.join(f'[{lo},{hi}]' for lo, hi in bounds)}"
+    if len(set(gradients)) == 1:
+        return _affine_network(net, bounds, output, gradients[0], len(regions), runner, subject, scope)
+    for i, r1 in enumerate(regions):
+        for j, r2 in enumerate(regions):
+            if i == j or gradients[i] == gradients[j]:
+                continue
+            for c1 in r1.constraints:
+                for c2 in r2.constraints:
+                    if not _opposite(c1, c2):
+                        continue
+                    point = _facet_point(r1, r2, c1, c2)
+                    if point is not None:
+                        return _network_kink(net, r1, r2, c1, point, gradients[i], gradients[j], runner, subject, scope)
+    return CheckResult(CHECK, Verdict.UNKNOWN, reason="the gradient differs between regions but no common facet "
+                       "with an exact rational point was found", details={"scope": scope, "regions": len(regions)})
+
+
+def _network_kink(net: Network, r1: InputRegion, r2: InputRegion, c1: Any, point: tuple[Fraction, ...],
+                  g1: tuple[Fraction, ...], g2: tuple[Fraction, ...], runner: Runner | None, subject: str,
+                  scope: str) -> CheckResult:
+    dim = net.input_dim
+    symbols = sympy.symbols([f"x_{i}" for i in range(dim)], real=True)
+    e = tuple(c1.coefficients)  # leaves r1 (a·x <= b) into r2
+
+    def relations(region: InputRegion) -> list[sympy.Rel]:
+        return [sympy.Add(*[sympy.Rational(a.numerator, a.denominator) * s for a, s in zip(c.coefficients, symbols)])
+                < sympy.Rational(c.bound.numerator, c.bound.denominator) for c in region.constraints]
+
+    def inside(region: InputRegion) -> Any:
+        return lambda p: region.contains(p, strictly=True)
+
+    jump = tuple(b - a for a, b in zip(g1, g2))
+    t0 = _reach(inside(r2), inside(r1), point, e)
+    result: CheckResult | None = None
+    for skolem in _skolem_choices(jump, e, t0):
+        result = no_global_gradient_lipschitz_at_kink(
+            point, e, [sympy.Rational(v.numerator, v.denominator) for v in g2],
+            [sympy.Rational(v.numerator, v.denominator) for v in g1], symbols,
+            region_plus=relations(r2), region_minus=relations(r1), jump=jump, skolem=skolem,
+            subject=subject, runner=runner, check_name=CHECK,
+        )
+        if result.verdict is Verdict.PROVED:
+            break
+    if result is None:  # pragma: no cover
+        raise InputFormatError("no Skolem choice")
+    details = dict(result.details, scope=scope, facet=c1.source,
+                   kink={"below": str(r1.pattern), "above": str(r2.pattern)},
+                   witness_family=f"x(L) = x* +/- t(L) e, {result.details.get('skolem', '')}")
+    return CheckResult(result.name, result.verdict, None, None, result.solvers, result.witness, result.reason,
+                       details, result.obligations, result.elapsed_s)
+
+
+def _affine_network(net: Network, bounds: Sequence[tuple[Fraction, Fraction]], output: int, gradient: tuple[Fraction, ...],
+                    count: int, runner: Runner | None, subject: str, scope: str) -> CheckResult:
+    """Every region has the same gradient: f is affine on the box; confirm over the direct encoding."""
+    dim = net.input_dim
+    x = [z3.Real(f"x_{i}") for i in range(dim)]
+    xp = [z3.Real(f"xp_{i}") for i in range(dim)]
+    facts: list[z3.BoolRef] = []
+    for i, (lo, hi) in enumerate(bounds):
+        facts += [x[i] >= rational_val(lo), x[i] <= rational_val(hi), xp[i] >= rational_val(lo), xp[i] <= rational_val(hi)]
+    defs_a, out_a = encode_network(net, x, "a")
+    defs_b, out_b = encode_network(net, xp, "b")
+    slope = add_all([rational_val(g) * (a - b) for g, a, b in zip(gradient, x, xp) if g != 0])
+    facts += defs_a + defs_b + [out_a[output] - out_b[output] != slope]
+    obligation = Obligation.build("affine-on-box", facts, check=CHECK, subject=subject, region=scope)
+    result = run_check(CHECK, [obligation], runner)
+    details = {"scope": scope, "regions": count, "gradient": gradient}
+    if result.verdict is not Verdict.PROVED:
+        return CheckResult(CHECK, Verdict.UNKNOWN, reason=f"every region has the same gradient, but the affine identity "
+                           f"was not confirmed: {result.reason}", details=details, obligations=result.obligations)
+    lo = tuple(b[0] for b in bounds)
+    hi = tuple(b[1] for b in bounds)
+    f_lo, f_hi = net.evaluate(lo)[output], net.evaluate(hi)[output]
+    replayed = f_hi - f_lo == sum((g * (b - a) for g, a, b in zip(gradient, lo, hi)), Fraction(0))
+    witness: Mapping[str, Any] = {
+        "gradient": gradient, "x": lo, "x_prime": hi, "f_x": f_lo, "f_x_prime": f_hi, "affine_identity_replayed": replayed,
+        "argument": "f(x) - f(x') = g.(x - x') on the whole box, so grad f = g everywhere: 0-Lipschitz",
+    }
+    if not replayed:  # pragma: no cover - contradicts the proved obligation
+        return CheckResult(CHECK, Verdict.UNKNOWN, reason="the affine identity failed its exact replay", details=details)
+    return CheckResult(CHECK, Verdict.REFUTED, Fraction(0), Fraction(0), result.solvers, witness,
+                       f"the gradient IS Lipschitz {scope}: f is affine there (gradient {list(map(str, gradient))}), constant 0",
+                       details, result.obligations, result.elapsed_s)

@@ -1,0 +1,210 @@
+"""``hessian_bound`` (claim C2): the exact largest Hessian spectral norm over the regions, proved per region.
+
+On a region whose loss has degree ≤ 2 the Hessian H_R is a constant rational
+matrix; μ = max_R ‖H_R‖₂² is computed exactly (:mod:`.spectral`) and each
+region gets the obligation "some v has ‖H_R v‖² > μ‖v‖²" (QF_NRA), which must
+be unsat. Regions with a non-constant Hessian (losses of degree > 2) are only
+bounded when a candidate ``bound_squared`` is given: then θ ranges over the
+closed region ∩ D as well. Otherwise the verdict is UNKNOWN, with the reason.
+
+>>> from symrelu.params import paper_instance
+>>> result = hessian_bound(paper_instance(), runner=Runner(isolate=False))
+>>> result.verdict, result.value, result.value_squared, result.details["attained_in"]
+(<Verdict.PROVED: 'PROVED'>, Fraction(2, 1), Fraction(4, 1), '11')
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from fractions import Fraction
+from typing import Any
+
+import sympy
+import z3
+
+from ..errors import InputFormatError
+from ..exact import to_rational
+from ..params.backprop import backprop_gradient
+from ..params.landscape import Landscape, Region, enumerate_regions
+from ..params.problem import Problem
+from .assemble import rational_sqrt, run_check
+from .closure import box_constraints, closed_region, polynomial_z3
+from .encode import rational_val
+from .obligation import DEFAULT_MAX_NODES, Obligation
+from .runner import Replayed, Runner
+from .spectral import SpectralNorm, largest_spectral_norm_squared, quadratic_excess
+from .verdict import CheckResult, Verdict
+
+CHECK = "hessian_bound"
+
+
+def region_tag(pattern: str) -> str:
+    """An obligation-name-safe form of a region pattern (``|`` → ``.``, ``;`` → ``+``, ``/`` → ``:``).
+
+    >>> region_tag("10|1;01|0")
+    '10.1+01.0'
+    """
+    return pattern.replace("|", ".").replace(";", "+").replace("/", ":")
+
+
+def constant_hessian(region: Region) -> tuple[tuple[Fraction, ...], ...] | None:
+    """H_R as rationals when the region's loss has degree ≤ 2, else None."""
+    if region.loss.degree > 2:
+        return None
+    zero = tuple(Fraction(0) for _ in region.parameters)
+    return tuple(tuple(entry(zero) for entry in row) for row in region.hessian)
+
+
+def finite_difference(
+    problem: Problem, region: Region, vector: Sequence[Fraction]
+) -> tuple[tuple[Fraction, ...], tuple[Fraction, ...], tuple[Fraction, ...]] | None:
+    """(θ, θ + t v, H_R v) with H_R v recomputed from two exact backpropagated gradients inside the region.
+
+    Independent of the region's polynomial: on a constant-Hessian region the
+    gradient is affine, so (∇ℓ(θ + t v) − ∇ℓ(θ)) / t = H_R v exactly.
+    """
+    start = region.interior_point
+    step = Fraction(1)
+    for _ in range(64):
+        end = tuple(a + step * v for a, v in zip(start, vector))
+        if region.contains(end):
+            g0, g1 = backprop_gradient(problem, start), backprop_gradient(problem, end)
+            return start, end, tuple((b - a) / step for a, b in zip(g0, g1))
+        step /= 2
+    return None
+
+
+def hessian_bound(
+    problem: Problem,
+    *,
+    bound_squared: Fraction | int | str | None = None,
+    landscape: Landscape | None = None,
+    runner: Runner | None = None,
+    subject: str | None = None,
+    max_nodes: int = DEFAULT_MAX_NODES,
+) -> CheckResult:
+    """Prove sup_R ‖∇²ℓ_R‖₂² = μ (exact) over the regions, or prove/refute a given ``bound_squared``."""
+    land = landscape if landscape is not None else enumerate_regions(problem)
+    subject = subject or problem.network.source
+    names = list(problem.parameter_names)
+    constant = {r.pattern: constant_hessian(r) for r in land.regions}
+    fixed = [r for r in land.regions if constant[r.pattern] is not None]
+    varying = [r for r in land.regions if constant[r.pattern] is None]
+    bound = None if bound_squared is None else to_rational(bound_squared, where="bound_squared")
+    if bound is not None and bound < 0:
+        raise InputFormatError(f"bound_squared = {bound} is negative")
+    details: dict[str, Any] = {
+        "regions": len(land.regions), "norm": "spectral (2-norm)",
+        "constant_hessian_regions": [r.pattern for r in fixed],
+        "nonconstant_hessian_regions": [r.pattern for r in varying],
+        "domain": None if problem.domain is None else [list(b) for b in problem.domain],
+    }
+    exact: SpectralNorm | None = None
+    if fixed:
+        exact, index = largest_spectral_norm_squared([constant[r.pattern] for r in fixed])  # type: ignore[misc]
+        details["attained_in"] = fixed[index].pattern
+        details["exact_squared"] = exact.value_squared if exact.value_squared is not None else str(exact.expression)
+        details["per_region"] = {
+            r.pattern: _per_region(constant[r.pattern]) for r in fixed  # type: ignore[arg-type]
+        }
+    if varying and bound is None:
+        return CheckResult(
+            CHECK, Verdict.UNKNOWN, reason=(
+                f"the Hessian is not constant on region(s) {', '.join(r.pattern for r in varying)} (loss of degree > 2); "
+                "its exact supremum there is not computed — give bound_squared to prove a candidate bound"
+            ), details=details,
+        )
+    # the μ every obligation is checked against: the given bound, else the exact maximum
+    target = SpectralNorm(bound, sympy.Rational(0), "", (bound, bound), None) if bound is not None else exact
+    if target is None:  # pragma: no cover - no region at all cannot happen
+        raise InputFormatError("the problem has no region")
+    obligations = [_obligation(problem, r, names, constant[r.pattern], target, subject, max_nodes) for r in land.regions]
+    by_name = {ob.name: r for ob, r in zip(obligations, land.regions)}
+
+    def replay(ob: Obligation, model: Mapping[str, Any]) -> Replayed:
+        region = by_name[ob.name]
+        v = tuple(model.get(f"v_{k}", Fraction(0)) for k in range(len(names)))
+        if bound is None or not any(v):
+            return Replayed(False, reason="no bound to refute, or v = 0")
+        matrix = constant[region.pattern]
+        if matrix is None:
+            theta = tuple(model.get(n, Fraction(0)) for n in names)
+            if not region.contains(theta):
+                return Replayed(False, reason="θ lies on the region's boundary, where the Hessian need not exist")
+            hv = tuple(sum((row[k](theta) * v[k] for k in range(len(v))), Fraction(0)) for row in region.hessian)
+            how = "region polynomial at an interior point"
+        else:
+            theta = region.interior_point
+            measured = finite_difference(problem, region, v)
+            if measured is None:
+                return Replayed(False, reason="could not step inside the region to recompute H v")
+            hv, how = measured[2], "difference of two exact backpropagated gradients inside the region"
+        ratio = sum((x * x for x in hv), Fraction(0)) / sum((x * x for x in v), Fraction(0))
+        if ratio <= bound:
+            return Replayed(False, reason="‖Hv‖²/‖v‖² does not exceed the bound exactly")
+        return Replayed(True, {"region": region.pattern, "theta": theta, "v": v, "Hv": hv,
+                               "ratio_squared": ratio, "recomputed_by": how})
+
+    if bound is not None:
+        result = run_check(CHECK, obligations, runner, replay, value_squared=bound, details=details)
+        return _with_value(result, bound)
+    if exact is None:  # pragma: no cover - guarded above (varying regions need a bound)
+        raise InputFormatError("no region with a constant Hessian")
+    details["method"] = "exact eigenvalues of H_R^2 (SymPy), each region proved: no v with ||H_R v||^2 > mu ||v||^2"
+    witness = _attainment(problem, land.region(details["attained_in"]), exact)
+    result = run_check(CHECK, obligations, runner, None, value_squared=exact.value_squared, details=details)
+    if exact.value_squared is None:
+        note = f"the largest ||H||^2 is irrational: {exact.expression} (root of {exact.polynomial}); value_squared is None"
+        details_out = dict(result.details, value_expression=f"sqrt({exact.expression})", value_squared_expression=str(exact.expression))
+        return CheckResult(result.name, result.verdict, None, None, result.solvers, witness,
+                           "; ".join(s for s in (note, result.reason) if s), details_out, result.obligations, result.elapsed_s)
+    return CheckResult(result.name, result.verdict, exact.value, exact.value_squared, result.solvers,
+                       witness if result.verdict is Verdict.PROVED else None, result.reason, result.details,
+                       result.obligations, result.elapsed_s)
+
+
+def _with_value(result: CheckResult, bound: Fraction) -> CheckResult:
+    return CheckResult(result.name, result.verdict, rational_sqrt(bound), bound, result.solvers, result.witness,
+                       result.reason, result.details, result.obligations, result.elapsed_s)
+
+
+def _per_region(matrix: Sequence[Sequence[Fraction]]) -> str:
+    norm, _ = largest_spectral_norm_squared([matrix])
+    return str(norm.value_squared) if norm.value_squared is not None else str(norm.expression)
+
+
+def _attainment(problem: Problem, region: Region | None, exact: SpectralNorm) -> dict[str, Any] | None:
+    """Where μ is attained: a rational v with ‖H v‖² = μ‖v‖², H v recomputed from backprop gradients."""
+    if region is None or exact.vector is None or not any(exact.vector):
+        return None
+    measured = finite_difference(problem, region, exact.vector)
+    if measured is None:
+        return None
+    start, end, hv = measured
+    v = exact.vector
+    ratio = sum((x * x for x in hv), Fraction(0)) / sum((x * x for x in v), Fraction(0))
+    return {"region": region.pattern, "v": v, "Hv": hv, "theta": start, "theta_prime": end, "ratio_squared": ratio, "attains": ratio == exact.value_squared,
+            "recomputed_by": "difference of two exact backpropagated gradients inside the region"}
+
+
+def _obligation(
+    problem: Problem, region: Region, names: Sequence[str], matrix: Sequence[Sequence[Fraction]] | None,
+    target: SpectralNorm, subject: str, max_nodes: int,
+) -> Obligation:
+    k = len(names)
+    v = [z3.Real(f"v_{i}") for i in range(k)]
+    mu = z3.Real("mu")
+    facts = target.pinned(mu)
+    if matrix is not None:
+        rows = [[rational_val(entry) for entry in row] for row in matrix]
+        where = f"region {region.pattern} (constant Hessian)"
+    else:
+        variables = {n: z3.Real(n) for n in names}
+        rows = [[polynomial_z3(entry, variables, names) for entry in row] for row in region.hessian]
+        facts += box_constraints([variables[n] for n in names], problem.domain)
+        facts += closed_region(region, variables, names)
+        where = f"closed region {region.pattern} within D (Hessian depends on theta)"
+    facts.append(quadratic_excess(rows, v, mu) > rational_val(0))
+    return Obligation.build(
+        f"hessian-norm-{region_tag(region.pattern)}", facts, check=CHECK, subject=subject, region=where, max_nodes=max_nodes,
+    )

@@ -1,0 +1,196 @@
+"""The problem checks C1 (problem and network), C2, C5, C5a: exact values against independent methods."""
+
+from __future__ import annotations
+
+from fractions import Fraction as F
+from itertools import product
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from symrelu.network import Network
+from symrelu.params import Problem, backprop_gradient, enumerate_regions, paper_instance, tied_relu_instance, two_layer_instance
+from symrelu.verify import (
+    Runner,
+    Verdict,
+    clarke_bound,
+    hessian_bound,
+    lipschitz_on_domain,
+    no_global_gradient_lipschitz,
+)
+from symrelu.verify.hessian import constant_hessian
+from symrelu.verify.spectral import spectral_norm_squared
+
+import cvc5  # noqa: F401,E402  (the dev extra installs it: the second opinion must run)
+
+FAST = Runner(timeout_s=30, isolate=False)
+SHORT = Runner(timeout_s=4, grace_s=1)  # isolated: a hanging cvc5 is stopped (sat answers are replayed anyway)
+BOTH = 2
+
+
+def _problem(rows: list, data: list, domain: dict | None) -> Problem:
+    return Problem(Network.from_rows(rows), data, "squared", domain)
+
+
+# ½ relu(w)²: jumps are zero (gradient relu(w) is continuous) but the region gradients differ; 1-Lipschitz.
+HALF_RELU_SQUARED = _problem([([["w"]], [0]), ([[1]], [0])], [(["1"], ["0"])], {"w": ("-1", "1")})
+# every neuron dead on D: relu(w - 3) with w in [-1, 1]; the loss is constant
+DEAD = _problem([([["w"]], [-3]), ([[1]], [0])], [(["1"], ["1"])], {"w": ("-1", "1")})
+# linear model: one region, Hessian [[1, 1/2], [1/2, 1/2]] with irrational spectral norm
+LINEAR = _problem([([["w1", "w2"]], [0])], [(["1", "0"], ["0"]), (["1", "1"], ["0"])], {"w1": ("-1", "1"), "w2": ("-1", "1")})
+# a (output) and w trainable, y = 0: ½ a² relu(w)², zero jumps but a Hessian that is not constant
+BILINEAR = _problem([([["w"]], [0]), ([["a"]], [0])], [(["1"], ["0"])], {"w": ("-1", "1"), "a": ("-1", "1")})
+
+
+# -------------------------------------------------------------------- C2
+def test_hessian_bound_paper_instance() -> None:
+    result = hessian_bound(paper_instance(), runner=FAST)
+    assert result.verdict is Verdict.PROVED and len(result.solvers) == BOTH
+    assert (result.value, result.value_squared, result.details["attained_in"]) == (2, 4, "11")
+    assert result.witness["attains"] is True and result.witness["ratio_squared"] == 4
+    # independent: numpy's spectral norm of every region's Hessian
+    for region in enumerate_regions(paper_instance()).regions:
+        h = np.array([[float(v) for v in row] for row in constant_hessian(region)])
+        assert np.linalg.norm(h, 2) ** 2 <= 4 + 1e-12
+    assert len(result.obligations) == 4
+
+
+def test_hessian_bound_irrational_norm_and_given_bounds() -> None:
+    result = hessian_bound(LINEAR, runner=FAST)
+    assert result.verdict is Verdict.PROVED and result.value is None and result.value_squared is None
+    h = np.array([[1.0, 0.5], [0.5, 0.5]])
+    assert float(eval(result.details["value_squared_expression"].replace("sqrt", "np.sqrt"))) == pytest.approx(np.linalg.norm(h, 2) ** 2)
+    assert "irrational" in result.reason
+    assert hessian_bound(LINEAR, bound_squared=F(7, 4), runner=FAST).verdict is Verdict.PROVED  # mu = 1.714...
+    refuted = hessian_bound(LINEAR, bound_squared=F(17, 10), runner=FAST)
+    assert refuted.verdict is Verdict.REFUTED and refuted.witness["ratio_squared"] > F(17, 10)
+
+
+def test_hessian_bound_nonconstant_is_unknown_with_reason() -> None:
+    result = hessian_bound(two_layer_instance(), runner=FAST)
+    assert result.verdict is Verdict.UNKNOWN and "not constant" in result.reason and "bound_squared" in result.reason
+
+
+@settings(max_examples=15, deadline=None)
+@given(st.lists(st.integers(-6, 6), min_size=6, max_size=6), st.integers(1, 4))
+def test_spectral_norm_matches_numpy(entries: list[int], den: int) -> None:
+    a, b, c, d, e, f = (F(v, den) for v in entries)
+    rows = [[a, b, c], [b, d, e], [c, e, f]]
+    norm = spectral_norm_squared(rows)
+    expected = np.linalg.norm(np.array([[float(v) for v in r] for r in rows]), 2) ** 2
+    value = float(norm.value_squared) if norm.value_squared is not None else float(norm.expression.evalf(30))
+    assert value == pytest.approx(expected, rel=1e-9, abs=1e-12)
+    lo, hi = norm.interval
+    assert lo <= F(value).limit_denominator(10**9) + F(1, 10**6) and F(value).limit_denominator(10**9) - F(1, 10**6) <= hi
+
+
+# -------------------------------------------------------------------- C5
+def _grid_max(problem: Problem, steps: int) -> F:
+    """max ||grad l||^2 by exact backpropagation on a rational grid of D (off the kinks: relu'(0) choices agree there)."""
+    axes = [[lo + (hi - lo) * F(i, steps) for i in range(steps + 1)] for lo, hi in problem.domain]
+    best = F(0)
+    for point in product(*axes):
+        for s in (0, 1):  # both one-sided slopes: limits of region gradients at kink points
+            best = max(best, sum(g * g for g in backprop_gradient(problem, point, s)))
+    return best
+
+
+def test_clarke_bound_paper_instance() -> None:
+    result = clarke_bound(paper_instance(), runner=FAST)
+    assert result.verdict is Verdict.PROVED and len(result.solvers) == BOTH
+    assert result.value_squared == 2 and result.value is None
+    assert result.witness["attains"] is True and result.witness["squared_norm"] == 2
+    assert "Prop. 2.1.2" in result.details["clarke"]
+    assert _grid_max(paper_instance(), 8) == 2  # independent: the grid reaches G^2 and never exceeds it
+
+
+def test_clarke_bound_given_G() -> None:
+    assert clarke_bound(paper_instance(), 2, runner=FAST).verdict is Verdict.PROVED
+    refuted = clarke_bound(paper_instance(), G_squared=F(19, 10), runner=FAST)
+    assert refuted.verdict is Verdict.REFUTED
+    theta = refuted.witness["theta"]
+    gradient = backprop_gradient(paper_instance(), theta)  # replay here, independently
+    assert sum(g * g for g in gradient) > F(19, 10) and all(0 < t < 1 for t in theta)
+
+
+def test_clarke_bound_other_problems() -> None:
+    tied = clarke_bound(tied_relu_instance(), runner=FAST)
+    assert tied.verdict is Verdict.PROVED and tied.value == 2 and _grid_max(tied_relu_instance(), 16) == 4
+    unbounded = Problem(paper_instance().network, paper_instance().data)
+    assert clarke_bound(unbounded).verdict is Verdict.UNKNOWN
+    curved = clarke_bound(two_layer_instance(), runner=FAST)
+    assert curved.verdict is Verdict.UNKNOWN and "not computed" in curved.reason
+
+
+# ------------------------------------------------------------------ C5 a
+def test_lipschitz_on_domain_confirms_clarke_bound() -> None:
+    g2 = clarke_bound(paper_instance(), runner=FAST).value_squared
+    proved = lipschitz_on_domain(paper_instance(), G_squared=g2, runner=FAST)
+    assert proved.verdict is Verdict.PROVED and len(proved.solvers) == BOTH and proved.details["route"] == "lemmas"
+    refuted = lipschitz_on_domain(paper_instance(), G_squared=1, runner=SHORT)
+    assert refuted.verdict is Verdict.REFUTED
+    w = refuted.witness
+    prob = paper_instance()
+    distance = sum((a - b) ** 2 for a, b in zip(w["theta"], w["theta_prime"]))
+    assert (prob.loss_at(w["theta"]) - prob.loss_at(w["theta_prime"])) ** 2 > distance
+
+
+def test_lipschitz_on_domain_direct_route_when_lemmas_are_loose() -> None:
+    result = lipschitz_on_domain(tied_relu_instance(), G_squared=4, runner=FAST)
+    assert result.details["lemma_G_squared"] == 16  # interval slopes are loose for the cancelling net
+    assert result.verdict is Verdict.PROVED and result.details["route"] == "direct"
+    assert lipschitz_on_domain(tied_relu_instance(), G_squared=4, route="lemmas").verdict is Verdict.UNKNOWN
+
+
+# -------------------------------------------------------------------- C1
+def test_c1_problem_paper_instance() -> None:
+    result = no_global_gradient_lipschitz(paper_instance(), runner=FAST)
+    assert result.verdict is Verdict.PROVED and len(result.solvers) == BOTH
+    point, jump = result.details["kink_point"], result.details["jump"]
+    prob = paper_instance()
+    # the jump is the difference of the exact one-sided gradients at the kink point
+    e = result.details["direction"]
+    t = F(1, 1000)
+    plus = backprop_gradient(prob, tuple(p + t * v for p, v in zip(point, e)))
+    minus = backprop_gradient(prob, tuple(p - t * v for p, v in zip(point, e)))
+    assert any(j != 0 for j in jump)
+    assert all(abs((a - b) - j) <= 2 * t for a, b, j in zip(plus, minus, jump))
+    assert "theta(L)" in result.details["witness_family"]
+
+
+def test_c1_problem_with_a_lipschitz_gradient() -> None:
+    tied = no_global_gradient_lipschitz(tied_relu_instance(), runner=FAST)
+    assert tied.verdict is Verdict.REFUTED and tied.value == 1 and tied.witness["ratio_squared"] == 1
+    continuous = no_global_gradient_lipschitz(HALF_RELU_SQUARED, runner=FAST)
+    assert continuous.verdict is Verdict.REFUTED and continuous.value == 1  # grad = relu(w)
+    assert any(o.obligation.name.startswith("zero-jump") for o in continuous.obligations)
+    dead = no_global_gradient_lipschitz(DEAD, runner=FAST)
+    assert dead.verdict is Verdict.REFUTED and dead.value == 0
+    irrational = no_global_gradient_lipschitz(LINEAR, runner=FAST)
+    assert irrational.verdict is Verdict.REFUTED and irrational.value is None and irrational.witness
+    unknown = no_global_gradient_lipschitz(BILINEAR, runner=FAST)
+    assert unknown.verdict is Verdict.UNKNOWN and "not constant" in unknown.reason
+
+
+ABS = Network.from_rows([([[1], [-1]], [0, 0]), ([[1, 1]], [0])])
+TWO_IN = Network.from_rows([([[1, 2], [-1, 1]], [0, "-1/2"]), ([[1, -3]], [1])])
+
+
+def test_c1_network() -> None:
+    result = no_global_gradient_lipschitz(ABS, [(-1, 1)], runner=FAST)
+    assert result.verdict is Verdict.PROVED and result.details["kink_point"] == (0,)
+    assert abs(result.details["jump"][0]) == 2
+    two = no_global_gradient_lipschitz(TWO_IN, [(-1, 1), (-1, 1)], runner=FAST)
+    assert two.verdict is Verdict.PROVED
+    point, e = two.details["kink_point"], two.details["direction"]
+    t = F(1, 10**6)
+    x_plus, x_minus = tuple(p + t * v for p, v in zip(point, e)), tuple(p - t * v for p, v in zip(point, e))
+    slope = [(TWO_IN.evaluate(x_plus)[0] - TWO_IN.evaluate(x_minus)[0])]
+    assert slope[0] != 0  # the output really bends there
+    affine = Network.from_rows([([[1, 2], [-1, 1]], [5, 5]), ([[1, -3]], [1])])
+    flat = no_global_gradient_lipschitz(affine, [(-1, 1), (-1, 1)], runner=FAST)
+    assert flat.verdict is Verdict.REFUTED and flat.value == 0 and flat.witness["gradient"] == (4, -1)
+    dead = Network.from_rows([([[1, 2], [-1, 1]], [-5, -5]), ([[1, -3]], [1])])
+    assert no_global_gradient_lipschitz(dead, [(-1, 1), (-1, 1)], runner=FAST).value == 0
