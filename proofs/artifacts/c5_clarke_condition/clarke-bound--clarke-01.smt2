@@ -1,0 +1,19 @@
+; symrelu obligation clarke-01
+; check: clarke_bound
+; subject: paper_instance.json
+; region: closed region 01 within D; G^2 = 2
+; expected: unsat
+(set-info :smt-lib-version 2.6)
+(set-logic QF_NRA)
+(set-info :status unsat)
+(declare-fun w1 () Real)
+(declare-fun w2 () Real)
+(assert (<= (- 1.0) w1))
+(assert (>= 1.0 w1))
+(assert (<= (- 1.0) w2))
+(assert (>= 1.0 w2))
+(assert (>= 0.0 w1))
+(assert (<= 0.0 w2))
+(assert (< 2.0 (+ 1.0 (* w2 w2) (* (- 2.0) w2))))
+(check-sat)
+(exit)

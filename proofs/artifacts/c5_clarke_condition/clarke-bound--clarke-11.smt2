@@ -1,0 +1,25 @@
+; symrelu obligation clarke-11
+; check: clarke_bound
+; subject: paper_instance.json
+; region: closed region 11 within D; G^2 = 2
+; expected: unsat
+(set-info :smt-lib-version 2.6)
+(set-logic QF_NRA)
+(set-info :status unsat)
+(declare-fun w1 () Real)
+(declare-fun w2 () Real)
+(assert (<= (- 1.0) w1))
+(assert (>= 1.0 w1))
+(assert (<= (- 1.0) w2))
+(assert (>= 1.0 w2))
+(assert (<= 0.0 w1))
+(assert (<= 0.0 w2))
+(assert (< 2.0
+   (+ 2.0
+      (* (- 4.0) w1)
+      (* (- 4.0) w2)
+      (* 2.0 w1 w1)
+      (* 2.0 w2 w2)
+      (* 4.0 w1 w2))))
+(check-sat)
+(exit)

@@ -1,0 +1,22 @@
+; symrelu obligation residual-bound-d0-o0
+; check: lipschitz_on_domain
+; subject: paper_instance.json
+; region: data point 0, output 0: |r(t)| <= 1 on D
+; expected: unsat
+(set-info :smt-lib-version 2.6)
+(set-logic QF_LRA)
+(set-info :status unsat)
+(declare-fun a_d0_h0_0 () Real)
+(declare-fun a_d0_h0_1 () Real)
+(declare-fun t_w1 () Real)
+(declare-fun t_w2 () Real)
+(assert (<= (- 1.0) t_w1))
+(assert (>= 1.0 t_w1))
+(assert (<= (- 1.0) t_w2))
+(assert (>= 1.0 t_w2))
+(assert (= a_d0_h0_0 (ite (> (* t_w1 1.0) 0.0) (* t_w1 1.0) 0.0)))
+(assert (= a_d0_h0_1 (ite (> (* t_w2 1.0) 0.0) (* t_w2 1.0) 0.0)))
+(assert (or (< 1.0 (- (+ a_d0_h0_0 a_d0_h0_1) 1.0))
+    (> (- 1.0) (- (+ a_d0_h0_0 a_d0_h0_1) 1.0))))
+(check-sat)
+(exit)
