@@ -33,7 +33,7 @@ import sympy
 import z3
 
 from ..errors import InputFormatError
-from ..network import Network
+from ..network import Network, format_pattern
 from ..params.kinks import Kink, dangerous_kinks, find_kinks
 from ..params.landscape import Landscape, enumerate_regions
 from ..params.problem import Problem
@@ -284,7 +284,7 @@ def _network_kink(net: Network, r1: InputRegion, r2: InputRegion, c1: Any, point
     if result is None:  # pragma: no cover
         raise InputFormatError("no Skolem choice")
     details = dict(result.details, scope=scope, facet=c1.source,
-                   kink={"below": str(r1.pattern), "above": str(r2.pattern)},
+                   kink={"below": format_pattern(r1.pattern), "above": format_pattern(r2.pattern)},
                    witness_family=f"x(L) = x* +/- t(L) e, {result.details.get('skolem', '')}")
     return CheckResult(result.name, result.verdict, None, None, result.solvers, result.witness, result.reason,
                        details, result.obligations, result.elapsed_s)
