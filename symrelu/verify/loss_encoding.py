@@ -17,16 +17,15 @@ parameters, so the formula grows linearly with network and data.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 
-import sympy
 import z3
 
-from ..errors import ShapeError
 from ..params.problem import Problem
-from .encode import absolute, add_all, rational_val, relu
+from .encode import absolute, add_all, rational_val
+from .relu_encoding import encode_network
 
 
 @dataclass(frozen=True)
@@ -39,49 +38,10 @@ class LossEncoding:
     loss: z3.ArithRef
 
 
-def _weight(w: object, theta: Mapping[str, z3.ArithRef]) -> z3.ArithRef | Fraction:
-    if isinstance(w, sympy.Symbol):
-        if w.name not in theta:
-            raise ShapeError(f"parameter {w.name} has no z3 variable")
-        return theta[w.name]
-    if not isinstance(w, Fraction):
-        raise ShapeError(f"weight {w!r} is neither a rational nor a parameter")
-    return w
-
-
-def _affine(row: Sequence[object], bias: object, values: Sequence[z3.ArithRef], theta: Mapping[str, z3.ArithRef]) -> z3.ArithRef:
-    terms: list[z3.ArithRef] = []
-    for w, value in zip(row, values):
-        weight = _weight(w, theta)
-        if isinstance(weight, Fraction):
-            if weight == 0:
-                continue
-            terms.append(value if weight == 1 else rational_val(weight) * value)
-        else:
-            terms.append(weight * value)
-    b = _weight(bias, theta)
-    if not isinstance(b, Fraction):
-        terms.append(b)
-    elif b != 0 or not terms:
-        terms.append(rational_val(b))
-    return add_all(terms)
-
-
 def encode_outputs(problem: Problem, theta: Mapping[str, z3.ArithRef], tag: str, data_index: int) -> tuple[list[z3.BoolRef], tuple[z3.ArithRef, ...]]:
     """Constraints and output terms of the network at data point ``data_index`` with parameters ``theta``."""
-    net = problem.network
     x, _ = problem.data[data_index]
-    current: list[z3.ArithRef] = [rational_val(v) for v in x]
-    constraints: list[z3.BoolRef] = []
-    for index, layer in enumerate(net.layers):
-        pre = [_affine(row, bias, current, theta) for row, bias in zip(layer.weight, layer.bias)]
-        if index < net.relu_layer_count:
-            hidden = [z3.Real(f"{tag}_d{data_index}_h{index}_{j}") for j in range(layer.out_dim)]
-            constraints += [h == relu(z) for h, z in zip(hidden, pre)]
-            current = hidden
-        else:
-            current = pre
-    return constraints, tuple(current)
+    return encode_network(problem.network, [rational_val(v) for v in x], f"{tag}_d{data_index}", parameters=theta)
 
 
 def encode_loss(problem: Problem, theta: Mapping[str, z3.ArithRef], tag: str) -> LossEncoding:

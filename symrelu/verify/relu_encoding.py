@@ -14,9 +14,10 @@ unsat
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from fractions import Fraction
 
+import sympy
 import z3
 
 from ..errors import ShapeError
@@ -25,16 +26,24 @@ from .encode import add_all, rational_val, relu
 
 
 def encode_network(
-    net: Network, inputs: Sequence[z3.ArithRef], tag: str
+    net: Network,
+    inputs: Sequence[z3.ArithRef],
+    tag: str,
+    parameters: Mapping[str, z3.ArithRef] | None = None,
 ) -> tuple[list[z3.BoolRef], tuple[z3.ArithRef, ...]]:
-    """Constraints defining the activations of ``net`` at ``inputs``, and the output terms."""
-    net.require_concrete("the direct ReLU encoding")
+    """Constraints defining the activations of ``net`` at ``inputs``, and the output terms.
+
+    Symbolic weights (trainable parameters) are read from ``parameters`` (name -> z3 variable);
+    without it the network must be concrete.
+    """
+    if parameters is None:
+        net.require_concrete("the direct ReLU encoding")
     if len(inputs) != net.input_dim:
         raise ShapeError(f"{net.source}: encoding got {len(inputs)} inputs, the network takes {net.input_dim}")
     constraints: list[z3.BoolRef] = []
     current: list[z3.ArithRef] = list(inputs)
     for index, layer in enumerate(net.layers):
-        pre = [_affine(row, bias, current) for row, bias in zip(layer.weight, layer.bias)]
+        pre = [_affine(row, bias, current, parameters or {}) for row, bias in zip(layer.weight, layer.bias)]
         if index < net.relu_layer_count:
             hidden = [z3.Real(f"{tag}_h{index}_{j}") for j in range(layer.out_dim)]
             constraints += [h == relu(z) for h, z in zip(hidden, pre)]
@@ -44,16 +53,31 @@ def encode_network(
     return constraints, tuple(current)
 
 
-def _affine(row: Sequence[object], bias: object, values: Sequence[z3.ArithRef]) -> z3.ArithRef:
+def _weight(w: object, parameters: Mapping[str, z3.ArithRef]) -> z3.ArithRef | Fraction:
+    if isinstance(w, sympy.Symbol):
+        if w.name not in parameters:
+            raise ShapeError(f"parameter {w.name} has no z3 variable")
+        return parameters[w.name]
+    if not isinstance(w, Fraction):
+        raise ShapeError(f"weight {w!r} is neither an exact rational nor a parameter")
+    return w
+
+
+def _affine(
+    row: Sequence[object], bias: object, values: Sequence[z3.ArithRef], parameters: Mapping[str, z3.ArithRef]
+) -> z3.ArithRef:
     terms: list[z3.ArithRef] = []
-    for weight, value in zip(row, values):
-        if not isinstance(weight, Fraction):
-            raise ShapeError(f"weight {weight!r} is not an exact rational")
-        if weight == 0:
-            continue
-        terms.append(value if weight == 1 else rational_val(weight) * value)
-    if not isinstance(bias, Fraction):
-        raise ShapeError(f"bias {bias!r} is not an exact rational")
-    if bias != 0 or not terms:
-        terms.append(rational_val(bias))
+    for w, value in zip(row, values):
+        weight = _weight(w, parameters)
+        if isinstance(weight, Fraction):
+            if weight == 0:
+                continue
+            terms.append(value if weight == 1 else rational_val(weight) * value)
+        else:
+            terms.append(weight * value)
+    b = _weight(bias, parameters)
+    if not isinstance(b, Fraction):
+        terms.append(b)
+    elif b != 0 or not terms:
+        terms.append(rational_val(b))
     return add_all(terms)
