@@ -26,8 +26,8 @@ from typing import Any
 
 import z3
 
+from .bounds import given_square
 from ..errors import InputFormatError
-from ..exact import to_rational
 from ..params.backprop import backprop_gradient
 from ..params.landscape import Landscape, Region, enumerate_regions
 from ..params.polynomial import Polynomial
@@ -89,18 +89,7 @@ def clarke_bound(
     max_nodes: int = DEFAULT_MAX_NODES,
 ) -> CheckResult:
     """Compute and prove the tight G² on the problem's domain, or prove/refute a given G (or G²)."""
-    if G is not None and G_squared is not None:
-        raise InputFormatError("give G or G_squared, not both")
-    given = None
-    if G is not None:
-        g = to_rational(G, where="G")
-        if g < 0:
-            raise InputFormatError(f"G = {g} is negative")
-        given = g * g
-    elif G_squared is not None:
-        given = to_rational(G_squared, where="G_squared")
-        if given < 0:
-            raise InputFormatError(f"G_squared = {given} is negative")
+    given = given_square(G, G_squared, "G")
     if problem.domain is None:
         return CheckResult(CHECK, Verdict.UNKNOWN, reason="does not apply: the problem has no bounded domain D "
                            "(the squared loss is not globally Lipschitz); add a domain with one interval per parameter")

@@ -30,8 +30,8 @@ from typing import Any, Literal
 
 import z3
 
+from .bounds import given_square
 from ..errors import InputFormatError
-from ..exact import to_rational
 from ..params.problem import Problem
 from .assemble import rational_sqrt, run_check
 from .closure import box_constraints
@@ -160,23 +160,12 @@ def lipschitz_on_domain(
     max_nodes: int = DEFAULT_MAX_NODES,
 ) -> CheckResult:
     """Prove or refute that ℓ is G-Lipschitz on the problem's domain D (default G²: the lemma bound)."""
-    if G is not None and G_squared is not None:
-        raise InputFormatError("give G or G_squared, not both")
+    given = given_square(G, G_squared, "G")
     if route not in ("auto", "lemmas", "direct"):
         raise InputFormatError(f"route {route!r} must be auto, lemmas or direct")
     if problem.domain is None:
         return CheckResult(CHECK, Verdict.UNKNOWN, reason="does not apply: the problem has no bounded domain D "
                            "(the squared loss is not globally Lipschitz); add a domain")
-    given = None
-    if G is not None:
-        g = to_rational(G, where="G")
-        if g < 0:
-            raise InputFormatError(f"G = {g} is negative")
-        given = g * g
-    elif G_squared is not None:
-        given = to_rational(G_squared, where="G_squared")
-        if given < 0:
-            raise InputFormatError(f"G_squared = {given} is negative")
     subject = subject or problem.network.source
     constants = lemma_constants(problem)
     target = given if given is not None else constants["G_squared"]

@@ -25,6 +25,7 @@ from typing import Any, Literal
 
 import z3
 
+from .bounds import given_square
 from ..errors import DomainError, InputFormatError, ShapeError
 from ..exact import to_rational
 from ..network import Network
@@ -163,17 +164,10 @@ def _pick_output(net: Network, output: int | None) -> int:
 
 
 def _constant(K: object, K_squared: object) -> tuple[Fraction | None, Fraction]:
-    if (K is None) == (K_squared is None):
-        raise InputFormatError("give exactly one of K or K_squared (the Lipschitz constant to certify)")
-    if K is not None:
-        k = to_rational(K, where="K")
-        if k < 0:
-            raise InputFormatError(f"K = {k} is negative; a Lipschitz constant is at least 0")
-        return k, k * k
-    k2 = to_rational(K_squared, where="K_squared")
-    if k2 < 0:
-        raise InputFormatError(f"K_squared = {k2} is negative")
-    return rational_sqrt(k2), k2
+    k2 = given_square(K, K_squared, "K", required=True)
+    if k2 is None:  # pragma: no cover - required=True never returns None
+        raise InputFormatError("give exactly one of K or K_squared")
+    return (to_rational(K, where="K") if K is not None else rational_sqrt(k2)), k2
 
 
 def _tightness(

@@ -14,6 +14,7 @@ from typing import Any
 
 import z3
 
+from .bounds import given_square
 from ..errors import DomainError, InputFormatError
 from ..exact import to_rational
 from .assemble import rational_sqrt, run_check
@@ -126,13 +127,9 @@ def subgradient_stability_bound(
     Induction on t from D₀ = ‖θ₀ − θ'₀‖ gives the bound for every T. The value
     is the additive term 2ηTG (its square when G is irrational).
     """
-    if (G is None) == (G_squared is None):
-        raise InputFormatError("give exactly one of G or G_squared (the subgradient bound)")
-    g_sq = to_rational(G, where="G") ** 2 if G is not None else to_rational(G_squared, where="G_squared")
-    if G is not None and to_rational(G, where="G") < 0:
-        raise InputFormatError("G must be at least 0")
-    if g_sq < 0:
-        raise InputFormatError("G_squared must be at least 0")
+    g_sq = given_square(G, G_squared, "G", required=True)
+    if g_sq is None:  # pragma: no cover - required=True never returns None
+        raise InputFormatError("give exactly one of G or G_squared")
     eta_value = to_rational(eta, where="eta")
     if eta_value <= 0:
         raise DomainError(f"eta = {eta_value} must be positive")
