@@ -36,6 +36,7 @@
 
 # %%
 from fractions import Fraction as F
+from importlib import resources
 from pathlib import Path
 import os
 
@@ -280,21 +281,18 @@ plt.show()
 # %% [markdown]
 # ## 1.4 A real ONNX network
 #
-# The folder `shared/nets/` next to the repository holds small networks from public verification
+# The folder `symrelu/examples/nets/` (bundled with the package) holds small networks from public verification
 # projects (Marabou, VNN-COMP). The loader turns each float32 weight into **its exact rational value**
 # (`policy="exact"`), so the network we analyse is the very function the file describes.
 #
-# The cell below looks for that folder upwards from the working directory; set the environment
-# variable `SYMRELU_NETS` to point elsewhere.
+# The cell below finds that folder inside the installed package; set the environment variable
+# `SYMRELU_NETS` to point elsewhere.
 
 # %%
 def find_nets() -> Path:
     if os.environ.get("SYMRELU_NETS"):
         return Path(os.environ["SYMRELU_NETS"])
-    for folder in [Path.cwd(), *Path.cwd().parents]:
-        if (folder / "shared" / "nets").is_dir():
-            return folder / "shared" / "nets"
-    raise FileNotFoundError("no shared/nets folder above the working directory; set SYMRELU_NETS to its path")
+    return Path(str(resources.files("symrelu").joinpath("examples", "nets")))
 
 
 NETS = find_nets()

@@ -11,11 +11,8 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 
 @pytest.fixture(scope="session")
 def shared_nets() -> Path:
-    """The external networks folder ``../shared/nets`` beside the repository (never skipped)."""
-    path = (REPO_ROOT / ".." / "shared" / "nets").resolve()
+    """The external networks bundled in ``symrelu/examples/nets`` (provenance in its README; never skipped)."""
+    path = REPO_ROOT / "symrelu" / "examples" / "nets"
     if not path.is_dir():
-        pytest.fail(
-            f"shared networks folder not found at {path}; the tests need ../shared/nets beside the repository",
-            pytrace=False,
-        )
+        pytest.fail(f"bundled networks folder not found at {path}", pytrace=False)
     return path
