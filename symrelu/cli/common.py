@@ -86,3 +86,16 @@ def progress_bar(description: str, unit: str = "region") -> Iterator[Callable[[i
         yield update
     finally:
         bar.close()
+
+
+def add_display_arguments(parser: argparse.ArgumentParser) -> None:
+    """``--exact`` and ``--width``: how long rationals are shown on the terminal (never in --json)."""
+    from ..exact import DISPLAY_WIDTH
+
+    parser.add_argument(
+        "--exact", action="store_true", help="print every rational in full (default: a rounded decimal when longer than --width)"
+    )
+    parser.add_argument(
+        "--width", type=positive_int, default=DISPLAY_WIDTH, metavar="N",
+        help=f"show rationals longer than N characters as correctly rounded decimals (default {DISPLAY_WIDTH})",
+    )

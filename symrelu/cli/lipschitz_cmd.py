@@ -8,20 +8,31 @@ from ..exact import format_rational, format_vector, parse_point, rational_sqrt_t
 from ..lipschitz import NORMS, lipschitz_constant, quotient_squared
 from ..network import format_pattern
 from ..regions import enumerate_regions
-from .common import add_json_flag, add_network_argument, box_argument, load_network_argument, positive_int, progress_bar
-from .output import emit_json, emit_text
+from .common import (
+    add_display_arguments,
+    add_json_flag,
+    add_network_argument,
+    box_argument,
+    load_network_argument,
+    positive_int,
+    progress_bar,
+)
+from .output import Display, emit_json, emit_text
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("lipschitz", help="exact Lipschitz constant of an output over a box")
     add_network_argument(parser)
     parser.add_argument("--box", required=True, help="LO:HI[,LO:HI...] per input")
-    parser.add_argument("--norm", choices=NORMS, default="2", help="input norm (the constant uses its dual)")
+    parser.add_argument("--norm", choices=NORMS, default="2", help="input norm (default 2; the constant uses its dual)")
     choice = parser.add_mutually_exclusive_group()
     choice.add_argument("--output", type=int, default=None, metavar="K", help="which output (default: the only one)")
     choice.add_argument("--combination", default=None, metavar="C1,C2,...", help="certify c . f for these weights")
-    parser.add_argument("--max-regions", type=positive_int, default=None, help="stop cleanly beyond this many regions")
+    parser.add_argument(
+        "--max-regions", type=positive_int, default=None, metavar="N", help="stop cleanly beyond N regions (default: no limit)"
+    )
     add_json_flag(parser)
+    add_display_arguments(parser)
     parser.set_defaults(handler=run)
 
 
@@ -33,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
         regions = enumerate_regions(net, box, max_regions=args.max_regions, progress=update)
     result = lipschitz_constant(net, box, args.norm, output=args.output, combination=combination, regions=regions)
     x, y = result.witness
-    value = lambda point: sum((c * v for c, v in zip(result.combination, net.evaluate(point))), type(x[0])(0))  # noqa: E731
+    value = lambda point: sum((c * v for c, v in zip(result.combination, net.evaluate(point), strict=True)), type(x[0])(0))  # noqa: E731
     achieved = quotient_squared((value(x), value(y)), x, y, result.norm)
     payload = {
         "source": net.source,
@@ -51,18 +62,18 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         emit_json(payload)
         return 0
-    target = f"output {result.output}" if result.output is not None else f"combination ({', '.join(payload['combination'])})"
-    emit_text(
-        "\n".join(
-            [
-                f"Lipschitz constant of {target} of {net.source} on {args.box}, input norm {result.norm}:",
-                f"  K = {payload['constant']}  (K^2 = {payload['constant_squared']}, K ~ {payload['constant_decimal']})",
-                f"  attained on region {payload['region']['pattern']} with gradient ({', '.join(payload['region']['gradient'])})",
-                f"  witness x  = ({', '.join(payload['witness']['x'])})",
-                f"          x' = ({', '.join(payload['witness']['x_prime'])})",
-                f"  (|f(x) - f(x')| / ||x - x'||_{result.norm})^2 = {payload['witness']['quotient_squared']} (exactly K^2)",
-                f"  maximum over {result.region_count} regions",
-            ]
-        )
-    )
+    shown = Display.from_args(args)
+    target = f"output {result.output}" if result.output is not None else f"combination ({shown.vector(result.combination)})"
+    constant = payload["constant"] if shown.exact or len(str(payload["constant"])) <= shown.width else "sqrt(K^2)"
+    lines = [
+        f"Lipschitz constant of {target} of {net.source} on {args.box}, input norm {result.norm}:",
+        f"  K = {constant}  (K^2 = {shown.rational(result.constant_squared)}, K ~ {payload['constant_decimal']})",
+        f"  attained on region {format_pattern(result.pattern)} with gradient ({shown.vector(result.gradient)})",
+        f"  witness x  = ({shown.vector(x)})",
+        f"          x' = ({shown.vector(y)})",
+        f"  (|f(x) - f(x')| / ||x - x'||_{result.norm})^2 = {shown.rational(achieved)} (exactly K^2)",
+        f"  maximum over {result.region_count} regions",
+    ]
+    note = shown.note()
+    emit_text("\n".join(lines + ([note] if note else [])))
     return 0

@@ -5,14 +5,21 @@ from __future__ import annotations
 import argparse
 from fractions import Fraction
 
-import sympy
-
 from ..closed_form import input_symbols
 from ..exact import format_matrix, format_rational, format_vector
 from ..network import format_pattern
 from ..regions import Region, enumerate_regions
-from .common import add_json_flag, add_network_argument, box_argument, load_network_argument, positive_int, progress_bar, require_suffix
-from .output import emit_json, emit_text
+from .common import (
+    add_display_arguments,
+    add_json_flag,
+    add_network_argument,
+    box_argument,
+    load_network_argument,
+    positive_int,
+    progress_bar,
+    require_suffix,
+)
+from .output import Display, emit_json, emit_text
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -21,7 +28,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--box", required=True, type=str, help="LO:HI[,LO:HI...] per input, e.g. -1:1,-1/2:1/2")
     add_json_flag(parser)
     parser.add_argument("--plot", metavar="FILE.png", help="draw the partition (1-D or 2-D inputs)")
-    parser.add_argument("--max-regions", type=positive_int, default=None, help="stop cleanly beyond this many regions")
+    parser.add_argument(
+        "--max-regions", type=positive_int, default=None, metavar="N", help="stop cleanly beyond N regions (default: no limit)"
+    )
+    add_display_arguments(parser)
     parser.set_defaults(handler=run)
 
 
@@ -46,8 +56,8 @@ def run(args: argparse.Namespace) -> int:
         require_suffix(args.plot, ".png", "--plot")
     with progress_bar("regions") as update:
         regions = enumerate_regions(net, box, max_regions=args.max_regions, progress=update)
-    measures = [r.measure for r in regions]
-    total = sum(measures, Fraction(0)) if all(m is not None for m in measures) else None  # type: ignore[misc]
+    measures = [r.measure for r in regions if r.measure is not None]
+    total = sum(measures, Fraction(0)) if len(measures) == len(regions) else None
     if args.plot:
         from ..plots import plot_regions
 
@@ -64,17 +74,25 @@ def run(args: argparse.Namespace) -> int:
             }
         )
         return 0
-    lines = [f"{len(regions)} activation regions of {net.source} on {args.box}" + (f" (total measure {format_rational(total)})" if total is not None else "")]
-    width = max(7, len(format_pattern(regions[0].pattern)))
-    lines.append(f"{'pattern':<{width}}  {'measure':>10}  affine map")
+    shown = Display.from_args(args)
+    total_text = f" (total measure {shown.rational(total)})" if total is not None else ""
+    lines = [f"{len(regions)} activation regions of {net.source} on {args.box}{total_text}"]
     symbols = input_symbols(net)
-    for region in regions:
-        affine = "; ".join(
-            str(sum((sympy.Rational(a.numerator, a.denominator) * x for a, x in zip(row, symbols)), sympy.Rational(c.numerator, c.denominator)))
-            for row, c in zip(region.jacobian, region.offset)
+    rows = [
+        (
+            format_pattern(region.pattern),
+            shown.rational(region.measure) if region.measure is not None else "-",
+            "; ".join(shown.affine(row, c, symbols) for row, c in zip(region.jacobian, region.offset, strict=True)),
         )
-        measure = format_rational(region.measure) if region.measure is not None else "-"
-        lines.append(f"{format_pattern(region.pattern):<{width}}  {measure:>10}  {affine}")
+        for region in regions
+    ]
+    width = max(7, *(len(p) for p, _, _ in rows))
+    measure_width = max(10, *(len(m) for _, m, _ in rows))
+    lines.append(f"{'pattern':<{width}}  {'measure':>{measure_width}}  affine map")
+    lines.extend(f"{p:<{width}}  {m:>{measure_width}}  {a}" for p, m, a in rows)
+    note = shown.note()
+    if note:
+        lines.append(note)
     if args.plot:
         lines.append(f"plot written to {args.plot}")
     emit_text("\n".join(lines))
