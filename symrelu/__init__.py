@@ -7,6 +7,8 @@ The public names below are imported on first use (PEP 562), so that
 >>> net = symrelu.Network.from_rows([([[1], [-1]], [0, 0]), ([[1, 1]], [0])])
 >>> net.evaluate([-2])
 (Fraction(2, 1),)
+>>> symrelu.__version__ != ""
+True
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import importlib
 import logging
 from typing import TYPE_CHECKING, Any
 
-from .errors import (
+from .errors import (  # noqa: F401 - re-exported in __all__
     DomainError,
     InputFormatError,
     MissingDependencyError,
@@ -29,6 +31,19 @@ from .errors import (
 )
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())
+
+
+def _version() -> str:
+    """The installed distribution's version; a source tree that was never installed says so."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("symrelu")
+    except PackageNotFoundError:
+        return "0+unknown (not installed; run pip install -e .)"
+
+
+__version__ = _version()
 
 _LAZY: dict[str, str] = {
     "BackpropAudit": "clarke",
@@ -59,6 +74,7 @@ _LAZY: dict[str, str] = {
 }
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
+    # ruff: noqa: F401
     from .clarke import BackpropAudit, ClarkeJacobian, backprop_audit, backprop_jacobian, clarke_jacobian
     from .closed_form import closed_form
     from .lipschitz import LipschitzResult, lipschitz_constant
@@ -94,6 +110,7 @@ __all__ = sorted(
         "SymreluError",
         "TooLargeError",
         "UnsupportedOperatorError",
+        "__version__",
         *_LAZY,
     ]
 )

@@ -12,12 +12,15 @@ from .output import emit_json, emit_text
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
-        "clarke", help="exact Clarke Jacobian at a point, and whether backpropagation's value lies in it"
+        "clarke", help="exact Clarke Jacobian at a point, and whether backpropagation's value lies in it",
+        description="The exact Clarke Jacobian of a network at a rational point (the convex hull of the Jacobians of "
+        "the regions whose closure contains it, as its vertices), or the Clarke subdifferential of a training "
+        "problem's loss at a parameter point; and whether backpropagation's value lies in it.",
     )
     add_network_argument(parser, "network file, or a training-problem JSON (then --at names parameters: w1=0,w2=0)")
     parser.add_argument("--at", required=True, help="the point: X1,X2,... for a network; NAME=VALUE,... for a problem")
     parser.add_argument(
-        "--relu-grad-at-zero", default="0", metavar="S", help="the value backpropagation uses for relu'(0), a rational in [0, 1]"
+        "--relu-grad-at-zero", default="0", metavar="S", help="the value backpropagation uses for relu'(0), a rational in [0, 1] (default 0)"
     )
     add_json_flag(parser)
     parser.set_defaults(handler=run)
@@ -67,7 +70,7 @@ def _run_problem(args: argparse.Namespace) -> int:
     from ..params import clarke_report, load_problem
     from ..params.problem import parse_assignment
 
-    problem = load_problem(args.network)
+    problem = load_problem(args.network, policy=args.policy)
     payload = clarke_report(problem, parse_assignment(args.at, "--at"), args.relu_grad_at_zero)
     if args.json:
         emit_json(payload)

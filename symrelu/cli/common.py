@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -14,15 +13,41 @@ from ..errors import InputFormatError
 from ..exact import POLICIES, parse_box, parse_point
 from ..network import Network
 
+NETWORK_HELP = "network file (.json, .npz, .onnx) or a bundled example's name (see `symrelu examples`)"
+PROBLEM_HELP = "training problem file (.json or .toml) or a bundled example's name (see `symrelu examples`)"
 
-def add_network_argument(parser: argparse.ArgumentParser, what: str = "network file (.json, .npz, .onnx)") -> None:
-    parser.add_argument("network", metavar="NET", help=what)
+
+PATTERN_LEGEND = (
+    "(a pattern lists each ReLU's switch, 1 = pre-activation > 0: neurons of one layer together, "
+    "'|' between layers, ';' between data points, '/' before the signs of the residuals of an absolute loss)"
+)
+"""Printed under every table of parameter-space patterns such as ``00|0;01|0``."""
+
+
+def path_phrase(method: str) -> str:
+    """What "by the polyhedral/nonlinear path" means, for the landscape header.
+
+    >>> path_phrase("polyhedral")
+    'every switch is affine in the parameters: exact linear arithmetic'
+    """
+    if method == "polyhedral":
+        return "every switch is affine in the parameters: exact linear arithmetic"
+    return "some switch is a polynomial of degree > 1 in the parameters: Z3's nonlinear real arithmetic, every region replayed exactly"
+
+
+def add_policy_argument(parser: argparse.ArgumentParser) -> None:
+    """``--policy``: every command that reads a file takes it."""
     parser.add_argument(
         "--policy",
         choices=POLICIES,
         default="exact",
-        help="how floats in the file become rationals: exact binary value (default) or shortest decimal",
+        help="how floats in the file become rationals: 'exact' binary value (default) or shortest 'decimal'",
     )
+
+
+def add_network_argument(parser: argparse.ArgumentParser, what: str = NETWORK_HELP) -> None:
+    parser.add_argument("network", metavar="NET", help=what)
+    add_policy_argument(parser)
 
 
 def add_json_flag(parser: argparse.ArgumentParser) -> None:
@@ -36,11 +61,19 @@ def load_network_argument(args: argparse.Namespace) -> Network:
 
 
 def is_problem_file(path: str) -> bool:
-    """A JSON file with ``network`` and ``data`` keys is a training problem, not a network."""
-    if not path.lower().endswith(".json"):
+    """A JSON file (or a bundled example) with ``network`` and ``data`` keys is a training problem,
+    not a network; a ``.toml`` file is always a problem."""
+    from ..loaders.examples import resolve_input
+
+    resolved = resolve_input(path)
+    if resolved.suffix.lower() == ".toml":
+        return True
+    if resolved.suffix.lower() != ".json":
         return False
+    from ..loaders.json_format import parse_json_text
+
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        data = parse_json_text(resolved.read_text(encoding="utf-8"), resolved.name, keep_float_text=False)
     except (OSError, ValueError):
         return False  # the network loader reports the problem with a proper message
     return isinstance(data, dict) and "network" in data and "data" in data
@@ -72,20 +105,63 @@ def require_suffix(path: str, suffix: str, option: str) -> Path:
 
 
 @contextmanager
-def progress_bar(description: str, unit: str = "region") -> Iterator[Callable[[int], None]]:
-    """A tqdm counter on a terminal (stderr), silent otherwise; yields ``update(count_so_far)``."""
+def progress_bar(description: str, unit: str = "region", enabled: bool = True) -> Iterator[Callable[[int], None]]:
+    """A tqdm counter on a terminal (stderr) only, never with ``enabled=False`` (``--json``);
+    yields ``update(count_so_far)``."""
     from tqdm import tqdm
 
-    bar = tqdm(desc=description, unit=unit, disable=not sys.stderr.isatty(), leave=False, file=sys.stderr)
+    bar = tqdm(desc=description, unit=unit, disable=not (enabled and sys.stderr.isatty()), leave=False, file=sys.stderr)
     try:
 
         def update(count: int) -> None:
-            bar.n = count
-            bar.refresh()
+            bar.update(count - bar.n)  # tqdm redraws at most every mininterval
 
         yield update
     finally:
         bar.close()
+
+
+def _probe_writable_folder(folder: Path, what: str) -> None:
+    """Raise ``ArgumentTypeError`` unless a file can really be created in ``folder`` (permissions,
+    read-only file systems, and root's exemptions are all covered by trying)."""
+    import tempfile
+
+    if not folder.exists():
+        raise argparse.ArgumentTypeError(f"{what}: folder {folder} does not exist")
+    if not folder.is_dir():
+        raise argparse.ArgumentTypeError(f"{what}: {folder} is a file, not a folder")
+    try:
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as err:
+        raise argparse.ArgumentTypeError(f"{what}: cannot write in {folder} ({err.strerror or err})") from None
+
+
+def plot_path(text: str) -> str:
+    """``--plot FILE.png``: a ``.png`` name in a folder that exists and can be written (checked before
+    any work, so a long run never ends in an unwritable path)."""
+    path = Path(text)
+    if path.suffix.lower() != ".png":
+        raise argparse.ArgumentTypeError(f"{text}: the file name must end in .png")
+    if path.is_dir():
+        raise argparse.ArgumentTypeError(f"{text} is a folder; give a file name such as {path / 'plot.png'}")
+    _probe_writable_folder(path.parent if str(path.parent) else Path("."), text)
+    if path.exists() and not path.is_file():
+        raise argparse.ArgumentTypeError(f"{text} exists and is not a regular file")
+    return text
+
+
+def output_folder(text: str) -> str:
+    """``--artifacts DIR``: an existing writable folder, or a new one inside an existing writable folder;
+    never an existing file."""
+    path = Path(text)
+    if path.exists():
+        if not path.is_dir():
+            raise argparse.ArgumentTypeError(f"{text} is a file, not a folder")
+        _probe_writable_folder(path, text)
+    else:
+        _probe_writable_folder(path.parent if str(path.parent) else Path("."), text)
+    return text
 
 
 def add_display_arguments(parser: argparse.ArgumentParser) -> None:

@@ -24,7 +24,11 @@ def closed_form_leaves(net: Network) -> int:
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("inspect", help="layers, shapes, parameter count and closed form of a network")
+    parser = subparsers.add_parser(
+        "inspect", help="layers, shapes, parameter count and closed form of a network",
+        description="Show a network's layers and widths, its parameter count (and trainable parameters), the float "
+        "policy used to read it, and the exact closed form of each output in Max form (or LaTeX, or 2-D).",
+    )
     add_network_argument(parser)
     add_json_flag(parser)
     parser.add_argument("--full", action="store_true", help="print the closed form even when it is very large")

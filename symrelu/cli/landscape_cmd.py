@@ -10,7 +10,7 @@ from ..params.kinks import find_kinks
 from ..params.landscape import DEFAULT_MAX_REGIONS, enumerate_regions
 from ..params.problem import load_problem
 from ..params.report import landscape_payload
-from .common import positive_int
+from .common import PATTERN_LEGEND, add_policy_argument, path_phrase, positive_int
 from .output import emit_json, emit_text
 
 log = logging.getLogger(__name__)
@@ -24,14 +24,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "gradient, Hessian and an interior point, and the kinks between regions with their gradient jumps.",
     )
     parser.add_argument("problem", help="training problem file (.json or .toml)")
+    add_policy_argument(parser)
     parser.add_argument("--json", action="store_true", help="print JSON (sorted keys)")
     parser.add_argument("--plot", metavar="FILE.png", help="contour map with kinks (two parameters only)")
-    parser.add_argument("--max-regions", type=positive_int, default=DEFAULT_MAX_REGIONS, metavar="N", help="refuse beyond N regions")
+    parser.add_argument("--max-regions", type=positive_int, default=DEFAULT_MAX_REGIONS, metavar="N", help=f"refuse beyond N regions (default {DEFAULT_MAX_REGIONS})")
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    problem = load_problem(args.problem)
+    problem = load_problem(args.problem, policy=args.policy)
     land = enumerate_regions(problem, max_regions=args.max_regions)
     kinks = find_kinks(land)
     payload = landscape_payload(land, kinks)
@@ -43,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         emit_json(payload)
         return 0
-    lines = [f"{payload['count']} regions in ({', '.join(payload['parameters'])}) by the {land.method} path"]
+    lines = [f"{payload['count']} regions in ({', '.join(payload['parameters'])}) by the {land.method} path ({path_phrase(land.method)})", PATTERN_LEGEND]
     for r in payload["regions"]:
         point = ", ".join(f"{k}={v}" for k, v in r["interior_point"].items())
         lines.append(f"  {r['pattern']}: loss = {r['loss']}")
@@ -55,6 +56,8 @@ def run(args: argparse.Namespace) -> int:
         at = "" if where is None else " at (" + ", ".join(f"{n}={v}" for n, v in where.items()) + ")"
         tag = "DANGEROUS" if k["dangerous"] else "harmless"
         lines.append(f"  {k['below']} | {k['above']}  on {k['surface']}: {tag}, jump ({', '.join(jump) if jump else '-'}){at}")
+    if args.plot:
+        lines.append(f"plot written to {args.plot}")
     emit_text("\n".join(lines))
     return 0
 

@@ -21,7 +21,11 @@ from .output import Display, emit_json, emit_text
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("lipschitz", help="exact Lipschitz constant of an output over a box")
+    parser = subparsers.add_parser(
+        "lipschitz", help="exact Lipschitz constant of an output over a box",
+        description="The exact Lipschitz constant K of one output (or a combination c . f) over the box for the "
+        "chosen input norm: the largest dual norm of a region's gradient, with a witness pair x, x' attaining it.",
+    )
     add_network_argument(parser)
     parser.add_argument("--box", required=True, help="LO:HI[,LO:HI...] per input")
     parser.add_argument("--norm", choices=NORMS, default="2", help="input norm (default 2; the constant uses its dual)")
@@ -40,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
     net = load_network_argument(args)
     box = box_argument(args.box)
     combination = parse_point(args.combination, "--combination") if args.combination else None
-    with progress_bar("regions") as update:
+    with progress_bar("regions", enabled=not args.json) as update:
         regions = enumerate_regions(net, box, max_regions=args.max_regions, progress=update)
     result = lipschitz_constant(net, box, args.norm, output=args.output, combination=combination, regions=regions)
     x, y = result.witness

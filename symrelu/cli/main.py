@@ -15,6 +15,7 @@ import sys
 from collections.abc import Sequence
 from typing import NoReturn
 
+from .. import __version__
 from ..errors import SymreluError
 
 log = logging.getLogger("symrelu")
@@ -28,6 +29,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "train_cmd",
     "verify_cmd",
     "proofs_cmd",
+    "examples_cmd",
 )
 """Subcommand modules, in the order ``symrelu --help`` lists them (missing ones are skipped)."""
 
@@ -47,6 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Exact, symbolic verification of small ReLU networks.",
     )
     parser.add_argument("-v", "--verbose", action="count", default=0, help="more log output (-vv for debug)")
+    parser.add_argument("--version", action="version", version=f"symrelu {__version__}", help="print the version and exit")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
         try:
@@ -85,6 +88,10 @@ def join_negative_values(argv: Sequence[str]) -> list[str]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # Exact answers can have more digits than Python's int<->str guard allows (4300, a defence
+    # against slow parsing of untrusted text). Every number symrelu reads has its own bound
+    # (symrelu.exact.MAX_NUMBER_DIGITS), so this process may print results of any length.
+    sys.set_int_max_str_digits(0)
     parser = build_parser()
     try:
         args = parser.parse_args(join_negative_values(sys.argv[1:] if argv is None else argv))

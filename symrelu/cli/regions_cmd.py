@@ -6,6 +6,7 @@ import argparse
 from fractions import Fraction
 
 from ..closed_form import input_symbols
+from ..errors import ShapeError
 from ..exact import format_matrix, format_rational, format_vector
 from ..network import format_pattern
 from ..regions import Region, enumerate_regions
@@ -15,19 +16,25 @@ from .common import (
     add_network_argument,
     box_argument,
     load_network_argument,
+    plot_path,
     positive_int,
     progress_bar,
-    require_suffix,
 )
 from .output import Display, emit_json, emit_text
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("regions", help="enumerate the activation regions of a network over a box")
+    parser = subparsers.add_parser(
+        "regions", help="enumerate the activation regions of a network over a box",
+        description="Every activation region of the network inside the box, exactly: its pattern (which ReLUs are "
+        "active, '|' between layers), its affine map, its measure (1-D and 2-D), and its inequalities (--json).",
+    )
     add_network_argument(parser)
     parser.add_argument("--box", required=True, type=str, help="LO:HI[,LO:HI...] per input, e.g. -1:1,-1/2:1/2")
     add_json_flag(parser)
-    parser.add_argument("--plot", metavar="FILE.png", help="draw the partition (1-D or 2-D inputs)")
+    parser.add_argument("--plot", metavar="FILE.png", type=plot_path, help="draw the partition (1-D or 2-D inputs)")
+    parser.add_argument("--output", type=int, default=0, metavar="K", help="--plot: colour (2-D) or graph (1-D) output K (default 0)")
+    parser.add_argument("--labels", action="store_true", help="--plot: write each region's pattern on it")
     parser.add_argument(
         "--max-regions", type=positive_int, default=None, metavar="N", help="stop cleanly beyond N regions (default: no limit)"
     )
@@ -52,16 +59,16 @@ def region_json(region: Region) -> dict[str, object]:
 def run(args: argparse.Namespace) -> int:
     net = load_network_argument(args)
     box = box_argument(args.box)
-    if args.plot:
-        require_suffix(args.plot, ".png", "--plot")
-    with progress_bar("regions") as update:
+    if args.plot and not 0 <= args.output < net.output_dim:
+        raise ShapeError(f"--output {args.output}: the network has outputs 0..{net.output_dim - 1}")
+    with progress_bar("regions", enabled=not args.json) as update:
         regions = enumerate_regions(net, box, max_regions=args.max_regions, progress=update)
     measures = [r.measure for r in regions if r.measure is not None]
     total = sum(measures, Fraction(0)) if len(measures) == len(regions) else None
     if args.plot:
         from ..plots import plot_regions
 
-        plot_regions(net, regions, args.plot)
+        plot_regions(net, regions, args.plot, output=args.output, labels=args.labels)
     if args.json:
         emit_json(
             {

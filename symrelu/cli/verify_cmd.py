@@ -20,7 +20,7 @@ from ..verify.artifacts import write_artifacts
 from ..verify.registry import CheckContext, CheckSpec, default_registry
 from ..verify.runner import Runner
 from ..verify.verdict import CheckResult, Verdict, jsonable
-from .common import is_problem_file
+from .common import add_policy_argument, is_problem_file, output_folder
 from .output import emit_json, emit_text
 
 log = logging.getLogger(__name__)
@@ -44,11 +44,12 @@ def register(subparsers: Any) -> None:
         "witness) or UNKNOWN (with the reason). Use 'paper' as NET_OR_PROBLEM for the paper's instance.",
     )
     parser.add_argument("subject", metavar="NET_OR_PROBLEM", help="network or problem file, or 'paper'")
+    add_policy_argument(parser)
     parser.add_argument("--box", help="input box LO:HI,... (one interval per input; write --box=-1:1 when it starts with '-')")
     parser.add_argument("--checks", help="comma-separated check names (default: all that apply); 'list' lists them")
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds per obligation and solver (default 60)")
     parser.add_argument("--jobs", type=int, default=1, help="solver processes in parallel (default 1)")
-    parser.add_argument("--artifacts", metavar="DIR", help="write every obligation as .smt2 plus summary.json")
+    parser.add_argument("--artifacts", metavar="DIR", type=output_folder, help="write every obligation as .smt2 plus summary.json")
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
     parser.add_argument("--lipschitz", help="input_lipschitz: the constant K to certify (rational)")
     parser.add_argument("--lipschitz-squared", dest="lipschitz_squared", help="input_lipschitz: K^2 instead of K")

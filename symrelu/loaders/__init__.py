@@ -17,7 +17,7 @@ from pathlib import Path
 from ..errors import InputFormatError
 from ..exact import check_policy
 from ..network import Network
-from .examples import example_path, list_examples
+from .examples import example_path, list_examples, resolve_input
 from .json_format import (
     load_json,
     network_from_json_data,
@@ -35,10 +35,15 @@ SUPPORTED_SUFFIXES: tuple[str, ...] = tuple(_LOADERS)
 
 
 def load_network(path: str | Path, policy: str = "exact") -> Network:
-    """Load a network from ``.json``, ``.npz`` or ``.onnx`` (chosen by suffix, case-insensitive)."""
+    """Load a network from ``.json``, ``.npz`` or ``.onnx`` (chosen by suffix, case-insensitive);
+    a bare name such as ``"fc1"`` that is no file here means the bundled example."""
     policy = check_policy(policy)
-    path = Path(path)
+    path = resolve_input(path)
     loader = _LOADERS.get(path.suffix.lower())
+    if loader is None and not path.suffix and not path.exists():
+        from ._files import read_bytes
+
+        read_bytes(path, "network")  # raises "file not found", naming the bundled examples
     if loader is None:
         shown = f"suffix {path.suffix!r}" if path.suffix else "no suffix"
         raise InputFormatError(
@@ -60,5 +65,6 @@ __all__ = [
     "network_from_json_data",
     "network_from_text",
     "network_to_json",
+    "resolve_input",
     "save_json",
 ]

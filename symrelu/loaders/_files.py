@@ -19,7 +19,9 @@ def read_bytes(path: str | Path, kind: str) -> bytes:
     """
     path = Path(path)
     if not path.exists():
-        raise InputFormatError(f"{path}: {kind} file not found")
+        from .examples import missing_file_hint
+
+        raise InputFormatError(f"{path}: {kind} file not found{missing_file_hint() if len(path.parts) == 1 else ''}")
     if path.is_dir():
         raise InputFormatError(f"{path}: is a directory, expected a {kind} file")
     try:

@@ -66,21 +66,61 @@ def _pairs_without_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return result
 
 
-def parse_json_text(text: str, source: str) -> Any:
-    """Parse JSON keeping float literals as text; syntax errors name the line and column."""
+MAX_JSON_DEPTH = 32
+"""Deepest nesting accepted in a network or problem file (real ones need about 6)."""
+
+
+def _integer_literal(text: str) -> int:
+    """A JSON integer literal of any length up to :data:`~symrelu.exact.MAX_NUMBER_DIGITS`
+    (``int(text)`` refuses more than 4300 digits)."""
+    from ..exact import parse_rational
+
+    return parse_rational(text, "JSON integer").numerator
+
+
+def _check_depth(data: Any, source: str) -> None:
+    """Refuse documents nested deeper than :data:`MAX_JSON_DEPTH` (iteratively: no recursion)."""
+    stack = [(data, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, (dict, list)):
+            if depth > MAX_JSON_DEPTH:
+                raise InputFormatError(f"{source}: JSON nested more than {MAX_JSON_DEPTH} levels deep; not a network or problem file")
+            stack.extend((child, depth + 1) for child in (node.values() if isinstance(node, dict) else node))
+
+
+def parse_json_text(text: str, source: str, keep_float_text: bool = True) -> Any:
+    """Parse JSON keeping float literals as text (``keep_float_text``, else as doubles); syntax
+    errors name the line and column; duplicate keys, absurd nesting and numbers too long to read
+    are refused with one line.
+
+    >>> parse_json_text('{"a": 1, "a": 2}', "p.json")
+    Traceback (most recent call last):
+    ...
+    symrelu.errors.InputFormatError: p.json: duplicate key 'a' in a JSON object; each key may appear once
+    >>> parse_json_text("[" * 100000 + "]" * 100000, "deep.json")
+    Traceback (most recent call last):
+    ...
+    symrelu.errors.InputFormatError: deep.json: JSON nested more than 32 levels deep; not a network or problem file
+    """
     try:
-        return json.loads(
+        data = json.loads(
             text,
-            parse_float=_FloatLiteral,
-            parse_constant=_NonFiniteLiteral,
+            parse_float=_FloatLiteral if keep_float_text else float,
+            parse_int=_integer_literal,
+            parse_constant=_NonFiniteLiteral if keep_float_text else (lambda c: c),
             object_pairs_hook=_pairs_without_duplicates,
         )
     except json.JSONDecodeError as err:
         raise InputFormatError(
             f"{source}: malformed JSON at line {err.lineno}, column {err.colno}: {err.msg}"
         ) from None
+    except RecursionError:
+        raise InputFormatError(f"{source}: JSON nested more than {MAX_JSON_DEPTH} levels deep; not a network or problem file") from None
     except InputFormatError as err:
         raise InputFormatError(f"{source}: {err}") from None
+    _check_depth(data, source)
+    return data
 
 
 def _path_text(path: tuple[object, ...]) -> str:

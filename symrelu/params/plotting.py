@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..errors import ShapeError
+from ..errors import InputFormatError, ShapeError
 from ..plots import new_figure
 from .kinks import Kink
 from .landscape import Landscape
@@ -42,13 +42,16 @@ def _frame(problem: Problem, extra: Sequence[Sequence[float]] = ()) -> tuple[flo
     return lo0 - pad0, hi0 + pad0, lo1 - pad1, hi1 + pad1
 
 
-def _draw(ax, land: Landscape, kinks: Sequence[Kink], frame, resolution: int = 241) -> None:
+def _draw(ax, land: Landscape, kinks: Sequence[Kink], frame, resolution: int = 241, details: bool = True, levels=20):
+    """Loss contours and kink lines; ``details`` adds the colour bar, the legend entries and the jump
+    labels. Returns the contour levels (an inset reuses them, so its colours mean the same)."""
     problem = land.problem
     X, Y = np.meshgrid(np.linspace(frame[0], frame[1], resolution), np.linspace(frame[2], frame[3], resolution))
     net = _FloatNet(problem)
-    Z = np.array([[net.loss_grad(np.array([x, y]), 0.0)[0] for x, y in zip(rx, ry)] for rx, ry in zip(X, Y)])
-    filled = ax.contourf(X, Y, Z, levels=20, cmap="viridis")
-    ax.figure.colorbar(filled, ax=ax, label="loss ℓ(θ)")
+    Z = np.array([[net.loss_grad(np.array([x, y]), 0.0)[0] for x, y in zip(rx, ry, strict=True)] for rx, ry in zip(X, Y, strict=True)])
+    filled = ax.contourf(X, Y, Z, levels=levels, cmap="viridis", extend="both" if details is False else "neither")
+    if details:
+        ax.figure.colorbar(filled, ax=ax, label="loss ℓ(θ)")
     by_pattern = {r.pattern: r for r in land.regions}
     seen = set()
     for kink in kinks:
@@ -62,6 +65,8 @@ def _draw(ax, land: Landscape, kinks: Sequence[Kink], frame, resolution: int = 2
         style = "-" if kink.dangerous else "--"
         ax.contour(X, Y, G, levels=[0], colors=color, linewidths=2, linestyles=style)
         label = "dangerous kink (gradient jumps)" if kink.dangerous else "harmless kink (no jump)"
+        if not details:
+            continue
         if label not in seen:
             ax.plot([], [], color=color, linestyle=style, linewidth=2, label=label)
             seen.add(label)
@@ -81,37 +86,79 @@ def _draw(ax, land: Landscape, kinks: Sequence[Kink], frame, resolution: int = 2
     ax.set_ylabel(names[1])
     ax.set_xlim(frame[0], frame[1])
     ax.set_ylim(frame[2], frame[3])
+    return filled.levels
+
+
+def _legend_below(ax) -> None:
+    """The legend under the axes, where it cannot cover data."""
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), fontsize=8, ncol=1, frameon=False)
+
+
+def _save(fig, path: str | Path) -> Path:
+    path = Path(path)
+    try:
+        fig.savefig(path, dpi=120, bbox_inches="tight")
+    except OSError as err:
+        raise InputFormatError(f"--plot {path}: cannot write the picture ({err.strerror or err})") from None
+    return path
 
 
 def plot_landscape(land: Landscape, kinks: Sequence[Kink], path: str | Path) -> Path:
     """Contour map of ℓ with the kinks (red: gradient jumps) and the jump sizes at exact witnesses."""
     if len(land.parameters) != 2:
         raise ShapeError(f"--plot needs exactly two parameters, the problem has {len(land.parameters)}")
-    fig, ax = new_figure((7, 6))
+    fig, ax = new_figure((7, 6.6))
     _draw(ax, land, kinks, _frame(land.problem))
     ax.set_title(f"Loss landscape: {len(land.regions)} regions, {sum(k.dangerous for k in kinks)} dangerous kinks")
-    ax.legend(loc="upper right", fontsize=8, facecolor="lightgrey")
-    path = Path(path)
-    fig.savefig(path, dpi=120, bbox_inches="tight")
-    return path
+    _legend_below(ax)
+    return _save(fig, path)
+
+
+RUN_STYLES = (("tab:orange", "s"), ("cyan", "D"), ("magenta", "^"), ("yellow", "v"))
+"""Colour and start-marker shape of run 1, 2, ...: distinct shapes, so overlapping starts stay visible."""
+
+
+def _paths(ax, runs: Sequence[Trajectory], labels: Sequence[str], legend: bool) -> None:
+    for i, run in enumerate(runs):
+        color, marker = RUN_STYLES[i % len(RUN_STYLES)]
+        xs = [float(s.theta[0]) for s in run.steps]
+        ys = [float(s.theta[1]) for s in run.steps]
+        name = f"run {i + 1} ({run.rule.name})"
+        ax.plot(xs, ys, marker="o", markersize=3, color=color, zorder=3, label=name if legend else None)
+        start = labels[i] if i < len(labels) else "start"
+        ax.plot(
+            xs[:1], ys[:1], linestyle="none", marker=marker, markersize=9 - 2 * i, color=color,
+            markeredgecolor="black", markeredgewidth=1.2, zorder=4 + i, label=f"run {i + 1} {start}" if legend else None,
+        )
 
 
 def plot_trajectories(land: Landscape, kinks: Sequence[Kink], runs: Sequence[Trajectory], path: str | Path, labels: Sequence[str] = ()) -> Path:
-    """Training paths over the loss contours, kinks marked."""
+    """Training paths over the loss contours, kinks marked; each run's start has its own marker
+    shape, and when the starts are too close to tell apart an inset magnifies them."""
     if len(land.parameters) != 2:
         raise ShapeError(f"--plot needs exactly two parameters, the problem has {len(land.parameters)}")
     points = [[float(v) for v in s.theta] for run in runs for s in run.steps]
-    fig, ax = new_figure((7, 6))
-    _draw(ax, land, kinks, _frame(land.problem, points))
-    colors = ["orange", "cyan", "magenta", "yellow"]
-    for i, run in enumerate(runs):
-        xs = [float(s.theta[0]) for s in run.steps]
-        ys = [float(s.theta[1]) for s in run.steps]
-        label = labels[i] if i < len(labels) else f"run {i + 1}"
-        ax.plot(xs, ys, marker="o", markersize=3, color=colors[i % len(colors)], label=f"{label} ({run.rule.name})")
-        ax.plot(xs[:1], ys[:1], marker="s", markersize=7, color=colors[i % len(colors)])
-    ax.set_title(f"Exact training paths, η = {run.lr}, T = {len(runs[0].steps) - 1}")
-    ax.legend(loc="upper right", fontsize=8, facecolor="lightgrey")
-    path = Path(path)
-    fig.savefig(path, dpi=120, bbox_inches="tight")
-    return path
+    fig, ax = new_figure((7, 7))
+    frame = _frame(land.problem, points)
+    levels = _draw(ax, land, kinks, frame)
+    _paths(ax, runs, labels, legend=True)
+    starts = np.array([[float(v) for v in run.steps[0].theta] for run in runs])
+    spread = float(np.max(np.ptp(starts, axis=0))) if len(runs) > 1 else 0.0
+    size = max(frame[1] - frame[0], frame[3] - frame[2])
+    if len(runs) > 1 and spread < 0.06 * size:
+        centre = starts.mean(axis=0)
+        half = max(2.5 * spread, 0.01 * size)
+        inner = (centre[0] - half, centre[0] + half, centre[1] - half, centre[1] + half)
+        inset = ax.inset_axes((0.03, 0.03, 0.36, 0.36))
+        _draw(inset, land, kinks, inner, resolution=81, details=False, levels=levels)
+        _paths(inset, runs, labels, legend=False)
+        inset.set_xlim(inner[0], inner[1])
+        inset.set_ylim(inner[2], inner[3])
+        inset.set_xlabel("")
+        inset.set_ylabel("")
+        inset.tick_params(labelsize=6)
+        inset.set_title("the starts, magnified", fontsize=7)
+        ax.indicate_inset_zoom(inset, edgecolor="white")
+    ax.set_title(f"Exact training paths, η = {runs[0].lr}, T = {len(runs[0].steps) - 1}")
+    _legend_below(ax)
+    return _save(fig, path)

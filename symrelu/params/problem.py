@@ -15,7 +15,6 @@ True
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -119,7 +118,7 @@ class Problem:
         else:
             raise InputFormatError("domain must map parameter names to [lo, hi] intervals")
         intervals = []
-        for name, item in zip(names, items):
+        for name, item in zip(names, items, strict=True):
             if isinstance(item, (str, bytes)) or not isinstance(item, Sequence) or len(item) != 2:
                 raise InputFormatError(f"domain of {name}: expected [lo, hi], got {item!r}")
             lo = to_rational(item[0], where=f"domain of {name} low")
@@ -169,11 +168,11 @@ class Problem:
             return tuple(to_rational(values[n], where=f"{where} {n}") for n in names)
         if len(values) != len(names):
             raise ShapeError(f"{where} has {len(values)} coordinates but the problem has {len(names)} parameters")
-        return tuple(to_rational(v, where=f"{where} {n}") for n, v in zip(names, values))
+        return tuple(to_rational(v, where=f"{where} {n}") for n, v in zip(names, values, strict=True))
 
     def concrete(self, point: Sequence[Fraction]) -> Network:
         """The network with parameters replaced by ``point``."""
-        return self.network.substitute(dict(zip(self.parameter_names, point)))
+        return self.network.substitute(dict(zip(self.parameter_names, point, strict=True)))
 
     def loss_at(self, point: Sequence[Fraction]) -> Fraction:
         """Exact loss ℓ(θ) by direct evaluation (independent of region bookkeeping)."""
@@ -182,15 +181,16 @@ class Problem:
         for x, y in self.data:
             out = net.evaluate(x)
             if self.loss == "squared":
-                total += sum(((o - t) ** 2 for o, t in zip(out, y)), Fraction(0))
+                total += sum(((o - t) ** 2 for o, t in zip(out, y, strict=True)), Fraction(0))
             else:
-                total += sum((abs(o - t) for o, t in zip(out, y)), Fraction(0))
+                total += sum((abs(o - t) for o, t in zip(out, y, strict=True)), Fraction(0))
         n = len(self.data)
         return total / (2 * n) if self.loss == "squared" else total / n
 
 
-def problem_from_dict(spec: Mapping[str, Any], source: str = "<memory>") -> Problem:
-    """Build a problem from the JSON structure documented in issue 3."""
+def problem_from_dict(spec: Mapping[str, Any], source: str = "<memory>", policy: str = "exact") -> Problem:
+    """Build a problem from the JSON structure documented in issue 3 (``network`` may also be a
+    :class:`~symrelu.network.Network`); JSON floats in the network become rationals under ``policy``."""
     if not isinstance(spec, Mapping):
         raise InputFormatError(f"{source}: a problem must be a JSON object")
     unknown = sorted(set(spec) - {"network", "data", "loss", "domain"})
@@ -199,33 +199,21 @@ def problem_from_dict(spec: Mapping[str, Any], source: str = "<memory>") -> Prob
     for key in ("network", "data"):
         if key not in spec:
             raise InputFormatError(f"{source}: missing key {key!r}")
-    network = network_from_json_data(spec["network"], source=source)
+    given = spec["network"]
+    network = given if isinstance(given, Network) else network_from_json_data(given, source=source, policy=policy)
     loss = spec.get("loss", "squared")
     if not isinstance(loss, str):
         raise InputFormatError(f"{source}: 'loss' must be a string such as \"squared\"")
     return Problem(network, spec["data"], loss, spec.get("domain"))
 
 
-def load_problem(path: str | Path) -> Problem:
-    """Load a problem from a ``.json`` (or ``.toml``) file; errors name the file."""
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as err:
-        raise InputFormatError(f"{path}: cannot read problem file ({err.strerror or err})") from None
-    if path.suffix.lower() == ".toml":
-        import tomllib
+def load_problem(path: str | Path, policy: str = "exact") -> Problem:
+    """Load a problem from a ``.json`` (or ``.toml``) file, or a bundled example by name; errors
+    name the file (see :mod:`symrelu.loaders.problem_file`)."""
+    from ..loaders.problem_file import read_problem_spec
 
-        try:
-            spec = tomllib.loads(text)
-        except tomllib.TOMLDecodeError as err:
-            raise InputFormatError(f"{path}: malformed TOML ({err})") from None
-    else:
-        try:
-            spec = json.loads(text, parse_constant=lambda c: c)  # NaN/Infinity stay text and are refused later
-        except json.JSONDecodeError as err:
-            raise InputFormatError(f"{path}: malformed JSON at line {err.lineno} column {err.colno}: {err.msg}") from None
-    return problem_from_dict(spec, source=path.name)
+    spec, source = read_problem_spec(path, policy)
+    return problem_from_dict(spec, source=source, policy=policy)
 
 
 def parse_assignment(text: str, where: str = "--init") -> dict[str, Fraction]:

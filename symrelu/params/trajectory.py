@@ -16,6 +16,7 @@ it may even leave ∂_C ℓ) or ``min-norm`` (the least-norm element of ∂_C �
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -76,7 +77,8 @@ class Step:
     distance_exact: bool
     """True: exact (affine switches, g²/‖∇g‖²); False: a rigorous lower bound proved by Z3."""
     crossed: bool
-    """The segment from θ_{t−1} to θ_t changed region or landed on a kink."""
+    """θ moved (θ_t ≠ θ_{t−1}) and the segment from θ_{t−1} to θ_t changed region or landed on a kink;
+    a step that does not move crosses nothing, even when it sits on a kink."""
     direction: tuple[Fraction, ...]
     """The (sub)gradient used to leave θ_t."""
 
@@ -115,7 +117,7 @@ def _nonlinear_distance_bound(g, theta: Point, names: tuple[str, ...], timeout_m
     value = g(theta)
     r2 = value * value / norm if norm else Fraction(1)
     variables = real_vars(names)
-    dist = z3.Sum(*((v - z3.Q(c.numerator, c.denominator)) ** 2 for v, c in zip(variables, theta)))
+    dist = z3.Sum(*((v - z3.Q(c.numerator, c.denominator)) ** 2 for v, c in zip(variables, theta, strict=True)))
     for _ in range(30):
         solver = make_solver(False, timeout_ms)
         solver.add(g.to_z3(variables) == 0, dist < z3.Q(r2.numerator, r2.denominator))
@@ -147,31 +149,55 @@ def kink_distance(table: SwitchTable, theta: Point, timeout_ms: int = 10_000) ->
     return best, exact
 
 
-def _step_record(table: SwitchTable, t: int, theta: Point, prev_bits, rule: Rule) -> tuple[Step, tuple[int, ...]]:
+def _step_record(
+    table: SwitchTable, t: int, theta: Point, prev: tuple[Point, tuple[int, ...]] | None, rule: Rule
+) -> tuple[Step, tuple[int, ...]]:
+    """Step ``t`` at ``theta``; ``prev`` is ``(θ_{t−1}, its pattern)`` (``None`` at the start)."""
     problem = table.problem
     bits, zeros = table.pattern_at(theta)
     d2, exact = kink_distance(table, theta)
-    crossed = prev_bits is not None and (bits != prev_bits or bool(zeros))
+    crossed = prev is not None and theta != prev[0] and (bits != prev[1] or bool(zeros))
     g = direction(problem, theta, rule, zeros)
     step = Step(t, theta, problem.loss_at(theta), table.format_pattern(bits), bool(zeros), d2, exact, crossed, g)
     return step, bits
 
 
-def subgradient_method(problem: Problem, init: Point | dict, lr: Fraction, steps: int, rule: Rule = Rule()) -> Trajectory:
-    """θ_{t+1} = θ_t − η g_t with g_t chosen by ``rule``; exact rationals throughout."""
-    if steps < 0:
-        raise ShapeError(f"number of steps must be non-negative, got {steps}")
+MAX_STEPS = 10_000
+"""Most steps one run may take: exact iterates grow with every step (``train --steps`` says so)."""
+
+
+def check_steps(steps: int) -> int:
+    """``steps`` if it lies in ``0..MAX_STEPS``, else a one-line :class:`ShapeError`."""
+    if not 0 <= steps <= MAX_STEPS:
+        raise ShapeError(f"number of steps must lie between 0 and {MAX_STEPS}, got {steps}")
+    return steps
+
+
+def subgradient_method(
+    problem: Problem,
+    init: Point | dict,
+    lr: Fraction,
+    steps: int,
+    rule: Rule = Rule(),
+    progress: Callable[[int], None] | None = None,
+) -> Trajectory:
+    """θ_{t+1} = θ_t − η g_t with g_t chosen by ``rule``; exact rationals throughout.
+    ``progress(t)`` is called after each step (a progress bar)."""
+    check_steps(steps)
     lr = Fraction(lr)
     if lr <= 0:
         raise InputFormatError(f"step size {lr} must be positive")
     table = SwitchTable(problem)
     theta = problem.point(init, "initial point")
-    records = []
-    prev_bits = None
+    records: list[Step] = []
+    prev: tuple[Point, tuple[int, ...]] | None = None
     for t in range(steps + 1):
-        step, prev_bits = _step_record(table, t, theta, prev_bits, rule)
+        step, bits = _step_record(table, t, theta, prev, rule)
         records.append(step)
-        theta = tuple(a - lr * b for a, b in zip(theta, step.direction))
+        prev = (theta, bits)
+        theta = tuple(a - lr * b for a, b in zip(theta, step.direction, strict=True))
+        if progress is not None:
+            progress(t)
     return Trajectory(problem, rule, lr, tuple(records))
 
 
@@ -181,7 +207,7 @@ def gradient_descent(problem: Problem, init: Point | dict, lr: Fraction, steps: 
 
 
 def squared_distance(a: Point, b: Point) -> Fraction:
-    return sum(((x - y) ** 2 for x, y in zip(a, b)), Fraction(0))
+    return sum(((x - y) ** 2 for x, y in zip(a, b, strict=True)), Fraction(0))
 
 
 def amplification(run: Trajectory, other: Trajectory) -> Fraction:
@@ -224,6 +250,26 @@ class FloatRun:
     losses: np.ndarray
     handoffs: tuple[ExactHandoff, ...]
 
+    def exact_steps(self, problem: Problem, rule: Rule = Rule()) -> tuple[Step, ...]:
+        """The per-step records of the float iterates, each taken at its float's exact binary value
+        (pattern, kink distance and crossings are exact facts about those points; the loss column is
+        the exact loss there).
+
+        >>> from symrelu.params.examples import paper_instance
+        >>> run = float_run(paper_instance(), (Fraction(1, 2), Fraction(1, 2)), Fraction(1, 10), 2)
+        >>> [(s.t, s.pattern, s.crossed) for s in run.exact_steps(paper_instance())]
+        [(0, '11', False), (1, '11', False), (2, '11', False)]
+        """
+        table = SwitchTable(problem)
+        records: list[Step] = []
+        prev: tuple[Point, tuple[int, ...]] | None = None
+        for t, values in enumerate(self.thetas):
+            theta = tuple(Fraction(float(v)) for v in values)
+            step, bits = _step_record(table, t, theta, prev, rule)
+            records.append(step)
+            prev = (theta, bits)
+        return tuple(records)
+
 
 class _FloatNet:
     """numpy forward/backward of the problem's network (float64; a filter, never a verdict)."""
@@ -242,10 +288,11 @@ class _FloatNet:
                         wmap.append((j, k, names[w.name]))
                     else:
                         W[j, k] = float(w)
-                if isinstance(layer.bias[j], sympy.Symbol):
-                    bmap.append((j, names[layer.bias[j].name]))
+                bias = layer.bias[j]
+                if isinstance(bias, sympy.Symbol):
+                    bmap.append((j, names[bias.name]))
                 else:
-                    b[j] = float(layer.bias[j])
+                    b[j] = float(bias)
             self.layers.append((W, b, wmap, bmap))
         self.X = np.array([[float(v) for v in x] for x, _ in problem.data])
         self.Y = np.array([[float(v) for v in y] for _, y in problem.data])
@@ -265,9 +312,9 @@ class _FloatNet:
     def signs(self, theta: np.ndarray) -> np.ndarray:
         weights = self._weights(theta)
         A, signs = self.X, []
-        for l, (W, b) in enumerate(weights):
+        for index, (W, b) in enumerate(weights):
             Z = A @ W.T + b
-            if l < self.relu_layers:
+            if index < self.relu_layers:
                 signs.append(np.sign(Z))
                 A = np.maximum(Z, 0)
             else:
@@ -279,11 +326,11 @@ class _FloatNet:
     def loss_grad(self, theta: np.ndarray, s: float) -> tuple[float, np.ndarray]:
         weights = self._weights(theta)
         A, inputs, pres = self.X, [], []
-        for l, (W, b) in enumerate(weights):
+        for index, (W, b) in enumerate(weights):
             inputs.append(A)
             Z = A @ W.T + b
             pres.append(Z)
-            A = np.maximum(Z, 0) if l < self.relu_layers else Z
+            A = np.maximum(Z, 0) if index < self.relu_layers else Z
         n = len(self.X)
         R = A - self.Y
         if self.problem.loss == "squared":
@@ -291,13 +338,13 @@ class _FloatNet:
         else:
             loss, delta = float(np.abs(R).sum() / n), np.sign(R) / n
         grad = np.zeros(len(theta))
-        for l in range(len(weights) - 1, -1, -1):
-            W, _ = weights[l]
-            if l < self.relu_layers:
-                Z = pres[l]
+        for index in range(len(weights) - 1, -1, -1):
+            W, _ = weights[index]
+            if index < self.relu_layers:
+                Z = pres[index]
                 delta = delta * np.where(Z > 0, 1.0, np.where(Z < 0, 0.0, s))
-            gW, gb = delta.T @ inputs[l], delta.sum(axis=0)
-            _, _, wmap, bmap = self.layers[l]
+            gW, gb = delta.T @ inputs[index], delta.sum(axis=0)
+            _, _, wmap, bmap = self.layers[index]
             for j, k, p in wmap:
                 grad[p] += gW[j, k]
             for j, p in bmap:
@@ -306,13 +353,16 @@ class _FloatNet:
         return loss, grad
 
 
-def float_run(problem: Problem, init: Point | dict, lr: Fraction, steps: int, rule: Rule = Rule()) -> FloatRun:
+def float_run(
+    problem: Problem, init: Point | dict, lr: Fraction, steps: int, rule: Rule = Rule(), progress: Callable[[int], None] | None = None
+) -> FloatRun:
     """A long float64 run; every step whose float signs change is redone exactly.
 
     The exact step starts from the float iterate's exact binary value; its result
     (rounded to float) continues the run, so each flagged crossing is an exact fact
     about that step. Unflagged steps are only as good as float64.
     """
+    check_steps(steps)
     table = SwitchTable(problem)
     net = _FloatNet(problem)
     theta = np.array([float(v) for v in problem.point(init, "initial point")])
@@ -325,7 +375,7 @@ def float_run(problem: Problem, init: Point | dict, lr: Fraction, steps: int, ru
             start = tuple(Fraction(float(v)) for v in theta)
             bits0, zeros0 = table.pattern_at(start)
             g = direction(problem, start, rule, zeros0)
-            end = tuple(a - Fraction(lr) * b for a, b in zip(start, g))
+            end = tuple(a - Fraction(lr) * b for a, b in zip(start, g, strict=True))
             bits1, zeros1 = table.pattern_at(end)
             handoffs.append(
                 ExactHandoff(t, start, end, table.format_pattern(bits0), table.format_pattern(bits1), bits0 != bits1 or bool(zeros1))
@@ -333,5 +383,7 @@ def float_run(problem: Problem, init: Point | dict, lr: Fraction, steps: int, ru
             nxt = np.array([float(v) for v in end])
         theta = nxt
         thetas.append(theta.copy())
+        if progress is not None:
+            progress(t)
     losses.append(net.loss_grad(theta, float(rule.s))[0])
     return FloatRun(np.array(thetas), np.array(losses), tuple(handoffs))
