@@ -14,7 +14,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from symrelu.cli.main import main
-from symrelu.exact import decimal_digits, decimal_text, display_rational, format_rational, parse_rational, rational_sqrt_text
+from symrelu.exact import (
+    decimal_digits,
+    decimal_text,
+    display_rational,
+    format_rational,
+    parse_rational,
+    rational_sqrt_text,
+)
 
 FC1 = Path(__file__).resolve().parent.parent / "symrelu" / "examples" / "nets" / "fc1.onnx"
 

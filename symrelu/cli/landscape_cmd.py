@@ -10,7 +10,7 @@ from ..params.kinks import find_kinks
 from ..params.landscape import DEFAULT_MAX_REGIONS, enumerate_regions
 from ..params.problem import load_problem
 from ..params.report import landscape_payload
-from .common import PATTERN_LEGEND, add_policy_argument, path_phrase, positive_int
+from .common import PATTERN_LEGEND, add_policy_argument, path_phrase, plot_path, positive_int
 from .output import emit_json, emit_text
 
 log = logging.getLogger(__name__)
@@ -26,7 +26,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("problem", help="training problem file (.json or .toml)")
     add_policy_argument(parser)
     parser.add_argument("--json", action="store_true", help="print JSON (sorted keys)")
-    parser.add_argument("--plot", metavar="FILE.png", help="contour map with kinks (two parameters only)")
+    parser.add_argument("--plot", metavar="FILE.png", type=plot_path, help="contour map with kinks (two parameters only)")
     parser.add_argument("--max-regions", type=positive_int, default=DEFAULT_MAX_REGIONS, metavar="N", help=f"refuse beyond N regions (default {DEFAULT_MAX_REGIONS})")
     parser.set_defaults(handler=run)
 
