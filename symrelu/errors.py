@@ -55,3 +55,12 @@ class MissingDependencyError(SymreluError, ImportError):
 
 class SolverError(SymreluError, RuntimeError):
     """A solver failed in a way that is not a plain 'unknown' answer."""
+
+
+def install_hint(extra: str) -> str:
+    """How to get an optional extra, for an installed package and for a source checkout alike.
+
+    >>> install_hint("onnx")
+    "pip install 'symrelu[onnx]' (in a source checkout: pip install -e '.[onnx]')"
+    """
+    return f"pip install 'symrelu[{extra}]' (in a source checkout: pip install -e '.[{extra}]')"

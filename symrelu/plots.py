@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Literal
 
-from .errors import InputFormatError, MissingDependencyError, ShapeError
+from .errors import InputFormatError, MissingDependencyError, ShapeError, install_hint
 from .network import Network, format_pattern
 from .regions import Region
 
@@ -26,7 +26,7 @@ def new_figure(figsize: tuple[float, float], layout: Literal["constrained"] | No
     try:
         from matplotlib.figure import Figure
     except ImportError as err:  # pragma: no cover - depends on the environment
-        raise MissingDependencyError("plots need matplotlib: pip install 'symrelu[plot]'") from err
+        raise MissingDependencyError(f"plots need matplotlib: {install_hint('plot')}") from err
     fig = Figure(figsize=figsize, layout=layout)
     return fig, fig.subplots()
 

@@ -1,8 +1,10 @@
-"""The README's examples are real: every ``$ symrelu ...`` block is re-run and its shown output
-compared line by line (up to a ``...`` line), and the Python snippet runs as printed."""
+"""The README's examples are real: every ``$ symrelu ...`` block is re-run from a folder outside
+the repository (as a user would, naming bundled examples) and its shown output compared line by
+line (up to a ``...`` line), and the Python snippet runs as printed."""
 
 from __future__ import annotations
 
+import os
 import re
 import shlex
 import subprocess
@@ -33,7 +35,25 @@ EXAMPLES = shell_examples()
 
 def test_the_readme_has_examples_for_every_command() -> None:
     commands = {command.split()[1] for command, _ in EXAMPLES}
-    assert {"inspect", "regions", "clarke", "lipschitz", "landscape", "train", "verify"} <= commands
+    assert {"inspect", "regions", "clarke", "lipschitz", "landscape", "train", "verify", "examples"} <= commands
+
+
+def test_the_main_setup_command_installs_what_the_main_job_needs() -> None:
+    setup = next(line for block in FENCES for line in block.splitlines() if "symrelu verify" in line and "pip install" in line)
+    extras = set(re.search(r"\.\[([a-z0-9,]+)\]", setup).group(1).split(","))  # type: ignore[union-attr]
+    assert {"onnx", "cvc5", "plot"} <= extras
+    name = setup.rsplit(" ", 1)[-1]
+    done = subprocess.run([sys.executable, "-m", "symrelu", "examples", "--json"], capture_output=True, text=True, env=outside_env(), cwd="/")
+    assert name in {e["name"] for e in __import__("json").loads(done.stdout)["examples"]}
+
+
+def outside_env() -> dict[str, str]:
+    """The environment of a user outside the repository: this checkout's package, no other cwd."""
+    return {**os.environ, "PYTHONPATH": str(ROOT)}
+
+
+REPOSITORY_COMMANDS = frozenset({"proofs"})
+"""Commands about the checkout itself (``proofs`` rebuilds and checks ``proofs/``): run in it."""
 
 
 TIMING = re.compile(r"\b\d+(\.\d+)?s\b")
@@ -54,9 +74,14 @@ def matches(actual: list[str], expected: list[str]) -> bool:
 @pytest.mark.parametrize("command,expected", EXAMPLES, ids=[c for c, _ in EXAMPLES])
 def test_shell_example_output_is_what_the_readme_shows(command: str, expected: list[str], tmp_path: Path) -> None:
     argv = shlex.split(command)[1:]
-    argv = [str(tmp_path / a) if a.endswith(".png") else a for a in argv]  # pictures go to a temporary folder
-    done = subprocess.run([sys.executable, "-m", "symrelu", *argv], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert not any(a.startswith("symrelu/") for a in argv), "README commands name bundled examples, not repository paths"
+    cwd = ROOT if argv[0] in REPOSITORY_COMMANDS else tmp_path
+    done = subprocess.run(
+        [sys.executable, "-m", "symrelu", *argv], cwd=cwd, capture_output=True, text=True, timeout=300, env=outside_env()
+    )
     assert done.returncode in (0, 1), done.stderr
+    for picture in (a for a in argv if a.endswith(".png")):
+        assert (cwd / picture).read_bytes()[:4] == b"\x89PNG"
     actual = done.stdout.rstrip("\n").split("\n")
     assert matches(actual, expected), "\n".join(actual)
 
@@ -71,6 +96,6 @@ def test_the_matcher_itself() -> None:
 
 def test_python_snippet_runs_and_prints_what_its_comment_says() -> None:
     snippet = next(block for block in FENCES if block.startswith("import symrelu"))
-    done = subprocess.run([sys.executable, "-c", snippet], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    done = subprocess.run([sys.executable, "-c", snippet], cwd="/", capture_output=True, text=True, timeout=300, env=outside_env())
     assert done.returncode == 0, done.stderr
     assert done.stdout.split("\n")[0] == "18 4"

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import MissingDependencyError, ShapeError, UnsupportedOperatorError
+from ..errors import MissingDependencyError, ShapeError, UnsupportedOperatorError, install_hint
 from ..exact import check_policy
 from ..network import Layer, Network
 from .numpy_arrays import layer_from_arrays
@@ -26,7 +26,7 @@ def _import_torch() -> Any:
     try:
         import torch
     except ImportError:
-        raise MissingDependencyError("from_torch needs PyTorch: pip install symrelu[torch]") from None
+        raise MissingDependencyError(f"from_torch needs PyTorch: {install_hint('torch')}") from None
     return torch
 
 
