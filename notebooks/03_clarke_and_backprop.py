@@ -117,8 +117,9 @@ assert params.min_norm_point(clarke["(1/2, 0)"].vertices) == (F(-1, 2), F(0))
 # ### The picture: Clarke sets in gradient space
 #
 # Each panel is drawn in **gradient space** `(∂ℓ/∂w1, ∂ℓ/∂w2)`. The shaded polygon is the Clarke set,
-# the grey dots are the gradients of the active regions, and the markers are what backpropagation
-# returns for three values of `relu'(0)`.
+# the grey rings are the gradients of the active regions, and the filled markers are what
+# backpropagation returns for three values of `relu'(0)`. Where two of them are the same point, the
+# ring is drawn around the marker and the min-norm star behind it, so nothing hides anything.
 
 # %%
 markers = {0: ("o", "tab:blue"), F(1, 2): ("s", "tab:green"), 1: ("^", "tab:red")}
@@ -138,28 +139,31 @@ def draw_clarke(ax, vertices, gradients, title):
     else:
         ax.scatter(pts[:, 0], pts[:, 1], s=300, color="gold", edgecolor="darkorange", label="Clarke set")
     g = np.array([[float(v) for v in grad] for grad in gradients])
-    ax.scatter(g[:, 0], g[:, 1], color="grey", s=25, zorder=3, label="gradients of active regions")
+    # open rings on top: a backprop marker at the same point stays visible inside its ring
+    ax.scatter(g[:, 0], g[:, 1], facecolors="none", edgecolors="dimgrey", s=260, linewidths=2, zorder=6,
+               label="gradients of active regions")
     ax.set_title(title, fontsize=10)
     ax.grid(alpha=0.3)
     ax.set_aspect("equal")
 
 
 fig, axes = plt.subplots(1, 3, figsize=(15, 5))
-for ax, (name, c) in zip(axes, clarke.items()):
+for ax, (name, c) in zip(axes, clarke.items(), strict=True):
     draw_clarke(ax, c.vertices, c.gradients, f"$\\partial_C \\ell$ at θ = {name}")
     for s, (m, col) in markers.items():
         b = audits[name, s].backprop
-        ax.scatter([float(b[0])], [float(b[1])], marker=m, color=col, s=90, zorder=4, edgecolor="black",
+        ax.scatter([float(b[0])], [float(b[1])], marker=m, color=col, s=70, zorder=5, edgecolor="black",
                    label=f"backprop, relu'(0) = {s}")
     mn = params.min_norm_point(c.vertices)
-    ax.scatter([float(mn[0])], [float(mn[1])], marker="*", facecolors="none", edgecolors="black", s=500,
-               linewidths=1.2, zorder=5, label="min-norm element")
+    # behind the markers and larger, so a backprop value equal to it (relu'(0) = 0 at the origin) shows inside it
+    ax.scatter([float(mn[0])], [float(mn[1])], marker="*", color="white", edgecolors="black", s=900,
+               linewidths=1.2, zorder=4, label="min-norm element")
     ax.set_xlim(-1.4, 0.4)
     ax.set_ylim(-1.4, 0.4)
     ax.set_xlabel("$\\partial \\ell / \\partial w_1$")
     ax.set_ylabel("$\\partial \\ell / \\partial w_2$")
 handles, labels = axes[0].get_legend_handles_labels()
-fig.legend(handles, labels, loc="lower center", ncol=6, fontsize=9)
+fig.legend(handles, labels, loc="lower center", ncol=6, fontsize=9, markerscale=0.6)
 fig.suptitle("Clarke sets of the paper's loss at three kink points, and what backpropagation returns")
 plt.tight_layout(rect=(0, 0.07, 1, 1))
 plt.show()
@@ -195,7 +199,7 @@ assert tied_audit[F(1, 2)].backprop == (-1,) and tied_audit[F(1, 2)].in_clarke
 ws = np.linspace(-0.8, 0.8, 200)
 fig, ax = plt.subplots(figsize=(7.5, 4.5))
 ax.plot(ws, 0.5 * (ws - 1) ** 2, color="black", linewidth=2, label="loss $\\ell(w) = \\frac{1}{2}(w-1)^2$")
-for s, (m, col) in markers.items():
+for s, (_m, col) in markers.items():
     slope = float(tied_audit[s].backprop[0])
     inside = "inside" if tied_audit[s].in_clarke else "OUTSIDE"
     ax.plot(ws, 0.5 + slope * ws, linestyle="--", color=col,
@@ -258,17 +262,17 @@ assert crafted_audit[F(1, 2)].in_clarke
 # %%
 fig, axes = plt.subplots(1, 2, figsize=(12, 5.5))
 for ax, (title, jac, aud) in zip(axes, [("two_inputs at x = (0, −1/4): four regions meet", cj, net_audit),
-                                        ("crafted network at x = (0, 0): six regions meet", ccj, crafted_audit)]):
+                                        ("crafted network at x = (0, 0): six regions meet", ccj, crafted_audit)], strict=True):
     draw_clarke(ax, [v[0] for v in jac.vertices], [j[0] for j in jac.active_jacobians], title)
     for s, (m, col) in markers.items():
         b = aud[s].backprop[0]
         where = "in" if aud[s].in_clarke else "OUTSIDE"
-        ax.scatter([float(b[0])], [float(b[1])], marker=m, color=col, s=90, zorder=4, edgecolor="black",
+        ax.scatter([float(b[0])], [float(b[1])], marker=m, color=col, s=70, zorder=5, edgecolor="black",
                    label=f"backprop, relu'(0) = {s} ({where})")
     ax.set_xlabel("$\\partial f / \\partial x_0$")
     ax.set_ylabel("$\\partial f / \\partial x_1$")
-axes[0].legend(fontsize=8, loc="upper right")
-axes[1].legend(fontsize=8, loc="upper left")
+axes[0].legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.14))
+axes[1].legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.14))
 axes[0].set_xlim(-0.3, 1.5)
 axes[0].set_ylim(-0.9, 1.0)
 axes[1].set_xlim(-0.5, 3.5)
