@@ -470,7 +470,7 @@ def test_from_torch_refuses_other_modules(torch_api) -> None:  # type: ignore[no
 
 def test_from_torch_without_torch_asks_for_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "torch", None)  # makes `import torch` raise ImportError
-    with pytest.raises(MissingDependencyError, match=r"pip install symrelu\[torch\]"):
+    with pytest.raises(MissingDependencyError, match=r"pip install 'symrelu\[torch\]' \(in a source checkout: pip install -e '\.\[torch\]'\)"):
         from_torch(object())
 
 
