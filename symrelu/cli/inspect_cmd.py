@@ -8,8 +8,8 @@ import sympy
 
 from ..closed_form import closed_form
 from ..network import Network
-from .common import add_json_flag, add_network_argument, load_network_argument
-from .output import emit_json, emit_text
+from .common import add_display_arguments, add_json_flag, add_network_argument, load_network_argument
+from .output import Display, emit_json, emit_text
 
 CLOSED_FORM_LEAF_LIMIT = 4000
 """Closed forms with more leaves than this are summarised unless ``--full`` is given."""
@@ -35,6 +35,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     style = parser.add_mutually_exclusive_group()
     style.add_argument("--latex", action="store_true", help="print the closed form as LaTeX")
     style.add_argument("--pretty", action="store_true", help="print the closed form in 2-D pretty form")
+    add_display_arguments(parser)
     parser.set_defaults(handler=run)
 
 
@@ -71,12 +72,14 @@ def run(args: argparse.Namespace) -> int:
     ]
     for entry in layers:
         lines.append(f"  {entry['index']}: affine {entry['in']} -> {entry['out']}" + (" then ReLU" if entry["relu"] else ""))
+    shown = Display.from_args(args)
     if forms is None:
         lines.append(f"closed form: about {leaves} leaves per output; pass --full to print it")
     else:
         for k, form in enumerate(forms):
-            text = sympy.latex(form) if args.latex else (sympy.pretty(form, use_unicode=True) if args.pretty else str(form))
+            text = sympy.latex(form) if args.latex else (sympy.pretty(form, use_unicode=True) if args.pretty else shown.expression(form))
             lines.append(f"output {k} =")
             lines.extend("  " + line for line in text.splitlines())
-    emit_text("\n".join(lines))
+    note = shown.note()
+    emit_text("\n".join(lines + ([note] if note else [])))
     return 0

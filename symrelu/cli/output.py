@@ -23,6 +23,7 @@ from fractions import Fraction
 from typing import Any
 
 import sympy
+from sympy.printing.str import StrPrinter
 
 from ..exact import DISPLAY_DIGITS, DISPLAY_WIDTH, display_rational, format_rational
 
@@ -65,6 +66,26 @@ class Display:
         if offset != 0 or not terms:
             terms.append(self.rational(offset, False, INLINE_DIGITS))
         return " + ".join(terms).replace("+ -", "- ")
+
+    def expression(self, expr: sympy.Expr) -> str:
+        """``str(expr)`` with every long rational shown as in :meth:`rational` (inline digits).
+
+        >>> x = sympy.Symbol("x")
+        >>> Display(width=8).expression(sympy.Rational(10**12, 7) * x + sympy.Rational(1, 2))
+        '1e+12*x/7 + 1/2'
+        """
+        if self.exact:
+            return str(expr)
+        display = self
+
+        class _Printer(StrPrinter):
+            def _print_Rational(self, value: sympy.Rational) -> str:
+                return display.rational(Fraction(int(value.p), int(value.q)), False, INLINE_DIGITS)
+
+            def _print_Integer(self, value: sympy.Integer) -> str:
+                return display.rational(Fraction(int(value.p)), False, INLINE_DIGITS)
+
+        return _Printer().doprint(expr)
 
     def note(self) -> str | None:
         """The one-line legend for shortened values, or ``None`` when nothing was shortened."""
