@@ -194,3 +194,6 @@ def test_progress_on_a_terminal_but_never_with_json(tmp_path: Path) -> None:
     train = ["train", "paper_instance", "--init", "w1=1/100,w2=1/100", "--lr", "1/10", "--steps", "5"]
     assert "train:" in _stderr_on_a_terminal(train, tmp_path)
     assert _stderr_on_a_terminal([*train, "--json"], tmp_path) == ""
+    landscape = ["landscape", "problem_two_layer"]
+    assert "regions:" in _stderr_on_a_terminal(landscape, tmp_path)
+    assert _stderr_on_a_terminal([*landscape, "--json"], tmp_path) == ""

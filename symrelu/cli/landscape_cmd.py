@@ -33,7 +33,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     problem = load_problem(args.problem, policy=args.policy)
-    land = enumerate_regions(problem, max_regions=args.max_regions)
+    land = enumerate_regions(problem, max_regions=args.max_regions, progress=False if args.json else None)
     kinks = find_kinks(land)
     payload = landscape_payload(land, kinks)
     if args.plot:

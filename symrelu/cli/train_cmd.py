@@ -181,7 +181,7 @@ def run(args: argparse.Namespace) -> int:
         from ..params.landscape import enumerate_regions
         from ..params.plotting import plot_trajectories
 
-        land = enumerate_regions(problem)
+        land = enumerate_regions(problem, progress=False if args.json else None)
         plot_trajectories(land, find_kinks(land), runs, args.plot, labels=[_start_label(problem, p) for p in points])
     if args.json:
         emit_json(payload)
