@@ -594,7 +594,7 @@ def test_random_onnx_chains_equal_from_numpy_exactly(
     weights = [rng.standard_normal((m, n)).astype(np.float32) for n, m in itertools.pairwise(widths)]
     biases = [rng.standard_normal(m).astype(np.float32) for m in widths[1:]]
     nodes, inits, current = [], [], "x"
-    for i, (w, b) in enumerate(zip(weights, biases)):
+    for i, (w, b) in enumerate(zip(weights, biases, strict=True)):
         style = styles[i]
         if column:  # activations are column vectors [n, 1]: W @ x, or Gemm(W, x, C[m, 1])
             if style == "matmul":

@@ -44,9 +44,9 @@ def _compose(outer: Layer, inner: Layer) -> Layer:
         for row in outer.weight
     )
     bias = tuple(
-        sum((w * b for w, b in zip(row, inner.bias)), Fraction(0)) + c for row, c in zip(outer.weight, outer.bias)
+        sum((w * b for w, b in zip(row, inner.bias, strict=True)), Fraction(0)) + c for row, c in zip(outer.weight, outer.bias, strict=True)
     )
-    return Layer(weight, bias)  # type: ignore[arg-type]
+    return Layer(weight, bias)
 
 
 def from_torch(module: Any, policy: str = "exact") -> Network:
