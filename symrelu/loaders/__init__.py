@@ -25,17 +25,18 @@ from .json_format import (
     network_to_json,
     save_json,
 )
+from .nnet_format import load_nnet
 from .npz_format import load_npz
 from .numpy_arrays import from_numpy
 from .onnx_format import load_onnx
 from .torch_format import from_torch
 
-_LOADERS: dict[str, Callable[[Path, str], Network]] = {".json": load_json, ".npz": load_npz, ".onnx": load_onnx}
+_LOADERS: dict[str, Callable[[Path, str], Network]] = {".json": load_json, ".npz": load_npz, ".onnx": load_onnx, ".nnet": load_nnet}
 SUPPORTED_SUFFIXES: tuple[str, ...] = tuple(_LOADERS)
 
 
 def load_network(path: str | Path, policy: str = "exact") -> Network:
-    """Load a network from ``.json``, ``.npz`` or ``.onnx`` (chosen by suffix, case-insensitive)."""
+    """Load a network from ``.json``, ``.npz``, ``.onnx`` or ``.nnet`` (chosen by suffix, case-insensitive)."""
     policy = check_policy(policy)
     path = Path(path)
     loader = _LOADERS.get(path.suffix.lower())
@@ -55,6 +56,7 @@ __all__ = [
     "list_examples",
     "load_json",
     "load_network",
+    "load_nnet",
     "load_npz",
     "load_onnx",
     "network_from_json_data",

@@ -1,0 +1,1 @@
+"""Exact property verification (VNN-LIB): sat with a replayed witness, unsat with checked certificates."""
