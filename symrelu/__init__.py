@@ -55,6 +55,9 @@ _LAZY: dict[str, str] = {
     "Region": "regions",
     "enumerate_regions": "regions",
     "CheckResult": "verify",
+    "check_property": "check",
+    "load_vnnlib": "check",
+    "output_bounds": "check",
     "Verdict": "verify",
 }
 
@@ -66,6 +69,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from .network import Layer, Network, format_pattern, parse_pattern
     from .params import Problem, clarke_subdifferential, find_kinks, load_problem
     from .regions import Constraint, Region, enumerate_regions
+    from .check import check_property, load_vnnlib, output_bounds
     from .verify import CheckResult, Verdict
 
 

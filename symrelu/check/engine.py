@@ -98,14 +98,13 @@ def check_property(
     stats: dict[str, Any] = {"disjuncts": len(prop.disjuncts), "nodes": 0, "certificates": 0, "z3_boxes": 0, "tasks": 0,
                              "pool": pool.describe()}
     unknown_reasons: list[str] = []
-    started = time.perf_counter()
     for index, disjunct in enumerate(prop.disjuncts):
         if disjunct.empty_box or any(not c.terms and not c.holds((), ()) for c in disjunct.constraints):
             continue  # an empty box or a false constant constraint: nothing to search (checked exactly here)
         rows, rows_x = _rows(disjunct, prop)
         if not rows:
             center = tuple((lo + hi) / 2 for lo, hi in disjunct.box)
-            return _sat(net, prop, center, stats, started)
+            return _sat(net, prop, center, stats)
         root = BoxTask(net, rows, rows_x, disjunct.box, max_nodes, deadline=deadline)
         serial = isinstance(pool, SerialPool)
         tasks = [root] if serial else _split(root, 4 * max(jobs, 2))
@@ -118,13 +117,12 @@ def check_property(
             _count(stats, outcome)
             verdict = verify_outcome(task, outcome) if not serial else outcome.status
             if verdict == "sat" and outcome.witness is not None:
-                return _sat(net, prop, outcome.witness, stats, started)
+                return _sat(net, prop, outcome.witness, stats)
             if verdict != "unsat":
                 reason = outcome.reason or "a worker's certificate did not survive the exact re-check"
                 unknown_reasons.append(f"disjunct {index}: {reason}")
         if progress is not None:
             progress(stats["nodes"])
-    stats["seconds"] = round(time.perf_counter() - started, 3)
     if unknown_reasons:
         return CheckResult("unknown", reason="; ".join(unknown_reasons[:3]), stats=stats)
     return CheckResult("unsat", stats=stats)
@@ -135,11 +133,9 @@ def _count(stats: dict[str, Any], outcome: BoxOutcome) -> None:
         stats[key] += int(outcome.stats.get(key, 0))
 
 
-def _sat(net: Network, prop: Property, x: tuple[Fraction, ...], stats: dict[str, Any], started: float) -> CheckResult:
+def _sat(net: Network, prop: Property, x: tuple[Fraction, ...], stats: dict[str, Any]) -> CheckResult:
     """Replay the witness through the exact network and re-check every constraint in rationals."""
     y = net.evaluate(x)
     if prop.holds(x, y) is None:
-        stats["seconds"] = round(time.perf_counter() - started, 3)
         return CheckResult("unknown", reason="a candidate counterexample failed the exact replay", stats=stats)
-    stats["seconds"] = round(time.perf_counter() - started, 3)
     return CheckResult("sat", x, y, stats=stats)
