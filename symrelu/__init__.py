@@ -62,6 +62,7 @@ _LAZY: dict[str, str] = {
 }
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
+    from .check import check_property, load_vnnlib, output_bounds
     from .clarke import BackpropAudit, ClarkeJacobian, backprop_audit, backprop_jacobian, clarke_jacobian
     from .closed_form import closed_form
     from .lipschitz import LipschitzResult, lipschitz_constant
@@ -69,7 +70,6 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from .network import Layer, Network, format_pattern, parse_pattern
     from .params import Problem, clarke_subdifferential, find_kinks, load_problem
     from .regions import Constraint, Region, enumerate_regions
-    from .check import check_property, load_vnnlib, output_bounds
     from .verify import CheckResult, Verdict
 
 

@@ -56,7 +56,6 @@ CASES: dict[str, tuple] = {
 
 
 def write_case(name: str, folder: Path = FOLDER) -> tuple[Path, Path]:
-    import onnx
     from onnx import TensorProto, helper, numpy_helper
 
     w1, b1, w2, b2, (lo, hi), (op, threshold), _, why = CASES[name]

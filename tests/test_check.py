@@ -5,6 +5,7 @@ from __future__ import annotations
 from fractions import Fraction
 from pathlib import Path
 
+import fragile_nets
 import numpy as np
 import onnxruntime
 import pytest
@@ -12,7 +13,6 @@ import z3
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import fragile_nets
 from symrelu.check import check_property, load_vnnlib, parse_vnnlib
 from symrelu.check.search import BoxTask, search_box
 from symrelu.errors import InputFormatError, ShapeError

@@ -35,6 +35,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import Any
 
 import numpy as np
 from flint import fmpz_mat
@@ -227,8 +228,11 @@ class ExactModel:
         return tuple(relax.kinds for relax in self._forward(box)[3])
 
     # ------------------------------------------------------------------ rows
-    def rows(self, box: Box) -> tuple[list[tuple[list[Fraction], Fraction]], int]:
-        """Every candidate lower-bound row ``(coefficients on x, constant)``, exact, and the unstable count."""
+    def rows(self, box: Box, backward: bool = True) -> tuple[list[tuple[list[Fraction], Fraction]], int]:
+        """Every candidate lower-bound row ``(coefficients on x, constant)``, exact, and the unstable count.
+
+        Without ``backward`` only the forward rows are computed (the caller needs no other).
+        """
         n = self.inputs
         up, low, den, relaxed, unstable = self._forward(box)
         spec = self.spec
@@ -238,7 +242,8 @@ class ExactModel:
         for r, row in enumerate(forward):
             coefficients = [Fraction(int(c), total) + self.spec_x[r][j] for j, c in enumerate(row[:n])]
             result.append((coefficients, Fraction(int(row[n]), total) + Fraction(spec.bias[r], spec.den)))
-        result.extend(self._backward(relaxed))
+        if backward:
+            result.extend(self._backward(relaxed))
         return result, unstable
 
     def _backward(self, relaxed: list[_Relaxed]) -> list[tuple[list[Fraction], Fraction]]:
@@ -251,12 +256,12 @@ class ExactModel:
             table = lam.table()
             coefficient_rows = []
             for r, row in enumerate(table):
-                out = []
-                extra = 0
+                out: list[Any] = []
+                extra: Any = 0
                 for i, value in enumerate(row):
                     kind = relax.kinds[i]
                     if value >= 0:
-                        out.append(value * scale if kind in (1, 3) else 0)
+                        out.append(value * scale if kind in (1, 3) else 0)  # lower: z, or 0
                     elif kind == 1:
                         out.append(value * scale)
                     elif kind == 0:
@@ -274,10 +279,10 @@ class ExactModel:
                 constants[r] += Fraction(int(biased[r, 0]), coefficient_den * layer.den)
             lam = coefficients * layer.weight
             lam_den = coefficient_den * layer.den
-        out: list[tuple[list[Fraction], Fraction]] = []
-        for r, row in enumerate(lam.table()):
-            out.append(([Fraction(int(c), lam_den) + self.spec_x[r][j] for j, c in enumerate(row)], constants[r]))
-        return out
+        return [
+            ([Fraction(int(c), lam_den) + self.spec_x[r][j] for j, c in enumerate(row)], constants[r])
+            for r, row in enumerate(lam.table())
+        ]
 
     # ------------------------------------------------------------------ check
     def check(self, certificate: BoxCertificate) -> CheckOutcome:
@@ -288,13 +293,13 @@ class ExactModel:
         multipliers = certificate.multipliers
         if len(multipliers) != self.row_count or any(not isinstance(m, int) or m < 0 for m in multipliers):
             return CheckOutcome(False, -1, Fraction(0))
-        rows, unstable = self.rows(box)
         m = len(self.strict)
+        rows, unstable = self.rows(box, backward=any(multipliers[m:]))
         combined = [Fraction(0)] * self.inputs
         constant = Fraction(0)
         for k, weight in enumerate(multipliers):
             if weight:
-                coefficients, c = rows[k]
+                coefficients, c = rows[k]  # only rows that carry a weight are read
                 combined = [a + weight * b for a, b in zip(combined, coefficients, strict=True)]
                 constant += weight * c
         margin = constant + sum((c * (lo if c >= 0 else hi) for c, (lo, hi) in zip(combined, box, strict=True)), Fraction(0))

@@ -50,7 +50,7 @@ def decide_box(
         phases = kinds[index] if kinds is not None else [2] * layer.out_dim
         nxt: list[z3.ArithRef] = []
         for j, (row, bias) in enumerate(zip(layer.weight, layer.bias, strict=True)):
-            z = _affine_in(row, bias, current, context)  # type: ignore[arg-type]
+            z = _affine_in(row, bias, current, context)
             h = z3.Real(f"h_{index}_{j}", context)
             if phases[j] == 1:
                 solver.add(z >= 0, h == z)
@@ -60,7 +60,7 @@ def decide_box(
                 solver.add(h == z3.If(z > 0, z, z3.RealVal(0, context)))
             nxt.append(h)
         current = nxt
-    ys = [_affine_in(row, bias, current, context) for row, bias in zip(last.weight, last.bias, strict=True)]  # type: ignore[arg-type]
+    ys = [_affine_in(row, bias, current, context) for row, bias in zip(last.weight, last.bias, strict=True)]
     for r, (coefficients, constant, strict) in enumerate(rows):
         terms = [_value_in(c, context) * y for c, y in zip(coefficients, ys, strict=True) if c != 0]
         if rows_x is not None:
@@ -73,7 +73,7 @@ def decide_box(
         point = []
         for x in xs:
             value = model.eval(x, model_completion=True)
-            point.append(Fraction(value.numerator_as_long(), value.denominator_as_long()))  # type: ignore[attr-defined]
+            point.append(Fraction(value.numerator_as_long(), value.denominator_as_long()))
         return "sat", tuple(point)
     if answer == z3.unsat:
         return "unsat", None
@@ -128,5 +128,5 @@ def maximize_in_region(
         value = model.eval(x, model_completion=True)
         if not z3.is_rational_value(value):
             return None
-        point.append(Fraction(value.numerator_as_long(), value.denominator_as_long()))  # type: ignore[attr-defined]
+        point.append(Fraction(value.numerator_as_long(), value.denominator_as_long()))
     return tuple(point)

@@ -141,9 +141,8 @@ class _Searcher:
         return ("split", dim, mid, low, high)
 
     def split_dimension(self, rows: np.ndarray, mins: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> int:
-        forward = len(mins) // 2
-        best = int(np.argmax(mins[:forward]))
-        influence = np.abs(rows[best, :-1]) * (hi - lo)
+        """The input whose width moves the candidate bounds most (summed over all rows)."""
+        influence = np.abs(rows[:, :-1]).sum(axis=0) * (hi - lo)
         if not np.any(influence > 0):
             influence = hi - lo
         return int(np.argmax(influence))
