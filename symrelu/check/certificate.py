@@ -218,8 +218,8 @@ class ExactModel:
             new_low = z_low * low_factor[:, None]
             new_den = den * layer.den * scale
             relaxed.append(_Relaxed(tuple(int(k) for k in kinds), tuple(slopes.tolist()), tuple(intercepts.tolist()), new_den))
-            up = fmpz_mat(width, n + 1, [int(v) for v in new_up.reshape(-1)])
-            low = fmpz_mat(width, n + 1, [int(v) for v in new_low.reshape(-1)])
+            up = fmpz_mat(width, n + 1, new_up.reshape(-1).tolist())
+            low = fmpz_mat(width, n + 1, new_low.reshape(-1).tolist())
             den = new_den
         return up, low, den, relaxed, unstable_total
 
