@@ -71,7 +71,8 @@ def test_nnet_policies(nnet_file: tuple[Path, list[np.ndarray], list[np.ndarray]
         (lambda t: "\n".join(t.splitlines()[:-3]), InputFormatError, "ends before"),
         (lambda t: t + "1,2,\n", InputFormatError, "unexpected data"),
         (lambda t: t.replace("0,\n", "zero,\n", 1), InputFormatError, "line 4"),
-        (lambda t: t.replace("2.0,3.0,", "2.0,1e999,", 1), NonFiniteError, "overflows"),
+        (lambda t: t.replace("2.0,3.0,", "2.0,1e350,", 1), NonFiniteError, "overflows"),
+        (lambda t: t.replace("2.0,3.0,", "2.0,1e999999999,", 1), NonFiniteError, "outside the float64 range"),
     ],
 )
 def test_bad_nnet_is_one_line(nnet_file: tuple[Path, list[np.ndarray], list[np.ndarray]], tmp_path: Path, edit, error, fragment) -> None:  # type: ignore[no-untyped-def]

@@ -88,6 +88,8 @@ def test_bundled_properties(shared_nets: Path) -> None:
         ("(declare-const W Real)", "line 9: variable 'W' is not an input"),
         ("(declare-const Y_0 Real)", "line 9: variable Y_0 is declared twice (first on line 3)"),
         ("(define-fun f () Real 1)", "line 9: command 'define-fun'"),
+        ("(assert (<= Y_0 1e999999999))", "line 9: number 1e999999999 has an exponent beyond"),
+        ("(assert (<= Y_0 nan))", "line 9: 'nan' is neither a number"),
     ],
 )
 def test_bad_text_names_the_line(body: str, fragment: str) -> None:

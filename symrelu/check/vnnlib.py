@@ -34,6 +34,8 @@ from .property import Disjunct, LinearConstraint, Property, build_disjunct
 MAX_DISJUNCTS = 100_000
 """Refuse properties whose disjunctive normal form would exceed this many disjuncts."""
 
+MAX_EXPONENT = 400
+"""Numerals with a larger decimal exponent are refused (their exact value would not fit in memory)."""
 _TOKEN = re.compile(r";[^\n]*|\(|\)|[^\s();]+")
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 _VARIABLE = re.compile(r"^([XY])_(0|[1-9]\d*)$")
@@ -110,6 +112,9 @@ class _Reader:
     def term(self, node: _Node) -> Linear:
         if isinstance(node, _Atom):
             if _NUMBER.match(node.text):
+                exponent = node.text.lower().partition("e")[2]
+                if exponent and abs(int(exponent)) > MAX_EXPONENT:
+                    raise self.fail(node, f"number {node.text} has an exponent beyond +-{MAX_EXPONENT}")
                 return {}, Fraction(node.text)
             if node.text in self.declared:
                 return {node.text: Fraction(1)}, Fraction(0)

@@ -5,8 +5,9 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from ..errors import SolverError
 from ..exact import format_rational, format_vector
-from .common import add_json_flag, add_network_argument, box_argument, load_network_argument
+from .common import add_json_flag, add_network_argument, box_argument, load_network_argument, positive_int
 from .output import emit_json, emit_text
 
 
@@ -14,6 +15,8 @@ def register(subparsers: Any) -> None:
     parser = subparsers.add_parser("bounds", help="exact min and max of each output over a box, with the inputs attaining them")
     add_network_argument(parser, "network file (.onnx, .nnet, .json, .npz)")
     parser.add_argument("--box", required=True, help="LO:HI[,LO:HI...] per input (write --box=-1:1 when it starts with '-')")
+    parser.add_argument("--max-nodes", dest="max_nodes", type=positive_int, default=20_000,
+                        help="boxes the exact search may explore per bound before answering unknown (default 20000)")
     add_json_flag(parser)
     parser.set_defaults(handler=run)
 
@@ -23,7 +26,11 @@ def run(args: argparse.Namespace) -> int:
 
     net = load_network_argument(args)
     box = box_argument(args.box)
-    bounds = output_bounds(net, box)
+    try:
+        bounds = output_bounds(net, box, max_nodes=args.max_nodes)
+    except SolverError as err:
+        emit_text(f"unknown: {err}")
+        return 1
     if args.json:
         emit_json({
             "source": net.source,

@@ -45,6 +45,9 @@ class NnetHeader:
 
 
 def _number(text: str, policy: str, where: str) -> Fraction:
+    exponent = text.strip().lower().partition("e")[2]
+    if exponent.lstrip("+-").isdigit() and abs(int(exponent)) > 400:
+        raise NonFiniteError(f"{where}: {text.strip()!r} is far outside the float64 range; weights must be finite numbers")
     value = parse_rational(text, where)
     if policy == "exact" and "/" not in text:
         as_float = float(text.strip())
