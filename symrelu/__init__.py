@@ -70,11 +70,15 @@ _LAZY: dict[str, str] = {
     "Region": "regions",
     "enumerate_regions": "regions",
     "CheckResult": "verify",
+    "check_property": "check",
+    "load_vnnlib": "check",
+    "output_bounds": "check",
     "Verdict": "verify",
 }
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     # ruff: noqa: F401
+    from .check import check_property, load_vnnlib, output_bounds
     from .clarke import BackpropAudit, ClarkeJacobian, backprop_audit, backprop_jacobian, clarke_jacobian
     from .closed_form import closed_form
     from .lipschitz import LipschitzResult, lipschitz_constant

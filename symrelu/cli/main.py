@@ -29,6 +29,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "train_cmd",
     "verify_cmd",
     "proofs_cmd",
+    "check_cmd",
+    "bounds_cmd",
     "examples_cmd",
 )
 """Subcommand modules, in the order ``symrelu --help`` lists them (missing ones are skipped)."""

@@ -25,17 +25,18 @@ from .json_format import (
     network_to_json,
     save_json,
 )
+from .nnet_format import load_nnet
 from .npz_format import load_npz
 from .numpy_arrays import from_numpy
 from .onnx_format import load_onnx
 from .torch_format import from_torch
 
-_LOADERS: dict[str, Callable[[Path, str], Network]] = {".json": load_json, ".npz": load_npz, ".onnx": load_onnx}
+_LOADERS: dict[str, Callable[[Path, str], Network]] = {".json": load_json, ".npz": load_npz, ".onnx": load_onnx, ".nnet": load_nnet}
 SUPPORTED_SUFFIXES: tuple[str, ...] = tuple(_LOADERS)
 
 
 def load_network(path: str | Path, policy: str = "exact") -> Network:
-    """Load a network from ``.json``, ``.npz`` or ``.onnx`` (chosen by suffix, case-insensitive);
+    """Load a network from ``.json``, ``.npz``, ``.onnx`` or ``.nnet`` (chosen by suffix, case-insensitive);
     a bare name such as ``"fc1"`` that is no file here means the bundled example."""
     policy = check_policy(policy)
     path = resolve_input(path)
@@ -60,6 +61,7 @@ __all__ = [
     "list_examples",
     "load_json",
     "load_network",
+    "load_nnet",
     "load_npz",
     "load_onnx",
     "network_from_json_data",

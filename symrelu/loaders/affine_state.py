@@ -111,6 +111,15 @@ class AffineState:
         stack[0] = stack[0] + const
         return self._with(stack)
 
+    def multiply(self, const: np.ndarray, where: str) -> AffineState:
+        """``T * const`` elementwise with NumPy broadcasting (Mul, Div and Neg by constants)."""
+        try:
+            out_shape = np.broadcast_shapes(self.shape, const.shape)
+        except ValueError:
+            raise ShapeError(f"{where}: cannot multiply shapes {self.shape} and {const.shape} elementwise") from None
+        stack = np.array(np.broadcast_to(self._materialized(), (self.inputs + 1,) + out_shape), dtype=object)
+        return self._with(np.asarray(stack * const, dtype=object))
+
     def reshape(self, shape: Shape) -> AffineState:
         """Same values, new shape (C order, so the flattened vector is unchanged)."""
         shape = tuple(int(s) for s in shape)

@@ -2,7 +2,10 @@
 
 The graph must be a chain from its single real input to its single output built of
 Gemm (alpha, beta, transA, transB honoured), MatMul (either operand order), Add
-(either order), Relu, Flatten, Reshape, Identity, and Constant nodes that feed them.
+(either order), Sub (either order), Mul by a constant, Div by a constant (the data
+divided, never the divisor), Neg, Relu, Flatten, Reshape, Identity, and Constant
+nodes that feed them. Sub, Mul, Div and Neg are the normalisation steps of VNN-COMP
+exports (``(x - mean) / std``); a zero divisor is refused.
 Weights are initializers or Constant outputs; a graph input that also has an
 initializer is a weight, not a network input. Consecutive affine operations are
 folded exactly into one layer; each Relu closes a layer, and a graph that ends in
@@ -18,6 +21,7 @@ from __future__ import annotations
 import logging
 import math
 from collections.abc import Callable
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +36,7 @@ from .numpy_arrays import array_to_fractions, scalar_to_fraction
 
 log = logging.getLogger(__name__)
 
-AFFINE_OPS = ("Gemm", "MatMul", "Add")
+AFFINE_OPS = ("Gemm", "MatMul", "Add", "Sub", "Mul", "Div", "Neg")
 SHAPE_OPS = ("Flatten", "Reshape", "Identity")
 SUPPORTED_OPS = AFFINE_OPS + SHAPE_OPS + ("Relu",)
 """Operators on the data path; ``Constant`` nodes may additionally supply weights and shapes."""
@@ -202,6 +206,40 @@ class _Builder:
         _, other = self.one_constant(node, index, data)
         where = self.where(node, index)
         self.state = self.state.add(self.graph.weight(other, where), where)
+        self.affine_since_relu = True
+
+    def _op_sub(self, node: Any, index: int, data: str) -> None:
+        position, other = self.one_constant(node, index, data)
+        where = self.where(node, index)
+        const = self.graph.weight(other, where)
+        if position == 0:  # data - const
+            self.state = self.state.add(-const, where)
+        else:  # const - data
+            self.state = self.state.multiply(np.array(Fraction(-1), dtype=object), where).add(const, where)
+        self.affine_since_relu = True
+
+    def _op_mul(self, node: Any, index: int, data: str) -> None:
+        _, other = self.one_constant(node, index, data)
+        where = self.where(node, index)
+        self.state = self.state.multiply(self.graph.weight(other, where), where)
+        self.affine_since_relu = True
+
+    def _op_div(self, node: Any, index: int, data: str) -> None:
+        position, other = self.one_constant(node, index, data)
+        where = self.where(node, index)
+        if position != 0:
+            raise UnsupportedOperatorError(f"{where} divides the constant {other!r} by the data path, which is not affine")
+        divisor = self.graph.weight(other, where)
+        if any(value == 0 for value in divisor.reshape(-1)):
+            raise InputFormatError(f"{where}: the divisor {other!r} has a zero entry")
+        reciprocal = np.vectorize(lambda value: 1 / value, otypes=[object])(divisor) if divisor.size else divisor
+        self.state = self.state.multiply(reciprocal, where)
+        self.affine_since_relu = True
+
+    def _op_neg(self, node: Any, index: int, data: str) -> None:
+        if len(node.input) != 1:
+            raise InputFormatError(f"{self.where(node, index)} needs one input, got {list(node.input)}")
+        self.state = self.state.multiply(np.array(Fraction(-1), dtype=object), self.where(node, index))
         self.affine_since_relu = True
 
     def _op_gemm(self, node: Any, index: int, data: str) -> None:
