@@ -476,3 +476,24 @@ Definition relu_deriv (s x : R) : R := if Rlt_dec 0 x then 1 else if Rlt_dec x 0
 
 Definition backprop (s : R) (th : R * R) : R * R :=
   let r := relu (fst th) + relu (snd th) - 1 in (r * relu_deriv s (fst th), r * relu_deriv s (snd th)).
+
+Lemma enorm_0x v : enorm (0, v) = Rabs v.
+Proof. unfold enorm; simpl. rewrite <- sqrt_Rsqr_abs. f_equal. unfold Rsqr; ring. Qed.
+
+Lemma enorm_ge_snd v : Rabs (snd v) <= enorm v.
+Proof.
+  unfold enorm. rewrite <- sqrt_Rsqr_abs. apply sqrt_le_1_alt. unfold Rsqr. pose proof (pow2_ge_0 (fst v)). nra.
+Qed.
+
+Lemma enorm_ge_fst v : Rabs (fst v) <= enorm v.
+Proof.
+  unfold enorm. rewrite <- sqrt_Rsqr_abs. apply sqrt_le_1_alt. unfold Rsqr. pose proof (pow2_ge_0 (snd v)). nra.
+Qed.
+
+Lemma enorm_le_sum v : enorm v <= Rabs (fst v) + Rabs (snd v).
+Proof.
+  unfold enorm. rewrite <- (sqrt_pow2 (Rabs (fst v) + Rabs (snd v))) by (pose proof (Rabs_pos (fst v));
+    pose proof (Rabs_pos (snd v)); lra).
+  apply sqrt_le_1_alt. rewrite <- (pow2_abs (fst v)), <- (pow2_abs (snd v)).
+  pose proof (Rabs_pos (fst v)); pose proof (Rabs_pos (snd v)). nra.
+Qed.
