@@ -63,7 +63,7 @@ Proof.
 Qed.
 
 (** The a.e. Hessian bound: [||Hess l(th)|| <= 2] at every differentiable point, with equality on {w1>0, w2>0}. *)
-Theorem c2_hessian_bound th :
+Lemma c2_hessian_bound th :
   off_kink th -> is_hessian th (hess th) /\ forall v, enorm (mat_apply (hess th) v) <= 2 * enorm v.
 Proof.
   intros Hoff. split; [apply hess_is_hessian, Hoff |]. intros [x y]. destruct th as [w1 w2].
@@ -72,7 +72,7 @@ Proof.
 Qed.
 
 (** The mean value inequality fails: the gradient is not 2-Lipschitz across the kink. *)
-Theorem c2_mvt_fails t :
+Lemma c2_mvt_fails t :
   0 < t < / 5 ->
   off_kink (t, -1) /\ off_kink (- t, -1) /\
   2 * enorm (vsub (t, -1) (- t, -1)) < enorm (vsub (grad (t, -1)) (grad (- t, -1))).

@@ -13,11 +13,7 @@ Require Import Reals Lra Psatz.
 From SymRelu Require Import SymReluLib C3_training_stable.
 Open Scope R_scope.
 
-Lemma dead_run eta eps : 0 < eps -> forall t, gd eta (- eps, - eps) t = (- eps, - eps).
-Proof.
-  intros He t. induction t as [| t IH]; simpl; [reflexivity |]. rewrite IH.
-  unfold gd_step, grad, grad1, grad2; cbn [fst snd]. relu_simpl. f_equal; ring.
-Qed.
+
 
 Lemma pow_le_base q T : 0 <= q <= 1 -> q ^ (S T) <= q.
 Proof.

@@ -361,6 +361,8 @@ Definition gd_step (eta : R) (th : R * R) : R * R :=
 Fixpoint gd (eta : R) (th0 : R * R) (t : nat) : R * R :=
   match t with O => th0 | S t' => gd_step eta (gd eta th0 t') end.
 
+
+
 (** ** Clarke subdifferential: convex hull of the limits of gradients *)
 
 Definition seq_to (s : nat -> R * R) (p : R * R) : Prop :=
@@ -496,4 +498,11 @@ Proof.
     pose proof (Rabs_pos (snd v)); lra).
   apply sqrt_le_1_alt. rewrite <- (pow2_abs (fst v)), <- (pow2_abs (snd v)).
   pose proof (Rabs_pos (fst v)); pose proof (Rabs_pos (snd v)). nra.
+Qed.
+
+(** The dead start: both neurons inactive, the gradient is 0 and GD never moves. *)
+Lemma dead_run eta eps : 0 < eps -> forall t, gd eta (- eps, - eps) t = (- eps, - eps).
+Proof.
+  intros He t. induction t as [| t IH]; simpl; [reflexivity |]. rewrite IH.
+  unfold gd_step, grad, grad1, grad2; cbn [fst snd]. relu_simpl. f_equal; ring.
 Qed.
