@@ -2,9 +2,9 @@
 
     Parameters are a vector [th : nat -> R]; the problem supplies, as functions
     of [th], the output weights [A th j], the input weights [W th j l] and the
-    biases [B th j] of its [m] hidden neurons, and [n] data points
+    biases [B th j] of its [m] hidden neurons, the output bias [C th], and [n] data points
     [(xv k, yv k)] of dimension [d].  [ploss] is the squared loss
-    [1/(2n) sum_k (sum_j A_j relu(W_j . x_k + B_j) - y_k)^2].
+    [1/(2n) sum_k (sum_j A_j relu(W_j . x_k + B_j) + C - y_k)^2].
 
     [c1_network]: at a kink point [th] where only data point [i]'s kink of
     neuron [j] is crossed along parameter [q] (affine with coefficients [c]),
@@ -34,17 +34,17 @@ Qed.
 
 Section Network.
   Variables (n m d : nat) (A : (nat -> R) -> nat -> R) (W : (nat -> R) -> nat -> nat -> R)
-            (B : (nat -> R) -> nat -> R) (xv : nat -> nat -> R) (yv : nat -> R).
+            (B : (nat -> R) -> nat -> R) (C : (nat -> R) -> R) (xv : nat -> nat -> R) (yv : nat -> R).
 
   Definition preact (th : nat -> R) (j k : nat) : R := sumR d (fun l => W th j l * xv k l) + B th j.
-  Definition out (th : nat -> R) (k : nat) : R := sumR m (fun j => A th j * relu (preact th j k)).
+  Definition out (th : nat -> R) (k : nat) : R := sumR m (fun j => A th j * relu (preact th j k)) + C th.
   Definition ploss (th : nat -> R) : R := / (2 * INR n) * sumR n (fun k => (out th k - yv k) ^ 2).
   Definition net_off_kinks (th : nat -> R) : Prop :=
     forall j k, (j < m)%nat -> (k < n)%nat -> preact th j k <> 0.
 
   Theorem c1_network (th : nat -> R) (q j i : nat) (c : nat -> R) :
     (0 < n)%nat -> (i < n)%nat -> (j < m)%nat ->
-    (forall t, A (upd th q t) j = A th j) ->
+    (forall t, A (upd th q t) j = A th j) -> (forall t, C (upd th q t) = C th) ->
     (forall j' k t, (j' < m)%nat -> j' <> j ->
        A (upd th q t) j' = A th j' /\ preact (upd th q t) j' k = preact th j' k) ->
     (forall k t, (k < n)%nat -> preact (upd th q t) j k = preact th j k + c k * (t - th q)) ->
@@ -57,12 +57,12 @@ Section Network.
       is_derive (fun t => ploss (upd th q t)) (th q - s) g' /\
       L * Rabs ((th q + s) - (th q - s)) < Rabs (g - g').
   Proof.
-    intros Hn Hi Hj HA Hother Haff Hzi Hci Hz Hzo Ha Hr L HL.
+    intros Hn Hi Hj HA HC Hother Haff Hzi Hci Hz Hzo Ha Hr L HL.
     set (a := A th j). set (z := fun k => preact th j k).
     set (o := fun k => out th k - a * relu (preact th j k)).
     assert (Out : forall t k, (k < n)%nat -> out (upd th q t) k = a * relu (pre z c (th q) t k) + o k).
     { intros t k Hk. unfold o, out. rewrite (sumR_split m j _ Hj), (sumR_split m j (fun j0 => A th j0 * relu (preact th j0 k)) Hj).
-      rewrite HA, Haff by exact Hk. unfold pre, z, a.
+      rewrite HA, HC, Haff by exact Hk. unfold pre, z, a.
       rewrite (sumR_ext m (fun k0 => if Nat.eqb k0 j then 0 else A (upd th q t) k0 * relu (preact (upd th q t) k0 k))
                           (fun k0 => if Nat.eqb k0 j then 0 else A th k0 * relu (preact th k0 k))).
       - ring.
@@ -87,3 +87,5 @@ Section Network.
     - apply (is_derive_ext_R _ _ _ _ Loss). apply is_derive_line_loss; [exact Hn | intros k Hk; apply (Hoff k Hk)].
   Qed.
 End Network.
+
+Print Assumptions c1_network.

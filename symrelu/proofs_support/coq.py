@@ -22,6 +22,7 @@ primitive integers and floats.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import re
@@ -255,10 +256,20 @@ def _compile_one(coqc: str, folder: Path, name: str, timeout_s: float) -> tuple[
 
 
 def check_texts(texts: Mapping[str, str], jobs: int = 2, coqc: str | None = None, timeout_s: float = 600.0) -> CoqRun:
-    """Compile the ``.v`` texts (file name -> text) with ``coqc`` in a temporary folder and judge them."""
+    """Compile the ``.v`` texts (file name -> text) with ``coqc`` in a temporary folder and judge them.
+
+    The verdict is a function of the texts and the ``coqc`` executable, so a
+    repeated call with the same inputs in one process reuses the first run
+    (a build followed by a check compiles once)."""
     coqc = coqc or coqc_path()
     if coqc is None:
         return CoqRun(None, (), (NOT_INSTALLED,))
+    return _check_texts_once(tuple(sorted(texts.items())), max(1, jobs), coqc, timeout_s)
+
+
+@functools.lru_cache(maxsize=8)
+def _check_texts_once(items: tuple[tuple[str, str], ...], jobs: int, coqc: str, timeout_s: float) -> CoqRun:
+    texts = dict(items)
     version = coqc_version(coqc)
     dependency_levels(texts)  # refuses unknown requirements and cycles before anything runs
     deps = {name: [f"{r}.v" for r in requires(text)] for name, text in texts.items()}
