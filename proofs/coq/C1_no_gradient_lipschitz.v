@@ -18,6 +18,10 @@
     of the full gradient too, so a difference in the [(w, b)] block bounds the
     difference of the full gradient from below. *)
 
+(** Not machine-checked:
+    - the family theorem has scalar inputs and abstracts the other neurons as outputs [o k] that do not depend on (w_j, b_j); its jump is stated for the (w_j, b_j) block of the gradient, a lower bound for the full gradient's jump (concrete problems with vector inputs and every neuron written out are certified end to end by `symrelu proofs coq`)
+    - 'gradient' is the pair of partial derivatives ([is_derive]); off the kinks the loss is locally a polynomial, so this is its Frechet gradient, which is not itself formalized *)
+
 From Coquelicot Require Import Coquelicot.
 Require Import Reals Lra Psatz.
 From SymRelu Require Import SymReluLib Family.

@@ -9,6 +9,9 @@
     [(t,-1)], [(-t,-1)] has [||grad l(th) - grad l(th')|| > 2 ||th - th'||]:
     the mean value inequality fails across the kink. *)
 
+(** Not machine-checked:
+    - the Hessian is the matrix of second partial derivatives ([is_derive] of the partial derivatives); that it is the Frechet second derivative (the loss is locally a polynomial) is not itself formalized *)
+
 From Coquelicot Require Import Coquelicot.
 Require Import Reals Lra Psatz.
 From SymRelu Require Import SymReluLib.

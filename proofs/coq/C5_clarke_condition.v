@@ -9,6 +9,9 @@
     - (b) any subgradient method whose iterates stay in [D] satisfies
       [||th_T - th'_T|| <= ||th_0 - th'_0|| + 2 eta T G], by induction over [T]. *)
 
+(** Not machine-checked:
+    - the Clarke subdifferential is defined as the convex hull of the limits of gradients (Clarke 1990, Thm 2.5.1, taken as the definition); its equality with Clarke's definition through the generalized directional derivative is not re-proved (C5 (a) is proved directly, so it does not depend on it) *)
+
 From Coquelicot Require Import Coquelicot.
 Require Import Reals Lra Psatz.
 From SymRelu Require Import SymReluLib.

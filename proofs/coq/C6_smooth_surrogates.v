@@ -15,6 +15,10 @@
     enclosure at [b = 8] ([c6_enclosure_b8], the only use of floating point:
     Interval's computations run on Coq's primitive integers and floats). *)
 
+(** Not machine-checked:
+    - [c6_interval_enclosure] trusts the specification axioms of Coq's primitive integers and floats, on which the Interval tactic computes; the other C6 results do not use them
+    - 'every smooth-surrogate bound (1 + eta L_b)^T becomes vacuous' is read as: every gradient-Lipschitz constant L_b of the surrogate loss is at least (b - 1 - ln 2)/4, which tends to infinity (proved); the step from there to 'vacuous' is an interpretation *)
+
 From Coquelicot Require Import Coquelicot.
 From Interval Require Import Tactic.
 Require Import Reals Lra Psatz.

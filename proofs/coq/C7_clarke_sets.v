@@ -8,6 +8,9 @@
       (-1,-1) at the origin and (-1,0) at (0,w2): all inside.
     [clarke] is the convex hull of the limits of gradients (SymReluLib). *)
 
+(** Not machine-checked:
+    - the Clarke subdifferential is defined as the convex hull of the limits of gradients (Clarke 1990, Thm 2.5.1, taken as the definition); its equality with Clarke's definition through the generalized directional derivative is not re-proved; the tied-network example of the SMT line (backprop outside the Clarke set) is not formalized here *)
+
 From Coquelicot Require Import Coquelicot.
 Require Import Reals Lra Psatz.
 From SymRelu Require Import SymReluLib.

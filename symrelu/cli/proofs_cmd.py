@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import Any
 
 from ..params.problem import load_problem
-from ..proofs_support.certificate import LIBRARY_FILES, c1_certificate, check_certificate
 from ..proofs_support import (
     build_book,
     check_book,
@@ -27,6 +26,7 @@ from ..proofs_support import (
     render_report,
     write_book,
 )
+from ..proofs_support.certificate import LIBRARY_FILES, c1_certificate, check_certificate
 from ..verify import Runner
 from .output import emit_json, emit_text
 
@@ -88,7 +88,7 @@ def handle_build(args: argparse.Namespace) -> int:
     elapsed = time.perf_counter() - started
     rows = [(c.data["claim"], c.data["verdict"], c.data["verdict_reason"] or "-") for c in book.claims]
     if args.json:
-        emit_json({"claims": [dict(zip(("claim", "verdict", "reason"), r)) for r in rows],
+        emit_json({"claims": [dict(zip(("claim", "verdict", "reason"), r, strict=True)) for r in rows],
                    "problems": book.problems, "out": str(out), "report": str(report)})
     else:
         lines = [f"{claim}: {verdict}" + (f" ({why})" if why != "-" else "") for claim, verdict, why in rows]

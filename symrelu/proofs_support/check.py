@@ -130,7 +130,7 @@ def _replay(files: Sequence[SmtFile], runner: Runner) -> list[str]:
 
 def _first_difference(old: str, new: str) -> str:
     old_lines, new_lines = old.splitlines(), new.splitlines()
-    for number, (a, b) in enumerate(zip(old_lines, new_lines), start=1):
+    for number, (a, b) in enumerate(zip(old_lines, new_lines, strict=False), start=1):
         if a != b:
             return f"line {number}: committed {a.strip()[:70]!r}, fresh {b.strip()[:70]!r}"
     return f"committed has {len(old_lines)} lines, fresh build {len(new_lines)}"

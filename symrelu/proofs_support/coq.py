@@ -141,7 +141,8 @@ def dependency_levels(texts: Mapping[str, str]) -> list[list[str]]:
         if unknown:
             raise InputFormatError(f"{name}: requires {', '.join(unknown)}, which is not in the Coq folder")
         deps[name] = set(needed)
-    levels, done = [], set()
+    levels: list[list[str]] = []
+    done: set[str] = set()
     while len(done) < len(deps):
         ready = sorted(n for n, d in deps.items() if n not in done and d <= done)
         if not ready:
@@ -235,7 +236,7 @@ def _check_assumptions(name: str, text: str, stdout: str) -> tuple[tuple[tuple[s
     problems = []
     if len(blocks) != len(printed):
         problems.append(f"{name}: {len(printed)} Print Assumptions commands but {len(blocks)} answers in coqc's output")
-    theorems = tuple(zip(printed, blocks))
+    theorems = tuple(zip(printed, blocks, strict=False))  # a count mismatch is reported above
     for theorem in _THEOREM.findall(strip_comments(text)):
         if theorem not in printed:
             problems.append(f"{name}: main theorem {theorem} has no Print Assumptions line")

@@ -122,7 +122,8 @@ def _coq_section(coq: CoqRun | None) -> list[str]:
 def _gap_section(book: Book) -> list[str]:
     coq = book.coq
     lines = ["## What is not machine-checked", ""]
-    left, closed = [], []
+    left: list[str] = []
+    closed: list[str] = []
     for c in book.claims:
         ident = c.data["claim"]
         checked = coq is not None and coq.claim_checked(ident)
@@ -135,7 +136,9 @@ def _gap_section(book: Book) -> list[str]:
                        "Coq proofs; that `shared/paper-claims.md` states the paper's claims (its full text was not available)")
     lines += left or ["- nothing"]
     if closed:
-        lines += ["", "### Steps the SMT line leaves to a person, now checked end to end by Coq", ""] + closed
+        lines += ["", "### Gaps of the SMT line alone (second line of evidence)", "",
+                  "For these claims Coq checks the statement end to end, so these steps no longer carry the claim; "
+                  "what the Coq files themselves leave open is listed above.", ""] + closed
     return lines
 
 

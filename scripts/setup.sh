@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# symrelu's test command: set up a fresh Debian/Ubuntu machine, then run the tests.
+#   1. Coq 8.16 with Coquelicot and Interval from Debian, when coqc is missing (apt-get update first;
+#      as root, or through sudo when it is available);
+#   2. the virtual environment .venv with the package and its dev extra;
+#   3. pytest, with any arguments given to this script. Exits with pytest's status.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if ! command -v coqc >/dev/null 2>&1; then
+  if [ "$(id -u)" -eq 0 ]; then
+    SUDO=""
+  elif command -v sudo >/dev/null 2>&1; then
+    SUDO="sudo"
+  else
+    echo "setup.sh: coqc is missing and neither root nor sudo is available; install coq libcoq-coquelicot libcoq-interval" >&2
+    exit 1
+  fi
+  $SUDO apt-get update
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y --no-install-recommends coq libcoq-coquelicot libcoq-interval
+fi
+if [ ! -x .venv/bin/python ]; then
+  python3 -m venv .venv
+fi
+.venv/bin/pip install -q -e '.[dev]'
+exec .venv/bin/python -m pytest "$@"
