@@ -106,11 +106,12 @@ def handle_check(args: argparse.Namespace) -> int:
     elapsed = time.perf_counter() - started
     if args.json:
         emit_json({"ok": result.ok, "problems": list(result.problems), "replayed": result.replayed,
-                   "compared": result.compared})
+                   "compared": result.compared, "coq_files": result.coq_files, "coqc": result.coq_version})
     else:
         lines = [f"FAIL: {p}" for p in result.problems]
         status = "OK" if result.ok else f"FAILED ({len(result.problems)} problem(s))"
-        lines.append(f"proofs check {status}: re-ran {result.replayed} .smt2 files with every solver, "
+        coq = f"compiled {result.coq_files} Coq files with coqc {result.coq_version}, " if result.coq_version else ""
+        lines.append(f"proofs check {status}: re-ran {result.replayed} .smt2 files with every solver, {coq}"
                      f"compared {result.compared} files with a fresh build, in {elapsed:.1f}s")
         emit_text("\n".join(lines))
     return 0 if result.ok else 1
