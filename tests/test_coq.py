@@ -178,3 +178,21 @@ def test_proofs_coq_command_on_the_bundled_example(tmp_path: Path, capsys: pytes
     text = capsys.readouterr().out
     assert code == 0, text
     assert "C1 PROVED for this problem" in text and out.read_text().startswith("(** * C1 for paper_instance.json")
+
+
+def test_an_edited_coq_file_makes_the_record_stale(small_coq_book: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = small_coq_book / "proofs" / "coq" / "C7_tiny.v"
+    path.write_text(path.read_text() + "(* edited *)\n")
+    code = main(["proofs", "check", "--root", str(small_coq_book)])
+    out = capsys.readouterr().out
+    assert code == 1
+    assert "coq.json: STALE" in out
+
+
+def test_a_rejected_coq_file_fails_the_check(small_coq_book: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = small_coq_book / "proofs" / "coq" / "C7_tiny.v"
+    path.write_text(path.read_text().replace("1 + 1 = 2", "1 + 1 = 3"))
+    code = main(["proofs", "check", "--root", str(small_coq_book)])
+    out = capsys.readouterr().out
+    assert code == 1
+    assert "C7_tiny.v: COQ REJECTED IT" in out
