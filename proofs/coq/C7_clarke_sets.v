@@ -5,11 +5,13 @@
       (-1,-1), (-1,0), (0,-1), (0,0));
     - [clarke (0,w2) = [-1,0] x {0}] for every [w2 < 0];
     - backpropagation with relu'(0) = 0 returns (0,0), with relu'(0) = 1 returns
-      (-1,-1) at the origin and (-1,0) at (0,w2): all inside.
+      (-1,-1) at the origin and (-1,0) at (0,w2): all inside;
+    - for the tied network [relu(w) - relu(-w)] the Clarke set at 0 is [{-1}] and
+      backpropagation returns 0 or -2: outside.
     [clarke] is the convex hull of the limits of gradients (SymReluLib). *)
 
 (** Not machine-checked:
-    - the Clarke subdifferential is defined as the convex hull of the limits of gradients (Clarke 1990, Thm 2.5.1, taken as the definition); its equality with Clarke's definition through the generalized directional derivative is not re-proved; the tied-network example of the SMT line (backprop outside the Clarke set) is not formalized here *)
+    - the Clarke subdifferential is defined as the convex hull of the limits of gradients (Clarke 1990, Thm 2.5.1, taken as the definition); its equality with Clarke's definition through the generalized directional derivative is not re-proved *)
 
 From Coquelicot Require Import Coquelicot.
 Require Import Reals Lra Psatz.
@@ -123,6 +125,64 @@ Proof.
     + rewrite E1; apply c7_clarke_axis; cbn [fst snd]; lra.
 Qed.
 
+(** ** The tied network: backpropagation can leave the Clarke set
+
+    [f(w) = relu(w) - relu(-w)] with data ((1,-1), 1): [tied_loss w = 1/2 (relu w - relu (-w) - 1)^2 = 1/2 (w - 1)^2],
+    smooth, so its Clarke set at 0 is [{-1}]; backpropagation with relu'(0) = s returns [-2 s]: 0 for s = 0
+    and -2 for s = 1, both outside. *)
+
+Definition tied_loss (w : R) : R := / 2 * (relu w - relu (- w) - 1) ^ 2.
+
+Lemma tied_smooth w : tied_loss w = / 2 * (w - 1) ^ 2.
+Proof. unfold tied_loss. destruct (Rle_or_lt 0 w); relu_simpl; field. Qed.
+
+Lemma tied_derivative w : is_derive tied_loss w (w - 1).
+Proof.
+  apply is_derive_ext_R with (f := fun x => / 2 * (x - 1) ^ 2); [intros; symmetry; apply tied_smooth |].
+  auto_derive; auto. field.
+Qed.
+
+(** Limits of derivatives at 0 along sequences of points [w_k <> 0], [w_k -> 0], and their convex hull. *)
+Definition limderiv_tied (g : R) : Prop :=
+  exists u : nat -> R, (forall k, u k <> 0) /\ is_lim_seq u 0 /\ is_lim_seq (fun k => u k - 1) g.
+
+Definition conv1 (P : R -> Prop) (g : R) : Prop :=
+  exists (n : nat) (lam p : nat -> R), (forall k, (k < n)%nat -> 0 <= lam k /\ P (p k)) /\
+    sumR n lam = 1 /\ g = sumR n (fun k => lam k * p k).
+
+Definition backprop_tied (s : R) (w : R) : R := (relu w - relu (- w) - 1) * (relu_deriv s w + relu_deriv s (- w)).
+
+Theorem c7_tied_backprop_outside :
+  (forall g, conv1 limderiv_tied g <-> g = -1) /\
+  backprop_tied 0 0 = 0 /\ backprop_tied 1 0 = -2 /\ ~ conv1 limderiv_tied (backprop_tied 0 0) /\
+  ~ conv1 limderiv_tied (backprop_tied 1 0).
+Proof.
+  assert (Lim : forall g, limderiv_tied g -> g = -1).
+  { intros g (u & _ & Hu & Hg).
+    assert (Hm : is_lim_seq (fun k => u k - 1) (0 - 1)).
+    { apply is_lim_seq_minus'; [exact Hu | apply is_lim_seq_const]. }
+    pose proof (is_lim_seq_unique _ _ Hg) as E1. pose proof (is_lim_seq_unique _ _ Hm) as E2.
+    rewrite E1 in E2. inversion E2. lra. }
+  assert (Set1 : forall g, conv1 limderiv_tied g <-> g = -1).
+  { intros g. split.
+    - intros (n & lam & p & Hk & Hs & ->).
+      assert (B : -1 <= sumR n (fun k => lam k * p k) <= -1).
+      { apply sumR_convex; [| exact Hs]. intros k Hk'. destruct (Hk k Hk') as [Hl Hp]. rewrite (Lim _ Hp). lra. }
+      lra.
+    - intros ->. exists 1%nat, (fun _ => 1), (fun _ => -1). split; [| split; simpl; ring].
+      intros k _. split; [lra |]. exists e_seq. split; [intros k'; pose proof (e_seq_pos k'); lra |].
+      split; [apply lim_e_seq |].
+      apply is_lim_seq_ext with (u := fun k' => -1 + 1 * e_seq k'); [intros; ring | apply lim_affine_e]. }
+  assert (B0 : backprop_tied 0 0 = 0).
+  { unfold backprop_tied. rewrite Ropp_0, relu_deriv_0. relu_simpl. ring. }
+  assert (B1 : backprop_tied 1 0 = -2).
+  { unfold backprop_tied. rewrite Ropp_0, relu_deriv_0. relu_simpl. ring. }
+  split; [exact Set1 | split; [exact B0 | split; [exact B1 | split]]].
+  - rewrite B0, Set1. lra.
+  - rewrite B1, Set1. lra.
+Qed.
+
 Print Assumptions c7_clarke_origin.
 Print Assumptions c7_clarke_axis.
 Print Assumptions c7_backprop.
+Print Assumptions c7_tied_backprop_outside.
