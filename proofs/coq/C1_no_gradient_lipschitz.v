@@ -19,8 +19,9 @@
     difference of the full gradient from below. *)
 
 (** Not machine-checked:
-    - the family theorem has scalar inputs and abstracts the other neurons as outputs [o k] that do not depend on (w_j, b_j); its jump is stated for the (w_j, b_j) block of the gradient, a lower bound for the full gradient's jump (concrete problems with vector inputs and every neuron written out are certified end to end by `symrelu proofs coq`)
-    - 'gradient' is the pair of partial derivatives ([is_derive]); off the kinks the loss is locally a polynomial, so this is its Frechet gradient, which is not itself formalized *)
+    - the family's jump value (1/n)|a_j r| ||(x_i, 1)|| is proved with scalar inputs and the other neurons abstracted as outputs [o k] that do not depend on (w_j, b_j), for the (w_j, b_j) block of the gradient; 'no finite L' is proved in general by [Network.c1_network] (any n, m, input dimension, every neuron written out, weights and data symbolic), for the partial derivative along the moved parameter
+    - that a difference in one partial derivative (or block) bounds the difference of the whole gradient from below (|g_q| <= ||g||) is immediate but stated outside Coq: the full gradient vector of a network with arbitrarily many parameters is not formalized
+    - 'gradient' is the vector of partial derivatives ([is_derive]); off the kinks the loss is locally a polynomial, so this is its Frechet gradient, which is not itself formalized *)
 
 From Coquelicot Require Import Coquelicot.
 Require Import Reals Lra Psatz.
