@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from ..params.problem import load_problem
 from ..proofs_support import (
     build_book,
     check_book,
@@ -25,6 +26,7 @@ from ..proofs_support import (
     render_report,
     write_book,
 )
+from ..proofs_support.certificate import LIBRARY_FILES, c1_certificate, check_certificate
 from ..verify import Runner
 from .output import emit_json, emit_text
 
@@ -51,8 +53,15 @@ def register(subparsers: Any) -> None:
         sub.add_argument("--timeout", type=float, default=60.0, help="seconds per obligation and solver (default 60)")
         sub.add_argument("--jobs", type=int, default=2, help="solver processes in parallel (default 2)")
         sub.add_argument("--json", action="store_true", help="print JSON instead of text")
+    coq = actions.add_parser("coq", help="write (and check with coqc) a Coq proof of C1 for a problem file")
+    coq.add_argument("problem", help="problem JSON (one hidden layer, scalar output, squared loss, rational data)")
+    coq.add_argument("--out", metavar="FILE", help="write the .v file here (default: print it)")
+    coq.add_argument("--no-check", action="store_true", help="only write the file; do not run coqc")
+    coq.add_argument("--root", metavar="DIR", help="repository root holding proofs/coq (default: found upward)")
+    coq.add_argument("--json", action="store_true", help="print JSON instead of text")
     build.set_defaults(handler=handle_build)
     check.set_defaults(handler=handle_check)
+    coq.set_defaults(handler=handle_coq)
     parser.set_defaults(handler=lambda args: _usage(parser))
 
 
@@ -79,7 +88,7 @@ def handle_build(args: argparse.Namespace) -> int:
     elapsed = time.perf_counter() - started
     rows = [(c.data["claim"], c.data["verdict"], c.data["verdict_reason"] or "-") for c in book.claims]
     if args.json:
-        emit_json({"claims": [dict(zip(("claim", "verdict", "reason"), r)) for r in rows],
+        emit_json({"claims": [dict(zip(("claim", "verdict", "reason"), r, strict=True)) for r in rows],
                    "problems": book.problems, "out": str(out), "report": str(report)})
     else:
         lines = [f"{claim}: {verdict}" + (f" ({why})" if why != "-" else "") for claim, verdict, why in rows]
@@ -97,11 +106,41 @@ def handle_check(args: argparse.Namespace) -> int:
     elapsed = time.perf_counter() - started
     if args.json:
         emit_json({"ok": result.ok, "problems": list(result.problems), "replayed": result.replayed,
-                   "compared": result.compared})
+                   "compared": result.compared, "coq_files": result.coq_files, "coqc": result.coq_version})
     else:
         lines = [f"FAIL: {p}" for p in result.problems]
         status = "OK" if result.ok else f"FAILED ({len(result.problems)} problem(s))"
-        lines.append(f"proofs check {status}: re-ran {result.replayed} .smt2 files with every solver, "
+        coq = f"compiled {result.coq_files} Coq files with coqc {result.coq_version}, " if result.coq_version else ""
+        lines.append(f"proofs check {status}: re-ran {result.replayed} .smt2 files with every solver, {coq}"
                      f"compared {result.compared} files with a fresh build, in {elapsed:.1f}s")
         emit_text("\n".join(lines))
     return 0 if result.ok else 1
+
+
+def handle_coq(args: argparse.Namespace) -> int:
+    """Write the problem's C1 certificate; unless --no-check, compile it with the library (exit 1 if Coq refuses)."""
+    problem = load_problem(args.problem)
+    cert = c1_certificate(problem, Path(args.problem).name)
+    if args.out:
+        Path(args.out).write_text(cert.text, encoding="utf-8", newline="\n")
+    run = None
+    if not args.no_check:
+        layout = find_layout(args.root)
+        library = [(name, (layout.coq / name).read_text(encoding="utf-8")) for name in LIBRARY_FILES]
+        run = check_certificate(cert.text, library)
+    ok = run is None or not run.problems
+    summary = {"parameter": cert.parameter, "neuron": cert.neuron, "data_point": cert.data_point,
+               "kink_point": [str(v) for v in cert.kink_point], "out": args.out,
+               "coq": None if run is None else {"coqc": run.version, "ok": ok, "problems": list(run.problems)}}
+    if args.json:
+        emit_json(summary)
+    else:
+        lines = [] if args.out or run is not None else [cert.text]
+        lines.append(f"C1 certificate: kink of hidden neuron {cert.neuron} at data point {cert.data_point}, moving "
+                     f"{cert.parameter}; kink point {', '.join(summary['kink_point'])}"
+                     + (f"; wrote {args.out}" if args.out else ""))
+        if run is not None:
+            lines += [f"FAIL: {p}" for p in run.problems]
+            lines.append(f"Coq {run.version}: C1 PROVED for this problem" if ok else "Coq: NOT proved")
+        emit_text("\n".join(lines))
+    return 0 if ok else 1

@@ -21,12 +21,14 @@ from typing import Any
 from ..errors import SymreluError
 from ..verify import Runner, Verdict
 from ..verify.verdict import jsonable
+from .coq import CoqRun, check_folder
 from .locate import Layout, load_claim_module
 from .model import ClaimInfo, ComputedItem, Item, PendingItem, SolverItem
 
 log = logging.getLogger(__name__)
 
 TIMINGS = "timings.json"
+COQ_JSON = "coq.json"
 GITIGNORE = ".gitignore"
 NOT_COMPARED = frozenset({TIMINGS})
 
@@ -59,10 +61,12 @@ class Book:
     claims: tuple[ClaimBuild, ...]
     files: dict[str, str]
     timings: dict[str, str] = field(default_factory=dict)
+    coq: CoqRun | None = None
 
     @property
     def problems(self) -> list[str]:
-        return [p for c in self.claims for p in c.problems]
+        coq = [f"coq: {p}" for p in self.coq.problems] if self.coq is not None else []
+        return [p for c in self.claims for p in c.problems] + coq
 
     @property
     def solvers(self) -> list[str]:
@@ -172,7 +176,14 @@ def build_book(layout: Layout, runner: Runner, only: Sequence[str] = ()) -> Book
         claims.append(claim)
         files.update(claim_files)
         timings[path.stem] = f"{time.perf_counter() - started:.2f}s"
-    return Book(tuple(claims), files, timings)
+    coq = None
+    if layout.coq.is_dir():  # the Coq line of evidence: compiled on every build and check
+        started = time.perf_counter()
+        idents = tuple(c.info.ident for c in claims) if only else ()
+        coq = check_folder(layout.coq, jobs=getattr(runner, "jobs", 2), only=idents)
+        files[COQ_JSON] = dump_json(coq.to_dict())
+        timings["coq"] = f"{time.perf_counter() - started:.2f}s"
+    return Book(tuple(claims), files, timings, coq)
 
 
 def write_book(book: Book, out: Path, report_path: Path, report_text: str) -> list[Path]:

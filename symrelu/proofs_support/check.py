@@ -43,6 +43,8 @@ class CheckReport:
     problems: tuple[str, ...]
     replayed: int
     compared: int
+    coq_files: int = 0
+    coq_version: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -130,7 +132,7 @@ def _replay(files: Sequence[SmtFile], runner: Runner) -> list[str]:
 
 def _first_difference(old: str, new: str) -> str:
     old_lines, new_lines = old.splitlines(), new.splitlines()
-    for number, (a, b) in enumerate(zip(old_lines, new_lines), start=1):
+    for number, (a, b) in enumerate(zip(old_lines, new_lines, strict=False), start=1):
         if a != b:
             return f"line {number}: committed {a.strip()[:70]!r}, fresh {b.strip()[:70]!r}"
     return f"committed has {len(old_lines)} lines, fresh build {len(new_lines)}"
@@ -187,4 +189,6 @@ def check_book(
         problems += _replay(files, runner)
     book = build_book(layout, build_runner or runner)
     problems += compare_with_fresh(book, artifacts, report_path, ignore_versions)
-    return CheckReport(tuple(problems), len(files), len(book.files) + 1)
+    coq_files = sum(1 for f in book.coq.files if f.status == "compiled") if book.coq is not None else 0
+    return CheckReport(tuple(problems), len(files), len(book.files) + 1, coq_files,
+                       book.coq.version if book.coq is not None else None)

@@ -36,6 +36,11 @@ class Layout:
         return self.proofs / "artifacts"
 
     @property
+    def coq(self) -> Path:
+        """The Coq proofs (``proofs/coq/*.v``); optional for a proof book."""
+        return self.proofs / "coq"
+
+    @property
     def report(self) -> Path:
         return self.proofs / "REPORT.md"
 
