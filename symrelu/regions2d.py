@@ -1,0 +1,404 @@
+"""The 2-D region engine: every cell of a layer cut by one neuron at a time, in batched integer kernels.
+
+A convex polygon is kept as the cyclic, counter-clockwise list of its edge lines
+``(a, b, c)`` (integers, ``a x + b y + c >= 0`` inside), each with a tag saying which
+box side or neuron it comes from. Vertex ``t`` is the meet of edges ``t - 1`` and ``t``,
+in homogeneous integer coordinates (their cross product, ``W > 0``). The sign of a
+neuron's line at a vertex is an integer dot product, so it is exact; all cells of a
+layer are cut by neuron ``j`` at once with numpy.
+
+Exactness: the kernels run in int64 only when a bound on every intermediate value,
+computed from the actual magnitudes at run time, is below ``2**62``
+(:func:`_int64_safe`); otherwise the same kernels run on Python integers (numpy
+object arrays), which cannot overflow. No float decides anything.
+
+>>> from symrelu import Network
+>>> net = Network.from_rows([([[1, 0], [0, 1], [1, 1]], [0, 0, 0]), ([[1, 1, 1]], [0])])
+>>> cells = enumerate_cells_2d(net, ((-1, 1), (-1, 1)))
+>>> len(cells), cells.pattern(0)
+(6, ((0, 0, 0),))
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+from math import gcd
+
+import numpy as np
+
+from .errors import TooLargeError
+from .intmat import INT64_SAFE
+from .network import Network, Pattern
+from .polytope import Polytope, common_denominator_row
+
+BOX_TAGS = (("box", 1, 0), ("box", 0, 1), ("box", 1, 1), ("box", 0, 0))
+"""Tags of the box's edges in counter-clockwise order: bottom, right, top, left."""
+NEURON_TAG_BASE = 1 << 20
+"""Edge tag codes: ``-1 .. -4`` are the box sides above; ``layer * NEURON_TAG_BASE + neuron`` a neuron."""
+
+
+def decode_tag(code: int) -> tuple[object, ...]:
+    """The polytope tag of an edge code: ``("box", i, side)`` or ``(layer, neuron)``.
+
+    >>> decode_tag(-2), decode_tag(3 * NEURON_TAG_BASE + 5)
+    (('box', 0, 1), (3, 5))
+    """
+    if code < 0:
+        return BOX_TAGS[-code - 1]
+    return (code // NEURON_TAG_BASE, code % NEURON_TAG_BASE)
+
+
+def _max_abs(array: np.ndarray) -> int:
+    if array.size == 0:
+        return 0
+    if array.dtype == object:
+        return max(abs(int(v)) for v in array.flat)
+    return max(abs(int(array.max())), abs(int(array.min())))
+
+
+FLOAT_EXACT = 2**53
+"""Below this bound on every partial sum, a float64 product of integer matrices is exact (BLAS speed)."""
+
+
+def _matmul(left: np.ndarray, right: np.ndarray, bound: int) -> np.ndarray:
+    """``left @ right`` for integer arrays whose partial sums are bounded by ``bound``: through float64
+    (every intermediate an integer below ``2**53``, so exactly represented) when that holds, else as given."""
+    if left.dtype != object and right.dtype != object and bound < FLOAT_EXACT:
+        return np.matmul(left.astype(np.float64), right.astype(np.float64)).astype(np.int64)
+    return np.matmul(left, right)
+
+
+def _int64_safe(*bounds: int) -> bool:
+    return all(b < INT64_SAFE for b in bounds)
+
+
+def _exact(array: np.ndarray, as_object: bool) -> np.ndarray:
+    return array.astype(object) if as_object and array.dtype != object else array
+
+
+def _cross(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Row-wise cross products of integer 3-vectors (exact for int64 inputs within bounds, or Python ints)."""
+    out = np.empty(np.broadcast_shapes(a.shape, b.shape), dtype=a.dtype)
+    out[..., 0] = a[..., 1] * b[..., 2] - a[..., 2] * b[..., 1]
+    out[..., 1] = a[..., 2] * b[..., 0] - a[..., 0] * b[..., 2]
+    out[..., 2] = a[..., 0] * b[..., 1] - a[..., 1] * b[..., 0]
+    return out
+
+
+def _reduce_rows(rows: np.ndarray) -> np.ndarray:
+    """Each integer row divided by the gcd of its entries (a zero row stays zero): the same half-plane."""
+    if rows.dtype == object:
+        out = rows.copy()
+        for index in np.ndindex(rows.shape[:-1]):
+            g = gcd(*(int(v) for v in rows[index]))
+            if g > 1:
+                out[index] = [int(v) // g for v in rows[index]]
+        return out
+    g = np.gcd.reduce(rows, axis=-1)
+    g[g == 0] = 1
+    return rows // g[..., None]
+
+
+@dataclass
+class _Faces:
+    """All current cells: edge lines ``E (n, K, 3)``, tags ``T (n, K)``, edge counts ``C (n,)``,
+    vertices ``V (n, K, 3)``, and for each cell the index of the cell it came from at the start
+    of the layer (``root``) and its bits in the current layer (``bits``)."""
+
+    E: np.ndarray
+    T: np.ndarray
+    C: np.ndarray
+    V: np.ndarray
+    root: np.ndarray
+    bits: np.ndarray
+
+    def widen(self, width: int) -> None:
+        """Make room for ``width`` edges per cell."""
+        extra = width - self.E.shape[1]
+        if extra <= 0:
+            return
+        self.E = np.concatenate([self.E, np.zeros((len(self.C), extra, 3), dtype=self.E.dtype)], axis=1)
+        self.V = np.concatenate([self.V, np.zeros((len(self.C), extra, 3), dtype=self.V.dtype)], axis=1)
+        self.T = np.concatenate([self.T, np.zeros((len(self.C), extra), dtype=self.T.dtype)], axis=1)
+
+    def as_object(self) -> None:
+        self.E = _exact(self.E, True)
+        self.V = _exact(self.V, True)
+
+
+def _vertices(E: np.ndarray, C: np.ndarray) -> np.ndarray:
+    """Vertex ``t`` = meet of edges ``t - 1`` and ``t`` (cyclically), padding included (ignored later)."""
+    K = E.shape[1]
+    prev = (np.arange(K)[None, :] - 1) % C[:, None]
+    return _cross(np.take_along_axis(E, prev[:, :, None], axis=1), E)
+
+
+def _side(E: np.ndarray, T: np.ndarray, C: np.ndarray, keep: np.ndarray, start: np.ndarray, line: np.ndarray, tag: int):
+    """The kept edges in cyclic order from ``start``, then ``line``: one side of a split."""
+    k, K = keep.shape
+    t = np.arange(K)[None, :]
+    order = (start[:, None] + t) % C[:, None]
+    kept = np.take_along_axis(keep, order, axis=1) & (t < C[:, None])
+    count = kept.sum(axis=1)
+    slot = np.cumsum(kept, axis=1) - 1
+    rows, cols = np.nonzero(kept)
+    src = order[rows, cols]
+    dst = slot[rows, cols]
+    width = K + 1
+    newE = np.zeros((k, width, 3), dtype=E.dtype)
+    newT = np.zeros((k, width), dtype=T.dtype)
+    newE[rows, dst] = E[rows, src]
+    newT[rows, dst] = T[rows, src]
+    everyone = np.arange(k)
+    newE[everyone, count] = line
+    newT[everyone, count] = tag
+    return newE, newT, count + 1
+
+
+def _fit(array: np.ndarray, width: int) -> np.ndarray:
+    """``array`` cut or zero-padded to ``width`` columns (axis 1)."""
+    if array.shape[1] >= width:
+        return array[:, :width]
+    pad = np.zeros((array.shape[0], width - array.shape[1], *array.shape[2:]), dtype=array.dtype)
+    return np.concatenate([array, pad], axis=1)
+
+
+def _split(E, T, C, s, H, tag):
+    """Split the polygons ``(E, T, C)`` whose vertex values ``s`` have both signs, by the lines ``H``."""
+    K = E.shape[1]
+    t = np.arange(K)[None, :]
+    valid = t < C[:, None]
+    s_next = np.take_along_axis(s, (t + 1) % C[:, None], axis=1)
+    # edge t runs from vertex t to vertex t + 1; a side keeps the edges with an end strictly on it
+    keep_pos = valid & ((s > 0) | (s_next > 0))
+    keep_neg = valid & ((s < 0) | (s_next < 0))
+    start_pos = np.argmax(valid & (s < 0) & (s_next >= 0), axis=1)  # the edge leaving the negative run
+    start_neg = np.argmax(valid & (s > 0) & (s_next <= 0), axis=1)
+    return _side(E, T, C, keep_pos, start_pos, H, tag), _side(E, T, C, keep_neg, start_neg, -H, tag)
+
+
+def _box_faces(bounds: Sequence[tuple[Fraction, Fraction]]) -> _Faces:
+    (lo0, hi0), (lo1, hi1) = bounds
+    nums, den = common_denominator_row([lo0, hi0, lo1, hi1])
+    n_lo0, n_hi0, n_lo1, n_hi1 = nums
+    lines = [[0, den, -n_lo1], [-den, 0, n_hi0], [0, -den, n_hi1], [den, 0, -n_lo0]]  # bottom, right, top, left
+    lines = [[v // gcd(*line) for v in line] for line in lines]
+    try:
+        E = np.array([lines], dtype=np.int64)
+        safe = _int64_safe(2 * _max_abs(E) ** 2)
+    except OverflowError:
+        safe = False
+    if not safe:
+        E = np.array([lines], dtype=object)
+    C = np.array([4])
+    return _Faces(E, np.array([[-1, -2, -3, -4]], dtype=np.int64), C, _vertices(E, C), np.zeros(1, dtype=np.int64), np.zeros((1, 0), dtype=np.int8))
+
+
+@dataclass(frozen=True)
+class Cells2D:
+    """The result of :func:`enumerate_cells_2d`, sorted by pattern; region data is read from it lazily."""
+
+    bits: np.ndarray  # (n, neurons) the activation bits of every cell, all layers side by side
+    widths: tuple[int, ...]  # neurons per ReLU layer
+    edges: np.ndarray  # (n, K, 3) edge lines
+    tags: np.ndarray  # (n, K) edge tag codes
+    counts: np.ndarray  # (n,)
+    layer_rows: tuple[np.ndarray, ...]  # per ReLU layer: (parents, m, 3) pre-activation rows
+    layer_scales: tuple[np.ndarray, ...]  # per ReLU layer: (parents,) positive scales
+    parents: tuple[np.ndarray, ...]  # per ReLU layer: (n,) which parent's rows each cell uses
+
+    def __len__(self) -> int:
+        return len(self.counts)
+
+    def pattern(self, index: int) -> Pattern:
+        row = self.bits[index].tolist()
+        found, start = [], 0
+        for width in self.widths:
+            found.append(tuple(row[start : start + width]))
+            start += width
+        return tuple(found)
+
+    def polytope(self, index: int) -> Polytope:
+        """The exact polygon of cell ``index`` (vertices counter-clockwise, tagged by their two edges)."""
+        count = int(self.counts[index])
+        lines = [tuple(int(v) for v in self.edges[index, t]) for t in range(count)]
+        codes = [int(c) for c in self.tags[index, :count]]
+        vertices = []
+        tags = []
+        for t in range(count):
+            (a1, b1, c1), (a2, b2, c2) = lines[t - 1], lines[t]
+            x, y, w = b1 * c2 - c1 * b2, c1 * a2 - a1 * c2, a1 * b2 - b1 * a2
+            g = gcd(x, y, w)
+            vertices.append((x // g, y // g, w // g))
+            tags.append(frozenset((decode_tag(codes[t - 1]), decode_tag(codes[t]))))
+        return Polytope(2, tuple(vertices), tuple(tags))
+
+    def hyperplanes(self, index: int) -> tuple[tuple[list[list[int]], int], ...]:
+        found = []
+        for rows, scales, parents in zip(self.layer_rows, self.layer_scales, self.parents, strict=False):
+            parent = int(parents[index])
+            found.append(([[int(v) for v in row] for row in rows[parent]], int(scales[parent])))
+        return tuple(found)
+
+
+def _compose(weight: np.ndarray, bias: np.ndarray, scale: int, rows: np.ndarray, bits: np.ndarray, scales: np.ndarray):
+    """Next layer's pre-activation rows for every parent: ``(W relu(z) + b)`` with ``z = rows / scales``,
+    integers over a per-parent scale (gcd-reduced); int64 when a bound proves it exact."""
+    n, width = bits.shape
+    bound = width * _max_abs(weight) * _max_abs(rows) + _max_abs(bias) * _max_abs(scales)
+    as_object = not _int64_safe(bound, scale * _max_abs(scales)) or rows.dtype == object
+    rows, weight, bias, scales = (_exact(a, as_object) for a in (rows, weight, bias, scales))
+    masked = rows * bits[:, :, None].astype(rows.dtype)
+    out = _matmul(weight, masked.transpose(1, 0, 2).reshape(width, n * 3), bound).reshape(-1, n, 3).transpose(1, 0, 2)
+    out = np.ascontiguousarray(out)
+    out[:, :, 2] += bias[None, :] * scales[:, None]
+    new_scales = scales * scale
+    if as_object:
+        for p in range(n):
+            g = gcd(int(new_scales[p]), *(int(v) for v in out[p].flat))
+            if g > 1:
+                out[p] = out[p] // g
+                new_scales[p] = new_scales[p] // g
+        return out, new_scales
+    return out, new_scales  # int64: a common factor is harmless (signs and ratios are what count)
+
+
+def _integer_layer(net: Network, index: int) -> tuple[np.ndarray, np.ndarray, int]:
+    layer = net.layers[index]
+    entries = [w for row in layer.weight for w in row] + list(layer.bias)
+    ints, scale = common_denominator_row(entries)
+    width = layer.in_dim
+    weight = [ints[r * width : (r + 1) * width] for r in range(layer.out_dim)]
+    bias = ints[layer.out_dim * width :]
+    dtype: type = np.int64 if _int64_safe(max(map(abs, ints), default=0), scale) else object
+    return np.array(weight, dtype=dtype), np.array(bias, dtype=dtype), scale
+
+
+def _cut_layer(faces: _Faces, rows: np.ndarray, layer_index: int, check: Callable[[int], None]) -> _Faces:
+    """Cut every cell by every neuron of a layer (``rows (parents, m, 3)``, indexed by ``faces.root``)."""
+    m = rows.shape[1]
+    line_bound, edge_bound = _max_abs(rows), _max_abs(faces.E)
+    # every vertex made in this layer is a cross product of two lines: |V| <= 2 * |line| * |line|
+    vertex_bound = max(_max_abs(faces.V), 2 * max(line_bound, edge_bound) ** 2)
+    if not _int64_safe(vertex_bound, 3 * line_bound * vertex_bound) or rows.dtype == object or faces.E.dtype == object:
+        faces.as_object()
+        rows = _exact(rows, True)
+    # signs of every neuron at the vertices of every parent: decided neurons need no cut
+    C = faces.C
+    valid = np.arange(faces.E.shape[1])[None, :] < C[:, None]
+    V = faces.V
+    # (parents, K, m): each partial sum is at most max|V| * max_row |row|_1
+    values = _matmul(V, rows.transpose(0, 2, 1), _max_abs(V) * 3 * line_bound)
+    has_pos = np.any((values > 0) & valid[:, :, None], axis=1)
+    has_neg = np.any((values < 0) & valid[:, :, None], axis=1)
+    undecided = has_pos & has_neg
+    faces.bits = (has_pos & ~has_neg).astype(np.int8)
+    for neuron in range(m):
+        if not undecided[:, neuron].any():
+            continue
+        members = np.flatnonzero(undecided[faces.root, neuron])
+        H = rows[faces.root[members], neuron]  # (k, 3)
+        s = (faces.V[members] * H[:, None, :]).sum(axis=2)
+        K = faces.E.shape[1]
+        valid = np.arange(K)[None, :] < faces.C[members][:, None]
+        pos = ((s > 0) & valid).any(axis=1)
+        neg = ((s < 0) & valid).any(axis=1)
+        faces.bits[members, neuron] = (pos & ~neg).astype(np.int8)
+        split = members[pos & neg]
+        if split.size == 0:
+            continue
+        inside = pos & neg
+        tag = layer_index * NEURON_TAG_BASE + neuron
+        lines = _reduce_rows(H[inside])
+        (E1, T1, C1), (E2, T2, C2) = _split(faces.E[split], faces.T[split], faces.C[split], s[inside], lines, tag)
+        width = int(max(C1.max(), C2.max()))
+        if width > K:
+            faces.widen(width + 2)
+        width = faces.E.shape[1]
+        E1, T1, E2, T2 = (_fit(a, width) for a in (E1, T1, E2, T2))
+        faces.E[split], faces.T[split], faces.C[split] = E1, T1, C1
+        faces.V[split] = _vertices(E1, C1)
+        bits2 = faces.bits[split].copy()
+        faces.bits[split, neuron] = 1
+        bits2[:, neuron] = 0
+        faces.E = np.concatenate([faces.E, E2])
+        faces.T = np.concatenate([faces.T, T2])
+        faces.C = np.concatenate([faces.C, C2])
+        faces.V = np.concatenate([faces.V, _vertices(E2, C2)])
+        faces.root = np.concatenate([faces.root, faces.root[split]])
+        faces.bits = np.concatenate([faces.bits, bits2])
+        check(len(faces.C))
+    return faces
+
+
+def enumerate_cells_2d(
+    net: Network,
+    bounds: Sequence[tuple[Fraction, Fraction]],
+    max_regions: int | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> Cells2D:
+    """Every activation region of a 2-input network inside the box ``bounds``, sorted by pattern.
+
+    ``max_regions`` is checked after every neuron's cut, so it bounds time as well as output.
+    """
+    bounds = tuple((Fraction(lo), Fraction(hi)) for lo, hi in bounds)
+    faces = _box_faces(bounds)
+    layer_rows: list[np.ndarray] = []
+    layer_scales: list[np.ndarray] = []
+    roots: list[np.ndarray] = []
+    layer_bits: list[np.ndarray] = []
+    prev_rows = np.array([[[1, 0, 0], [0, 1, 0]]], dtype=np.int64)  # the inputs x, y as rows over scale 1
+    prev_scales = np.ones(1, dtype=np.int64)
+    prev_bits = np.ones((1, 2), dtype=np.int8)
+    parent = np.zeros(1, dtype=np.int64)
+
+    for layer_index in range(net.relu_layer_count):
+        weight, bias, scale = _integer_layer(net, layer_index)
+        rows, scales = _compose(weight, bias, scale, prev_rows[parent], prev_bits, prev_scales[parent])
+
+        def check(count: int, layer_index: int = layer_index) -> None:
+            if max_regions is not None and count > max_regions:
+                raise TooLargeError(
+                    f"more than {max_regions} regions in layer {layer_index} (stopped after {count} cells, "
+                    f"inside the layer); raise --max-regions or shrink the box",
+                    partial=count,
+                )
+            if progress is not None:
+                progress(count)
+
+        faces.root = np.arange(len(faces.C))
+        faces = _cut_layer(faces, rows, layer_index, check)
+        check(len(faces.C))
+        layer_rows.append(rows)
+        layer_scales.append(scales)
+        roots.append(faces.root)
+        layer_bits.append(faces.bits)
+        prev_rows, prev_scales, prev_bits, parent = rows, scales, faces.bits, faces.root
+
+    n = len(faces.C)
+    # which parent (at each layer's start) every final cell descends from, and its bits per layer
+    parents: list[np.ndarray] = [np.zeros(0, dtype=np.int64)] * len(roots)
+    bits_per_layer: list[np.ndarray] = [np.zeros(0, dtype=np.int8)] * len(roots)
+    lineage = np.arange(n)
+    for layer_index in range(len(roots) - 1, -1, -1):
+        bits_per_layer[layer_index] = layer_bits[layer_index][lineage]
+        lineage = roots[layer_index][lineage]
+        parents[layer_index] = lineage
+    if bits_per_layer:
+        flat = np.concatenate(bits_per_layer, axis=1)
+        order = np.lexsort(flat.T[::-1]) if flat.shape[1] else np.arange(n)
+    else:
+        order = np.arange(n)
+    widths = tuple(b.shape[1] for b in bits_per_layer)
+    return Cells2D(
+        flat[order] if bits_per_layer else np.zeros((n, 0), dtype=np.int8),
+        widths,
+        faces.E[order],
+        faces.T[order],
+        faces.C[order],
+        tuple(layer_rows),
+        tuple(layer_scales),
+        tuple(p[order] for p in parents),
+    )
