@@ -23,7 +23,7 @@ from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import cached_property
-from math import gcd
+from math import gcd, lcm
 
 import flint
 import numpy as np
@@ -35,9 +35,7 @@ HomVertex = tuple[int, ...]
 
 def common_denominator_row(values: Sequence[Fraction]) -> tuple[list[int], int]:
     """Write rationals as integers over one positive denominator: ``values = ints / den``."""
-    den = 1
-    for v in values:
-        den = den * v.denominator // gcd(den, v.denominator)
+    den = lcm(*(v.denominator for v in values)) if values else 1
     return [v.numerator * (den // v.denominator) for v in values], den
 
 

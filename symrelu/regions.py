@@ -281,7 +281,28 @@ magnitude exceeds ``FILTER_MARGIN * sum|h_i x_i|``. The worst-case rounding erro
 dot products is below ``(d + 4) * 2**-53`` times that sum (Higham, Thm. 3.1; correctly rounded
 inputs), so for any practical dimension the margin is over 1000 times larger than the error;
 an absolute floor covers subnormal underflow.
-Everything inside the margin is decided in exact integer arithmetic."""
+Everything inside the margin is decided in exact integer arithmetic.
+
+The conditions this rests on are checked at run time: :func:`filter_applies` (the dimension
+keeps the error bound below a quarter of the margin), finite values and margins (no overflow;
+an infinite or NaN entry decides nothing), correctly rounded inputs (int64 and Python-int
+conversions, and int / int true division, round correctly). Where they fail, every sign is
+decided exactly."""
+
+
+def filter_applies(dim: int) -> bool:
+    """Whether the float filter's error bound ``(d + 4) * 2**-53`` is below a quarter of its margin.
+
+    >>> filter_applies(6), filter_applies(10**6)
+    (True, False)
+    """
+    return 4 * (dim + 4) * 2.0**-53 <= FILTER_MARGIN
+
+
+def _certain(values: np.ndarray, margin: np.ndarray, axis: int) -> tuple[np.ndarray, np.ndarray]:
+    """Provably positive / provably negative along ``axis``: beyond the margin, and both finite."""
+    finite = np.isfinite(values) & np.isfinite(margin)
+    return (finite & (values > margin)).all(axis=axis), (finite & (values < -margin)).all(axis=axis)
 
 
 @dataclass(frozen=True)
@@ -307,7 +328,7 @@ class _FloatRows:
         points = polytope.float_points
         values = points @ self.rows[candidates].T
         margin = np.abs(points) @ self.magnitudes[candidates].T * FILTER_MARGIN + self.floor[candidates]
-        return (values > margin).all(axis=0), (values < -margin).all(axis=0)
+        return _certain(values, margin, axis=0)
 
 
 FILTER_MIN_CANDIDATES = 3
@@ -436,19 +457,23 @@ def _certain_signs_batch(cells: Sequence[Polytope], rows_float: np.ndarray) -> t
     values = np.matmul(points, rows_float.transpose(0, 2, 1))  # (cells, vertices, neurons)
     margin = np.matmul(np.abs(points), magnitudes.transpose(0, 2, 1)) * FILTER_MARGIN
     margin += magnitudes.sum(axis=2)[:, None, :] * 1e-290
-    return (values > margin).all(axis=1), (values < -margin).all(axis=1)
+    return _certain(values, margin, axis=1)
 
 
 def _next_layer(
-    pieces: Sequence[_Piece], layer: _IntLayer, layer_index: int, check: Callable[[int], None]
+    pieces: Sequence[_Piece], layer: _IntLayer, layer_index: int, check: Callable[[int], None], use_filter: bool
 ) -> Iterator[list[_Piece]]:
-    """Cut every piece by the next layer's neurons; yields the sub-pieces of each piece in turn."""
+    """Cut every piece by the next layer's neurons; yields the sub-pieces of each piece in turn.
+
+    ``use_filter`` lets the certified float filter discard hyperplanes that provably miss a cell;
+    without it every sign is decided in exact integer arithmetic."""
     batch = _compose_batch(layer, pieces)
-    if batch is None:
+    if batch is None or not use_filter:
         for piece in pieces:
             rows, scale = _compose(layer, piece.rows, piece.bits, piece.scale)
             hyperplanes = piece.hyperplanes + ((rows, scale),)
-            cells = _cut_by_layer(piece.polytope, rows, layer_index, _FloatRows.of(rows), check=check)
+            filter_rows = _FloatRows.of(rows) if use_filter else None
+            cells = _cut_by_layer(piece.polytope, rows, layer_index, filter_rows, check=check)
             yield [_Piece(cell, piece.pattern + (bits,), rows, bits, scale, hyperplanes) for cell, bits in cells]
         return
     rows_all, scales = batch
@@ -479,6 +504,7 @@ def enumerate_regions(
     max_regions: int | None = None,
     progress: Callable[[int], None] | None = None,
     engine: str = "auto",
+    float_filter: bool = True,
 ) -> tuple[Region, ...]:
     """Every activation region with non-empty interior inside ``box``, sorted by pattern.
 
@@ -487,7 +513,8 @@ def enumerate_regions(
     as soon as more cells than that exist, checked inside a layer after every cut,
     so it bounds the time as well as the output. ``progress`` is called with the
     number of cells so far in the current layer. ``engine`` is one of :data:`ENGINES`;
-    every engine gives the same regions in the same order.
+    every engine gives the same regions in the same order. ``float_filter=False`` turns off
+    the vertex engine's certified float filter (every sign then decided exactly; same result).
     """
     net.require_concrete("region enumeration")
     bounds = check_box(net, box)
@@ -501,7 +528,7 @@ def enumerate_regions(
 
         cells = enumerate_cells_2d(net, bounds, max_regions, progress)
         return tuple(Region(cells, index, bounds, output_layer) for index in range(len(cells)))
-    pieces = _vertex_engine(net, bounds, max_regions, progress)
+    pieces = _vertex_engine(net, bounds, max_regions, progress, float_filter)
     pieces.sort(key=lambda piece: piece.pattern)
     source = _Pieces(tuple(pieces))
     return tuple(Region(source, index, bounds, output_layer) for index in range(len(pieces)))
@@ -534,16 +561,17 @@ class _Budget:
 
 
 def _vertex_engine(
-    net: Network, bounds: Box, max_regions: int | None, progress: Callable[[int], None] | None
+    net: Network, bounds: Box, max_regions: int | None, progress: Callable[[int], None] | None, float_filter: bool
 ) -> list[_Piece]:
     dim = len(bounds)
+    use_filter = float_filter and filter_applies(dim)
     identity: IntAffine = [[int(i == j) for j in range(dim + 1)] for i in range(dim)]
     pieces = [_Piece(Polytope.box(bounds), (), identity, (1,) * dim, 1, ())]
     int_layers = _integer_layers(net)
     for layer_index in range(net.relu_layer_count):
         budget = _Budget(max_regions, layer_index, len(pieces))
         next_pieces: list[_Piece] = []
-        for sub_pieces in _next_layer(pieces, int_layers[layer_index], layer_index, budget.check):
+        for sub_pieces in _next_layer(pieces, int_layers[layer_index], layer_index, budget.check, use_filter):
             next_pieces.extend(sub_pieces)
             budget.finished(len(sub_pieces))
             if progress is not None:

@@ -103,9 +103,9 @@ def _reduce_rows(rows: np.ndarray) -> np.ndarray:
 
 @dataclass
 class _Faces:
-    """All current cells: edge lines ``E (n, K, 3)``, tags ``T (n, K)``, edge counts ``C (n,)``,
-    vertices ``V (n, K, 3)``, and for each cell the index of the cell it came from at the start
-    of the layer (``root``) and its bits in the current layer (``bits``)."""
+    """All current cells, in arrays with spare capacity (the first ``n`` rows are in use): edge lines
+    ``E (cap, K, 3)``, tags ``T (cap, K)``, edge counts ``C (cap,)``, vertices ``V (cap, K, 3)``, the
+    cell each came from at the start of the layer (``root``) and its bits in the current layer (``bits``)."""
 
     E: np.ndarray
     T: np.ndarray
@@ -113,70 +113,82 @@ class _Faces:
     V: np.ndarray
     root: np.ndarray
     bits: np.ndarray
+    n: int
 
     def widen(self, width: int) -> None:
         """Make room for ``width`` edges per cell."""
         extra = width - self.E.shape[1]
-        if extra <= 0:
-            return
-        self.E = np.concatenate([self.E, np.zeros((len(self.C), extra, 3), dtype=self.E.dtype)], axis=1)
-        self.V = np.concatenate([self.V, np.zeros((len(self.C), extra, 3), dtype=self.V.dtype)], axis=1)
-        self.T = np.concatenate([self.T, np.zeros((len(self.C), extra), dtype=self.T.dtype)], axis=1)
+        if extra > 0:
+            self.E, self.V, self.T = (_pad(a, 1, extra) for a in (self.E, self.V, self.T))
+
+    def reserve(self, count: int) -> None:
+        """Make room for ``count`` cells."""
+        extra = count - len(self.C)
+        if extra > 0:
+            extra = max(extra, len(self.C))
+            self.E, self.V, self.T, self.C, self.root, self.bits = (
+                _pad(a, 0, extra) for a in (self.E, self.V, self.T, self.C, self.root, self.bits)
+            )
 
     def as_object(self) -> None:
         self.E = _exact(self.E, True)
         self.V = _exact(self.V, True)
 
+    def used(self) -> "_Faces":
+        n = self.n
+        return _Faces(self.E[:n], self.T[:n], self.C[:n], self.V[:n], self.root[:n], self.bits[:n], n)
+
+
+def _pad(array: np.ndarray, axis: int, extra: int) -> np.ndarray:
+    shape = list(array.shape)
+    shape[axis] = extra
+    return np.concatenate([array, np.zeros(shape, dtype=array.dtype)], axis=axis)
+
 
 def _vertices(E: np.ndarray, C: np.ndarray) -> np.ndarray:
     """Vertex ``t`` = meet of edges ``t - 1`` and ``t`` (cyclically), padding included (ignored later)."""
     K = E.shape[1]
-    prev = (np.arange(K)[None, :] - 1) % C[:, None]
-    return _cross(np.take_along_axis(E, prev[:, :, None], axis=1), E)
-
-
-def _side(E: np.ndarray, T: np.ndarray, C: np.ndarray, keep: np.ndarray, start: np.ndarray, line: np.ndarray, tag: int):
-    """The kept edges in cyclic order from ``start``, then ``line``: one side of a split."""
-    k, K = keep.shape
     t = np.arange(K)[None, :]
-    order = (start[:, None] + t) % C[:, None]
-    kept = np.take_along_axis(keep, order, axis=1) & (t < C[:, None])
+    prev = np.where(t == 0, C[:, None] - 1, t - 1)
+    return _cross(E[np.arange(len(C))[:, None], prev], E)
+
+
+def _split(E: np.ndarray, T: np.ndarray, C: np.ndarray, s: np.ndarray, H: np.ndarray, tag: int):
+    """Split the polygons ``(E, T, C)`` whose vertex values ``s`` have both signs by the lines ``H``.
+
+    Returns the ``2k`` new polygons (edges, tags, counts): first the parts with ``H >= 0``, then
+    those with ``H <= 0``. A part keeps, in cyclic order from the edge that leaves the other side,
+    the edges with an end strictly on its side, and closes with the cutting line.
+    """
+    k, K = s.shape
+    t = np.arange(K)[None, :]
+    sign = np.sign(s).astype(np.int8)
+    sign = np.concatenate([sign, -sign])
+    C2 = np.concatenate([C, C])
+    r = np.arange(2 * k)[:, None]
+    nxt = np.where(t + 1 >= C2[:, None], 0, t + 1)
+    sign_next = sign[r, nxt]
+    valid = t < C2[:, None]
+    # edge t runs from vertex t to vertex t + 1
+    keep = valid & ((sign > 0) | (sign_next > 0))
+    start = np.argmax(valid & (sign < 0) & (sign_next >= 0), axis=1)  # the edge leaving the other side
+    order = start[:, None] + t
+    order = np.where(order >= C2[:, None], order - C2[:, None], order)
+    kept = keep[r, order] & valid
     count = kept.sum(axis=1)
     slot = np.cumsum(kept, axis=1) - 1
     rows, cols = np.nonzero(kept)
-    src = order[rows, cols]
+    src = order[rows, cols] % K
     dst = slot[rows, cols]
-    width = K + 1
-    newE = np.zeros((k, width, 3), dtype=E.dtype)
-    newT = np.zeros((k, width), dtype=T.dtype)
-    newE[rows, dst] = E[rows, src]
-    newT[rows, dst] = T[rows, src]
-    everyone = np.arange(k)
-    newE[everyone, count] = line
+    newE = np.zeros((2 * k, K + 1, 3), dtype=E.dtype)
+    newT = np.zeros((2 * k, K + 1), dtype=T.dtype)
+    source = rows % k
+    newE[rows, dst] = E[source, src]
+    newT[rows, dst] = T[source, src]
+    everyone = np.arange(2 * k)
+    newE[everyone, count] = np.concatenate([H, -H])
     newT[everyone, count] = tag
     return newE, newT, count + 1
-
-
-def _fit(array: np.ndarray, width: int) -> np.ndarray:
-    """``array`` cut or zero-padded to ``width`` columns (axis 1)."""
-    if array.shape[1] >= width:
-        return array[:, :width]
-    pad = np.zeros((array.shape[0], width - array.shape[1], *array.shape[2:]), dtype=array.dtype)
-    return np.concatenate([array, pad], axis=1)
-
-
-def _split(E, T, C, s, H, tag):
-    """Split the polygons ``(E, T, C)`` whose vertex values ``s`` have both signs, by the lines ``H``."""
-    K = E.shape[1]
-    t = np.arange(K)[None, :]
-    valid = t < C[:, None]
-    s_next = np.take_along_axis(s, (t + 1) % C[:, None], axis=1)
-    # edge t runs from vertex t to vertex t + 1; a side keeps the edges with an end strictly on it
-    keep_pos = valid & ((s > 0) | (s_next > 0))
-    keep_neg = valid & ((s < 0) | (s_next < 0))
-    start_pos = np.argmax(valid & (s < 0) & (s_next >= 0), axis=1)  # the edge leaving the negative run
-    start_neg = np.argmax(valid & (s > 0) & (s_next <= 0), axis=1)
-    return _side(E, T, C, keep_pos, start_pos, H, tag), _side(E, T, C, keep_neg, start_neg, -H, tag)
 
 
 def _box_faces(bounds: Sequence[tuple[Fraction, Fraction]]) -> _Faces:
@@ -193,7 +205,7 @@ def _box_faces(bounds: Sequence[tuple[Fraction, Fraction]]) -> _Faces:
     if not safe:
         E = np.array([lines], dtype=object)
     C = np.array([4])
-    return _Faces(E, np.array([[-1, -2, -3, -4]], dtype=np.int64), C, _vertices(E, C), np.zeros(1, dtype=np.int64), np.zeros((1, 0), dtype=np.int8))
+    return _Faces(E, np.array([[-1, -2, -3, -4]], dtype=np.int64), C, _vertices(E, C), np.zeros(1, dtype=np.int64), np.zeros((1, 0), dtype=np.int8), 1)
 
 
 @dataclass(frozen=True)
@@ -298,39 +310,37 @@ def _cut_layer(faces: _Faces, rows: np.ndarray, layer_index: int, check: Callabl
     for neuron in range(m):
         if not undecided[:, neuron].any():
             continue
-        members = np.flatnonzero(undecided[faces.root, neuron])
+        n = faces.n
+        members = np.flatnonzero(undecided[faces.root[:n], neuron])
         H = rows[faces.root[members], neuron]  # (k, 3)
         s = (faces.V[members] * H[:, None, :]).sum(axis=2)
         K = faces.E.shape[1]
         valid = np.arange(K)[None, :] < faces.C[members][:, None]
         pos = ((s > 0) & valid).any(axis=1)
         neg = ((s < 0) & valid).any(axis=1)
-        faces.bits[members, neuron] = (pos & ~neg).astype(np.int8)
-        split = members[pos & neg]
-        if split.size == 0:
-            continue
+        faces.bits[members, neuron] = pos & ~neg
         inside = pos & neg
-        tag = layer_index * NEURON_TAG_BASE + neuron
-        lines = _reduce_rows(H[inside])
-        (E1, T1, C1), (E2, T2, C2) = _split(faces.E[split], faces.T[split], faces.C[split], s[inside], lines, tag)
-        width = int(max(C1.max(), C2.max()))
-        if width > K:
-            faces.widen(width + 2)
+        split = members[inside]
+        k = split.size
+        if k == 0:
+            continue
+        newE, newT, newC = _split(faces.E[split], faces.T[split], faces.C[split], s[inside], _reduce_rows(H[inside]), layer_index * NEURON_TAG_BASE + neuron)
+        if newE.shape[1] > K and int(newC.max()) > K:
+            faces.widen(K + 4)
         width = faces.E.shape[1]
-        E1, T1, E2, T2 = (_fit(a, width) for a in (E1, T1, E2, T2))
-        faces.E[split], faces.T[split], faces.C[split] = E1, T1, C1
-        faces.V[split] = _vertices(E1, C1)
-        bits2 = faces.bits[split].copy()
+        newE, newT = newE[:, :width], newT[:, :width]
+        if newE.shape[1] < width:
+            newE, newT = _pad(newE, 1, width - newE.shape[1]), _pad(newT, 1, width - newT.shape[1])
+        newV = _vertices(newE, newC)
+        faces.reserve(n + k)
+        target = np.concatenate([split, np.arange(n, n + k)])
+        faces.E[target], faces.T[target], faces.C[target], faces.V[target] = newE, newT, newC, newV
+        faces.root[n : n + k] = faces.root[split]
+        faces.bits[n : n + k] = faces.bits[split]
         faces.bits[split, neuron] = 1
-        bits2[:, neuron] = 0
-        faces.E = np.concatenate([faces.E, E2])
-        faces.T = np.concatenate([faces.T, T2])
-        faces.C = np.concatenate([faces.C, C2])
-        faces.V = np.concatenate([faces.V, _vertices(E2, C2)])
-        faces.root = np.concatenate([faces.root, faces.root[split]])
-        faces.bits = np.concatenate([faces.bits, bits2])
-        check(len(faces.C))
-    return faces
+        faces.n = n + k
+        check(faces.n)
+    return faces.used()
 
 
 def enumerate_cells_2d(
@@ -361,16 +371,16 @@ def enumerate_cells_2d(
         def check(count: int, layer_index: int = layer_index) -> None:
             if max_regions is not None and count > max_regions:
                 raise TooLargeError(
-                    f"more than {max_regions} regions in layer {layer_index} (stopped after {count} cells, "
-                    f"inside the layer); raise --max-regions or shrink the box",
+                    f"more than {max_regions} regions in layer {layer_index} (stopped inside the layer at "
+                    f"{count} cells); raise --max-regions or shrink the box",
                     partial=count,
                 )
             if progress is not None:
                 progress(count)
 
-        faces.root = np.arange(len(faces.C))
+        faces.root = np.arange(faces.n)
         faces = _cut_layer(faces, rows, layer_index, check)
-        check(len(faces.C))
+        check(faces.n)
         layer_rows.append(rows)
         layer_scales.append(scales)
         roots.append(faces.root)

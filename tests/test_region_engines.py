@@ -1,0 +1,104 @@
+"""The region engines agree with each other, with and without the float filter.
+
+* the 2-D engine (batched integer kernels) and the vertex engine give the same regions on 2-input
+  networks: patterns, vertex sets, constraint sets and affine maps;
+* the vertex engine with its certified float filter and with every sign decided exactly give the
+  same regions, on random networks with ties, zero rows, and layers scaled by huge or tiny powers
+  of two (scaled so that every pre-activation is multiplied by a positive number: the patterns
+  must also equal those of the unscaled network).
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction as F
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from test_regions import check_cheap_invariants, networks
+
+from symrelu import Network
+from symrelu.regions import enumerate_regions, filter_applies
+
+SETTINGS = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def region_key(regions):
+    return [
+        (r.pattern, frozenset(r.vertices), frozenset(r.constraints), r.jacobian, r.offset, r.measure) for r in regions
+    ]
+
+
+def scaled(net: Network, powers: list[int]) -> Network:
+    """Layer ``l``'s weights times ``2**p_l`` and its bias times ``2**(p_1 + ... + p_l)``: every
+    pre-activation of layer ``l`` is then multiplied by that positive number, so no pattern changes."""
+    layers = []
+    total = 0
+    for layer, power in zip(net.layers, powers, strict=True):
+        total += power
+        layers.append(
+            ([[w * F(2) ** power for w in row] for row in layer.weight], [b * F(2) ** total for b in layer.bias])
+        )
+    return Network.from_rows(layers, output_relu=net.output_relu)
+
+
+@SETTINGS
+@given(networks(dims=(2,), max_width=7))
+def test_2d_engine_matches_vertex_engine(case):
+    net, box = case
+    fast = enumerate_regions(net, box, engine="2d")
+    general = enumerate_regions(net, box, engine="vertex")
+    assert region_key(fast) == region_key(general)
+    check_cheap_invariants(net, box, fast)
+
+
+@SETTINGS
+@given(networks(dims=(1, 2, 3, 4)), st.lists(st.sampled_from([0, 0, 1, -3, 700, -700, 1060, -1060]), min_size=4, max_size=4))
+def test_float_filter_changes_nothing(case, powers):
+    net, box = case
+    big = scaled(net, powers[: len(net.layers)])
+    reference = enumerate_regions(net, box, engine="vertex", float_filter=False)
+    for candidate in (net, big):
+        filtered = enumerate_regions(candidate, box, engine="vertex")
+        exact = enumerate_regions(candidate, box, engine="vertex", float_filter=False)
+        assert region_key(filtered) == region_key(exact)
+        assert [r.pattern for r in filtered] == [r.pattern for r in reference]
+    if net.input_dim == 2:
+        assert [r.pattern for r in enumerate_regions(big, box, engine="2d")] == [r.pattern for r in reference]
+
+
+def test_tiny_box_filtered_equals_exact():
+    """Coordinates near 2**-1070 (subnormal floats): the filter must leave every such sign to exact arithmetic."""
+    unit = F(1, 2**1074)
+    net = Network.from_rows([([[-23, 56], [-16, 39], [3, 1]], [0, 0, 0]), ([[1, 1, -1]], [0])])
+    box = ((18 * unit, 30 * unit), (2 * unit, 38 * unit))
+    assert region_key(enumerate_regions(net, box, engine="vertex")) == region_key(
+        enumerate_regions(net, box, engine="vertex", float_filter=False)
+    )
+    assert region_key(enumerate_regions(net, box, engine="2d")) == region_key(enumerate_regions(net, box, engine="vertex"))
+
+
+def test_filter_validity_depends_on_dimension():
+    assert filter_applies(2) and filter_applies(1000)
+    assert not filter_applies(10**5)
+
+
+def test_max_regions_is_checked_inside_a_layer():
+    """One wide layer over the whole box: the limit must stop the cutting, not the layer's end."""
+    import random
+
+    import pytest
+
+    from symrelu import TooLargeError
+
+    for dim in (2, 3, 5):
+        rng = random.Random(dim)
+        rows = [[F(rng.randint(-8, 8), 8) for _ in range(dim)] for _ in range(24)]
+        net = Network.from_rows([(rows, [F(rng.randint(-8, 8), 16) for _ in rows]), ([[1] * len(rows)], [0])])
+        box = [(-1, 1)] * dim
+        full = len(enumerate_regions(net, box))
+        assert full > 60
+        with pytest.raises(TooLargeError) as info:
+            enumerate_regions(net, box, max_regions=20)
+        # the vertex engine stops within one cut; the 2-D engine after one neuron (each cell cut once)
+        assert 20 < info.value.partial <= (42 if dim == 2 else 22) < full, info.value.partial
+        assert "inside the layer" in str(info.value)
