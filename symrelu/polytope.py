@@ -31,6 +31,8 @@ import numpy as np
 from .errors import DomainError
 
 HomVertex = tuple[int, ...]
+SMALL_ADJACENCY = 4096
+"""Below this many (pair, vertex) tests the adjacency test runs pair by pair; above, on bit sets in numpy."""
 
 
 def common_denominator_row(values: Sequence[Fraction]) -> tuple[list[int], int]:
@@ -55,7 +57,7 @@ class Polytope:
 
     # ------------------------------------------------------------ construction
     @classmethod
-    def box(cls, bounds: Sequence[tuple[Fraction, Fraction]]) -> "Polytope":
+    def box(cls, bounds: Sequence[tuple[Fraction, Fraction]]) -> Polytope:
         """The box ``prod [lo_i, hi_i]``; tags are ``("box", i, 0)`` for lo and ``("box", i, 1)`` for hi."""
         if not bounds:
             raise DomainError("a box needs at least one interval")
@@ -87,7 +89,7 @@ class Polytope:
         if len(hyperplane) == 3:  # the 2-D case, unrolled: it is the hot path
             a, b, c = hyperplane
             return [a * x + b * y + c * w for x, y, w in self.vertices]
-        return [sum(a * x for a, x in zip(hyperplane, vertex)) for vertex in self.vertices]
+        return [sum(a * x for a, x in zip(hyperplane, vertex, strict=False)) for vertex in self.vertices]
 
     def point(self, index: int) -> tuple[Fraction, ...]:
         vertex = self.vertices[index]
@@ -145,6 +147,41 @@ class Polytope:
             return [(i, (i + 1) % count) for i in range(count)]
         return [(i, j) for i in range(count) for j in range(i + 1, count) if self._adjacent(i, j)]
 
+    @cached_property
+    def _tag_bits(self) -> np.ndarray:
+        """Each vertex's tag set as bits: ``(vertices, words)`` uint64."""
+        index: dict[Hashable, int] = {}
+        for tagset in self.tags:
+            for t in tagset:
+                index.setdefault(t, len(index))
+        masks = [sum(1 << index[t] for t in tagset) for tagset in self.tags]
+        words = max(1, (len(index) + 63) // 64)
+        full = (1 << 64) - 1
+        return np.array([[(mask >> (64 * w)) & full for w in range(words)] for mask in masks], dtype=np.uint64)
+
+    def _adjacent_pairs(self, first: list[int], second: list[int]) -> list[tuple[int, int]]:
+        """The pairs ``(i, j)``, ``i`` in ``first`` and ``j`` in ``second``, of adjacent vertices
+        (:meth:`_adjacent` for all pairs at once, on tag bit sets)."""
+        if not first or not second:
+            return []
+        if len(first) * len(second) * len(self.tags) < SMALL_ADJACENCY:
+            return [(i, j) for i in first for j in second if self._adjacent(i, j)]
+        bits = self._tag_bits
+        shared = bits[first][:, None, :] & bits[second][None, :, :]  # (p, n, words)
+        counts = np.bitwise_count(shared).sum(axis=2)
+        pi, ni = np.nonzero(counts >= self.dim - 1)
+        if pi.size == 0:
+            return []
+        candidates = shared[pi, ni]  # (c, words)
+        found: list[tuple[int, int]] = []
+        step = max(1, 2_000_000 // (len(self.tags) * bits.shape[1]))  # bound the (c, vertices) temporaries
+        for start in range(0, len(candidates), step):
+            chunk = candidates[start : start + step]
+            holders = ((chunk[:, None, :] & ~bits[None, :, :]) == 0).all(axis=2).sum(axis=1)
+            for k in np.flatnonzero(holders == 2):  # only i and j hold every shared tag
+                found.append((first[int(pi[start + k])], second[int(ni[start + k])]))
+        return found
+
     def _adjacent(self, i: int, j: int) -> bool:
         shared = self.tags[i] & self.tags[j]
         if len(shared) < self.dim - 1:
@@ -154,7 +191,7 @@ class Polytope:
     # ---------------------------------------------------------------- cutting
     def split(
         self, hyperplane: Sequence[int] | None, tag: Hashable, signs: Sequence[int] | None = None
-    ) -> tuple["Polytope | None", "Polytope | None"]:
+    ) -> tuple[Polytope | None, Polytope | None]:
         """Cut by ``h(x) = a . x + a0``: returns the parts with ``h >= 0`` and ``h <= 0``.
 
         A part is ``None`` when it has empty interior. ``signs`` may give the
@@ -163,7 +200,7 @@ class Polytope:
         values = list(signs) if signs is not None else self.values(hyperplane or ())
         return self._split_by_values(values, tag)
 
-    def _split_by_values(self, values: Sequence[int], tag: Hashable) -> tuple["Polytope | None", "Polytope | None"]:
+    def _split_by_values(self, values: Sequence[int], tag: Hashable) -> tuple[Polytope | None, Polytope | None]:
         has_pos = any(v > 0 for v in values)
         has_neg = any(v < 0 for v in values)
         if not has_neg:
@@ -174,19 +211,19 @@ class Polytope:
             return self._split_cyclic(values, tag)
         return self._split_general(values, tag)
 
-    def _with_zero_tags(self, values: Sequence[int], tag: Hashable) -> "Polytope":
+    def _with_zero_tags(self, values: Sequence[int], tag: Hashable) -> Polytope:
         if all(v for v in values):
             return self
-        return Polytope(self.dim, self.vertices, tuple(t | {tag} if v == 0 else t for t, v in zip(self.tags, values)))
+        return Polytope(self.dim, self.vertices, tuple(t | {tag} if v == 0 else t for t, v in zip(self.tags, values, strict=False)))
 
     def _crossing(self, i: int, j: int, values: Sequence[int], tag: Hashable) -> tuple[HomVertex, frozenset[Hashable]]:
         si, sj = values[i], values[j]
         vi, vj = self.vertices[i], self.vertices[j]
         if si < 0:
             si, sj, vi, vj = sj, si, vj, vi
-        return _primitive([si * b - sj * a for a, b in zip(vi, vj)]), (self.tags[i] & self.tags[j]) | {tag}
+        return _primitive([si * b - sj * a for a, b in zip(vi, vj, strict=False)]), (self.tags[i] & self.tags[j]) | {tag}
 
-    def _split_cyclic(self, values: Sequence[int], tag: Hashable) -> tuple["Polytope", "Polytope"]:
+    def _split_cyclic(self, values: Sequence[int], tag: Hashable) -> tuple[Polytope, Polytope]:
         pos_v: list[HomVertex] = []
         pos_t: list[frozenset[Hashable]] = []
         neg_v: list[HomVertex] = []
@@ -212,17 +249,15 @@ class Polytope:
                 neg_t.append(new_tags)
         return Polytope(2, tuple(pos_v), tuple(pos_t)), Polytope(2, tuple(neg_v), tuple(neg_t))
 
-    def _split_general(self, values: Sequence[int], tag: Hashable) -> tuple["Polytope", "Polytope"]:
+    def _split_general(self, values: Sequence[int], tag: Hashable) -> tuple[Polytope, Polytope]:
         new_v: list[HomVertex] = []
         new_t: list[frozenset[Hashable]] = []
         positive = [i for i, v in enumerate(values) if v > 0]
         negative = [i for i, v in enumerate(values) if v < 0]
-        for i in positive:
-            for j in negative:
-                if self._adjacent(i, j):
-                    vertex, tags = self._crossing(i, j, values, tag)
-                    new_v.append(vertex)
-                    new_t.append(tags)
+        for i, j in self._adjacent_pairs(positive, negative):
+            vertex, tags = self._crossing(i, j, values, tag)
+            new_v.append(vertex)
+            new_t.append(tags)
 
         def side(keep: list[int]) -> Polytope:
             verts = [self.vertices[i] for i in keep] + new_v
