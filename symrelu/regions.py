@@ -23,15 +23,17 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import cached_property
 from math import gcd
-from typing import Any, Protocol, cast
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 import numpy as np
 
 from .errors import ShapeError, TooLargeError
 from .exact import format_rational, to_rational
 from .intmat import INT64_SAFE, IntegerMatrix
-from .network import Matrix, Network, Pattern, Vector
 from .polytope import Polytope, common_denominator_row
+
+if TYPE_CHECKING:
+    from .network import Matrix, Network, Pattern, Vector
 
 log = logging.getLogger(__name__)
 
@@ -522,13 +524,14 @@ def enumerate_regions(
         raise ValueError(f"unknown region engine {engine!r}; choose one of {', '.join(ENGINES)}")
     if engine == "2d" and len(bounds) != 2:
         raise ShapeError(f"the 2d region engine needs a network with 2 inputs, not {len(bounds)}")
+    start = Polytope.box(bounds)  # refuses an empty or inverted box
     output_layer = None if net.output_relu else _integer_layers(net)[-1]
     if engine == "2d" or (engine == "auto" and len(bounds) == 2):
         from .regions2d import enumerate_cells_2d
 
         cells = enumerate_cells_2d(net, bounds, max_regions, progress)
         return tuple(Region(cells, index, bounds, output_layer) for index in range(len(cells)))
-    pieces = _vertex_engine(net, bounds, max_regions, progress, float_filter)
+    pieces = _vertex_engine(net, start, max_regions, progress, float_filter)
     pieces.sort(key=lambda piece: piece.pattern)
     source = _Pieces(tuple(pieces))
     return tuple(Region(source, index, bounds, output_layer) for index in range(len(pieces)))
@@ -561,12 +564,12 @@ class _Budget:
 
 
 def _vertex_engine(
-    net: Network, bounds: Box, max_regions: int | None, progress: Callable[[int], None] | None, float_filter: bool
+    net: Network, start: Polytope, max_regions: int | None, progress: Callable[[int], None] | None, float_filter: bool
 ) -> list[_Piece]:
-    dim = len(bounds)
+    dim = start.dim
     use_filter = float_filter and filter_applies(dim)
     identity: IntAffine = [[int(i == j) for j in range(dim + 1)] for i in range(dim)]
-    pieces = [_Piece(Polytope.box(bounds), (), identity, (1,) * dim, 1, ())]
+    pieces = [_Piece(start, (), identity, (1,) * dim, 1, ())]
     int_layers = _integer_layers(net)
     for layer_index in range(net.relu_layer_count):
         budget = _Budget(max_regions, layer_index, len(pieces))

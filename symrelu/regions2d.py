@@ -25,13 +25,16 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from math import gcd
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .errors import TooLargeError
 from .intmat import INT64_SAFE
-from .network import Network, Pattern
 from .polytope import Polytope, common_denominator_row
+
+if TYPE_CHECKING:
+    from .network import Network, Pattern
 
 BOX_TAGS = (("box", 1, 0), ("box", 0, 1), ("box", 1, 1), ("box", 0, 0))
 """Tags of the box's edges in counter-clockwise order: bottom, right, top, left."""

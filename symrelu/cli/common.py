@@ -9,10 +9,13 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from fractions import Fraction
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import InputFormatError
 from ..exact import POLICIES, parse_box, parse_point
-from ..network import Network
+
+if TYPE_CHECKING:
+    from ..network import Network
 
 
 def add_network_argument(parser: argparse.ArgumentParser, what: str = "network file (.json, .npz, .onnx)") -> None:

@@ -6,10 +6,6 @@ import argparse
 import logging
 
 from ..exact import format_vector
-from ..params.kinks import find_kinks
-from ..params.landscape import DEFAULT_MAX_REGIONS, enumerate_regions
-from ..params.problem import load_problem
-from ..params.report import landscape_payload
 from .common import positive_int
 from .output import emit_json, emit_text
 
@@ -26,13 +22,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("problem", help="training problem file (.json or .toml)")
     parser.add_argument("--json", action="store_true", help="print JSON (sorted keys)")
     parser.add_argument("--plot", metavar="FILE.png", help="contour map with kinks (two parameters only)")
-    parser.add_argument("--max-regions", type=positive_int, default=DEFAULT_MAX_REGIONS, metavar="N", help="refuse beyond N regions")
+    parser.add_argument("--max-regions", type=positive_int, default=None, metavar="N", help="refuse beyond N regions (default 10000)")
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..params.kinks import find_kinks
+    from ..params.landscape import DEFAULT_MAX_REGIONS, enumerate_regions
+    from ..params.problem import load_problem
+    from ..params.report import landscape_payload
+
     problem = load_problem(args.problem)
-    land = enumerate_regions(problem, max_regions=args.max_regions)
+    land = enumerate_regions(problem, max_regions=args.max_regions or DEFAULT_MAX_REGIONS)
     kinks = find_kinks(land)
     payload = landscape_payload(land, kinks)
     if args.plot:

@@ -5,9 +5,7 @@ from __future__ import annotations
 import argparse
 
 from ..exact import format_rational, format_vector, parse_point, rational_sqrt_text
-from ..lipschitz import NORMS, lipschitz_constant, quotient_squared
-from ..network import format_pattern
-from ..regions import enumerate_regions
+from ..lipschitz import NORMS
 from .common import add_json_flag, add_network_argument, box_argument, load_network_argument, positive_int, progress_bar
 from .output import emit_json, emit_text
 
@@ -26,6 +24,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..lipschitz import lipschitz_constant, quotient_squared
+    from ..network import format_pattern
+    from ..regions import enumerate_regions
+
     net = load_network_argument(args)
     box = box_argument(args.box)
     combination = parse_point(args.combination, "--combination") if args.combination else None

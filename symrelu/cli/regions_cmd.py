@@ -4,15 +4,22 @@ from __future__ import annotations
 
 import argparse
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
-import sympy
-
-from ..closed_form import input_symbols
 from ..exact import format_matrix, format_rational, format_vector
-from ..network import format_pattern
-from ..regions import Region, enumerate_regions
-from .common import add_json_flag, add_network_argument, box_argument, load_network_argument, positive_int, progress_bar, require_suffix
+from .common import (
+    add_json_flag,
+    add_network_argument,
+    box_argument,
+    load_network_argument,
+    positive_int,
+    progress_bar,
+    require_suffix,
+)
 from .output import emit_json, emit_text
+
+if TYPE_CHECKING:
+    from ..regions import Region
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -26,6 +33,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def region_json(region: Region) -> dict[str, object]:
+    from ..network import format_pattern
+
     entry: dict[str, object] = {
         "pattern": format_pattern(region.pattern),
         "jacobian": format_matrix(region.jacobian),
@@ -40,6 +49,12 @@ def region_json(region: Region) -> dict[str, object]:
 
 
 def run(args: argparse.Namespace) -> int:
+    import sympy
+
+    from ..closed_form import input_symbols
+    from ..network import format_pattern
+    from ..regions import enumerate_regions
+
     net = load_network_argument(args)
     box = box_argument(args.box)
     if args.plot:

@@ -5,14 +5,15 @@ from __future__ import annotations
 import argparse
 import logging
 from fractions import Fraction
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import InputFormatError
 from ..exact import format_rational, parse_rational, rational_sqrt_text
-from ..params.problem import Problem, load_problem, parse_assignment, parse_step_size
-from ..params.report import trajectory_payload
-from ..params.trajectory import Trajectory, amplification, float_run, parse_rule, subgradient_method
 from .output import emit_json, emit_text
+
+if TYPE_CHECKING:
+    from ..params.problem import Problem
+    from ..params.trajectory import Trajectory
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +59,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _float_payload(problem: Problem, init: dict, lr: Fraction, steps: int, rule) -> dict[str, Any]:
+    from ..params.trajectory import float_run
+
     fr = float_run(problem, init, lr, steps, rule)
     return {
         "final_theta": [repr(float(v)) for v in fr.thetas[-1]],
@@ -95,6 +98,10 @@ def _surrogate_payload(problem: Problem, beta: Fraction, runs: list[Trajectory],
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..params.problem import load_problem, parse_assignment, parse_step_size
+    from ..params.report import trajectory_payload
+    from ..params.trajectory import amplification, parse_rule, subgradient_method
+
     problem = load_problem(args.problem)
     lr = parse_step_size(args.lr)
     steps = _steps(args.steps)
