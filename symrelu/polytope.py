@@ -138,7 +138,7 @@ class Polytope:
                 continue
             if self.dim == 1 or flint.fmpz_mat([list(self.vertices[i][: self.dim + 1]) for i in members]).rank() == self.dim:
                 result.append(tag)
-        return sorted(result, key=lambda t: min(candidates[t]))
+        return sorted(result, key=lambda t: (min(candidates[t]), repr(t)))  # repr: independent of hash seeds
 
     def edges(self) -> list[tuple[int, int]]:
         """Pairs of adjacent vertices."""

@@ -34,6 +34,7 @@ from .polytope import Polytope, common_denominator_row
 
 if TYPE_CHECKING:
     from .network import Matrix, Network, Pattern, Vector
+    from .region_tasks import EngineTask
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +65,8 @@ class Constraint:
 
 class CellSource(Protocol):
     """Where a region's exact geometry comes from (an engine's result, read lazily)."""
+
+    def __len__(self) -> int: ...
 
     def pattern(self, index: int) -> Pattern: ...
 
@@ -407,6 +410,9 @@ class _Pieces:
 
     pieces: tuple[_Piece, ...]
 
+    def __len__(self) -> int:
+        return len(self.pieces)
+
     def pattern(self, index: int) -> Pattern:
         return self.pieces[index].pattern
 
@@ -507,6 +513,8 @@ def enumerate_regions(
     progress: Callable[[int], None] | None = None,
     engine: str = "auto",
     float_filter: bool = True,
+    jobs: int = 1,
+    client: Any = None,
 ) -> tuple[Region, ...]:
     """Every activation region with non-empty interior inside ``box``, sorted by pattern.
 
@@ -517,6 +525,10 @@ def enumerate_regions(
     number of cells so far in the current layer. ``engine`` is one of :data:`ENGINES`;
     every engine gives the same regions in the same order. ``float_filter=False`` turns off
     the vertex engine's certified float filter (every sign then decided exactly; same result).
+
+    ``jobs=N`` (local processes) or ``client`` (a ``dask.distributed.Client``) splits the work
+    into independent exact tasks, one per block of the first layer's cells
+    (:mod:`symrelu.region_tasks`); the result is identical to a serial run, in the same order.
     """
     net.require_concrete("region enumeration")
     bounds = check_box(net, box)
@@ -524,17 +536,47 @@ def enumerate_regions(
         raise ValueError(f"unknown region engine {engine!r}; choose one of {', '.join(ENGINES)}")
     if engine == "2d" and len(bounds) != 2:
         raise ShapeError(f"the 2d region engine needs a network with 2 inputs, not {len(bounds)}")
-    start = Polytope.box(bounds)  # refuses an empty or inverted box
+    Polytope.box(bounds)  # refuses an empty or inverted box
+    from .region_tasks import EngineTask, run_split
+
+    chosen = "2d" if engine == "2d" or (engine == "auto" and len(bounds) == 2) else "vertex"
+    task = EngineTask(net, bounds, chosen, float_filter, max_regions)
+    if (jobs != 1 or client is not None) and net.relu_layer_count > 1:
+        from .parallel import make_pool
+
+        sources = run_split(task, make_pool(jobs, client), jobs)
+    else:
+        sources = [task.run(progress=progress)]
     output_layer = None if net.output_relu else _integer_layers(net)[-1]
-    if engine == "2d" or (engine == "auto" and len(bounds) == 2):
+    regions = [Region(source, index, bounds, output_layer) for source in sources for index in range(len(source))]
+    if len(sources) > 1:
+        regions.sort(key=lambda r: r.pattern)
+        if max_regions is not None and len(regions) > max_regions:
+            raise TooLargeError(
+                f"more than {max_regions} regions ({len(regions)}); raise --max-regions or shrink the box",
+                partial=len(regions),
+            )
+        if progress is not None:
+            progress(len(regions))
+    return tuple(regions)
+
+
+def run_engine(
+    task: EngineTask,
+    progress: Callable[[int], None] | None = None,
+    layers: int | None = None,
+    select: tuple[int, int] | None = None,
+) -> CellSource:
+    """Run ``task``'s engine (all layers, or the first ``layers``; all cells, or a ``select``ion of the
+    first layer's cells); the cells come back sorted by pattern."""
+    if task.engine == "2d":
         from .regions2d import enumerate_cells_2d
 
-        cells = enumerate_cells_2d(net, bounds, max_regions, progress)
-        return tuple(Region(cells, index, bounds, output_layer) for index in range(len(cells)))
-    pieces = _vertex_engine(net, start, max_regions, progress, float_filter)
+        return enumerate_cells_2d(task.net, task.bounds, task.max_regions, progress, layers, select)
+    start = Polytope.box(task.bounds)
+    pieces = _vertex_engine(task.net, start, task.max_regions, progress, task.float_filter, layers, select)
     pieces.sort(key=lambda piece: piece.pattern)
-    source = _Pieces(tuple(pieces))
-    return tuple(Region(source, index, bounds, output_layer) for index in range(len(pieces)))
+    return _Pieces(tuple(pieces))
 
 
 @dataclass
@@ -564,14 +606,21 @@ class _Budget:
 
 
 def _vertex_engine(
-    net: Network, start: Polytope, max_regions: int | None, progress: Callable[[int], None] | None, float_filter: bool
+    net: Network,
+    start: Polytope,
+    max_regions: int | None,
+    progress: Callable[[int], None] | None,
+    float_filter: bool,
+    layers: int | None = None,
+    select: tuple[int, int] | None = None,
 ) -> list[_Piece]:
+    """The vertex engine; ``layers`` and ``select`` as in :func:`symrelu.regions2d.enumerate_cells_2d`."""
     dim = start.dim
     use_filter = float_filter and filter_applies(dim)
     identity: IntAffine = [[int(i == j) for j in range(dim + 1)] for i in range(dim)]
     pieces = [_Piece(start, (), identity, (1,) * dim, 1, ())]
     int_layers = _integer_layers(net)
-    for layer_index in range(net.relu_layer_count):
+    for layer_index in range(net.relu_layer_count if layers is None else min(layers, net.relu_layer_count)):
         budget = _Budget(max_regions, layer_index, len(pieces))
         next_pieces: list[_Piece] = []
         for sub_pieces in _next_layer(pieces, int_layers[layer_index], layer_index, budget.check, use_filter):
@@ -580,5 +629,5 @@ def _vertex_engine(
             if progress is not None:
                 progress(len(next_pieces))
         log.debug("layer %d: %d regions", layer_index, len(next_pieces))
-        pieces = next_pieces
+        pieces = next_pieces[select[0] : select[1]] if layer_index == 0 and select is not None else next_pieces
     return pieces

@@ -137,7 +137,10 @@ class _Faces:
         self.E = _exact(self.E, True)
         self.V = _exact(self.V, True)
 
-    def used(self) -> "_Faces":
+    def subset(self, keep: np.ndarray) -> _Faces:
+        return _Faces(self.E[keep], self.T[keep], self.C[keep], self.V[keep], self.root[keep], self.bits[keep], len(keep))
+
+    def used(self) -> _Faces:
         n = self.n
         return _Faces(self.E[:n], self.T[:n], self.C[:n], self.V[:n], self.root[:n], self.bits[:n], n)
 
@@ -351,10 +354,15 @@ def enumerate_cells_2d(
     bounds: Sequence[tuple[Fraction, Fraction]],
     max_regions: int | None = None,
     progress: Callable[[int], None] | None = None,
+    layers: int | None = None,
+    select: tuple[int, int] | None = None,
 ) -> Cells2D:
     """Every activation region of a 2-input network inside the box ``bounds``, sorted by pattern.
 
     ``max_regions`` is checked after every neuron's cut, so it bounds time as well as output.
+    ``layers`` stops after that many ReLU layers; ``select = (start, stop)`` keeps only those cells
+    of the first layer's partition (in its deterministic order) and cuts them further: the regions
+    of disjoint selections partition the box, which is how the work is split into independent tasks.
     """
     bounds = tuple((Fraction(lo), Fraction(hi)) for lo, hi in bounds)
     faces = _box_faces(bounds)
@@ -367,7 +375,7 @@ def enumerate_cells_2d(
     prev_bits = np.ones((1, 2), dtype=np.int8)
     parent = np.zeros(1, dtype=np.int64)
 
-    for layer_index in range(net.relu_layer_count):
+    for layer_index in range(net.relu_layer_count if layers is None else min(layers, net.relu_layer_count)):
         weight, bias, scale = _integer_layer(net, layer_index)
         rows, scales = _compose(weight, bias, scale, prev_rows[parent], prev_bits, prev_scales[parent])
 
@@ -386,6 +394,8 @@ def enumerate_cells_2d(
         check(faces.n)
         layer_rows.append(rows)
         layer_scales.append(scales)
+        if layer_index == 0 and select is not None:
+            faces = faces.subset(np.arange(*select))
         roots.append(faces.root)
         layer_bits.append(faces.bits)
         prev_rows, prev_scales, prev_bits, parent = rows, scales, faces.bits, faces.root

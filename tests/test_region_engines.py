@@ -102,3 +102,49 @@ def test_max_regions_is_checked_inside_a_layer():
         # the vertex engine stops within one cut; the 2-D engine after one neuron (each cell cut once)
         assert 20 < info.value.partial <= (42 if dim == 2 else 22) < full, info.value.partial
         assert "inside the layer" in str(info.value)
+
+
+def _ordered_key(regions):
+    return [(r.pattern, r.vertices, r.constraints, r.jacobian, r.offset) for r in regions]
+
+
+def test_split_into_tasks_is_identical_to_serial_on_processes_and_dask():
+    """jobs=2 (spawned processes) and a Dask LocalCluster give the serial regions, in the same order."""
+    import random
+
+    from dask.distributed import Client, LocalCluster
+
+    rng = random.Random(7)
+
+    def layer(n_in, n_out):
+        return ([[F(rng.randint(-16, 16), 16) for _ in range(n_in)] for _ in range(n_out)], [F(rng.randint(-16, 16), 16) for _ in range(n_out)])
+
+    cases = [
+        (Network.from_rows([layer(2, 6), layer(6, 5), layer(5, 1)]), [(-1, 1), (-1, 1)]),
+        (Network.from_rows([layer(3, 4), layer(4, 4), layer(4, 2)], output_relu=True), [(-1, 1), (0, 1), ("-1/2", "1/3")]),
+    ]
+    serial = [enumerate_regions(net, box) for net, box in cases]
+    for (net, box), expected in zip(cases, serial, strict=True):
+        assert _ordered_key(enumerate_regions(net, box, jobs=2)) == _ordered_key(expected)
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None) as cluster, Client(cluster) as client:
+        for (net, box), expected in zip(cases, serial, strict=True):
+            assert _ordered_key(enumerate_regions(net, box, client=client)) == _ordered_key(expected)
+
+
+def test_cli_jobs_gives_the_serial_output(tmp_path, capsys):
+    import json
+
+    from symrelu.cli.main import main
+
+    net = {"layers": [
+        {"weight": [["1", "0"], ["0", "1"], ["1", "1"], ["1", "-1"]], "bias": ["1/3", "-1/5", "1/7", "0"]},
+        {"weight": [["1", "1", "1", "1"], ["1", "-1", "0", "1"]], "bias": ["0", "1/2"]},
+        {"weight": [["1", "1"]], "bias": ["0"]},
+    ]}
+    path = tmp_path / "net.json"
+    path.write_text(json.dumps(net))
+    outputs = []
+    for extra in ([], ["--jobs", "2"]):
+        assert main(["regions", str(path), "--box=-1:1,-1:1", "--json", *extra]) == 0
+        outputs.append(capsys.readouterr().out)
+    assert outputs[0] == outputs[1] and json.loads(outputs[0])["count"] > 8

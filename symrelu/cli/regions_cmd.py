@@ -29,6 +29,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add_json_flag(parser)
     parser.add_argument("--plot", metavar="FILE.png", help="draw the partition (1-D or 2-D inputs)")
     parser.add_argument("--max-regions", type=positive_int, default=None, help="stop cleanly beyond this many regions")
+    parser.add_argument("--jobs", type=positive_int, default=1, metavar="N", help="split the work over N local processes (same result)")
+    parser.add_argument("--dask", metavar="ADDRESS", help="split the work over a Dask scheduler, e.g. tcp://host:8786 (same result)")
     parser.set_defaults(handler=run)
 
 
@@ -53,6 +55,7 @@ def run(args: argparse.Namespace) -> int:
 
     from ..closed_form import input_symbols
     from ..network import format_pattern
+    from ..parallel import dask_client
     from ..regions import enumerate_regions
 
     net = load_network_argument(args)
@@ -60,7 +63,8 @@ def run(args: argparse.Namespace) -> int:
     if args.plot:
         require_suffix(args.plot, ".png", "--plot")
     with progress_bar("regions") as update:
-        regions = enumerate_regions(net, box, max_regions=args.max_regions, progress=update)
+        client = dask_client(args.dask) if args.dask else None
+        regions = enumerate_regions(net, box, max_regions=args.max_regions, progress=update, jobs=args.jobs, client=client)
     measures = [r.measure for r in regions]
     total = sum(measures, Fraction(0)) if all(m is not None for m in measures) else None  # type: ignore[misc]
     if args.plot:
