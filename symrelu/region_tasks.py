@@ -14,7 +14,7 @@ cutting depends on that cell alone.
 >>> task = EngineTask(net, check_box(net, [(-1, 1), (-1, 1)]), "2d", True, None)
 >>> sources = run_split(task, SerialPool(), blocks=3)
 >>> [len(s) for s in sources], sum(len(s) for s in sources) == len(task.run())
-([2, 2, 4], True)
+([3, 1, 1], True)
 """
 
 from __future__ import annotations
