@@ -616,11 +616,27 @@ def _vertex_engine(
 ) -> list[_Piece]:
     """The vertex engine; ``layers`` and ``select`` as in :func:`symrelu.regions2d.enumerate_cells_2d`."""
     dim = start.dim
-    use_filter = float_filter and filter_applies(dim)
     identity: IntAffine = [[int(i == j) for j in range(dim + 1)] for i in range(dim)]
     pieces = [_Piece(start, (), identity, (1,) * dim, 1, ())]
+    stop = net.relu_layer_count if layers is None else min(layers, net.relu_layer_count)
+    if select is not None and stop > 0:
+        pieces = _vertex_layers(net, pieces, 0, 1, max_regions, progress, float_filter)[select[0] : select[1]]
+    return _vertex_layers(net, pieces, len(pieces[0].pattern), stop, max_regions, progress, float_filter)
+
+
+def _vertex_layers(
+    net: Network,
+    pieces: list[_Piece],
+    first: int,
+    stop: int,
+    max_regions: int | None,
+    progress: Callable[[int], None] | None,
+    float_filter: bool,
+) -> list[_Piece]:
+    """Cut ``pieces`` through the ReLU layers ``first .. stop - 1``."""
+    use_filter = float_filter and filter_applies(pieces[0].polytope.dim)
     int_layers = _integer_layers(net)
-    for layer_index in range(net.relu_layer_count if layers is None else min(layers, net.relu_layer_count)):
+    for layer_index in range(first, stop):
         budget = _Budget(max_regions, layer_index, len(pieces))
         next_pieces: list[_Piece] = []
         for sub_pieces in _next_layer(pieces, int_layers[layer_index], layer_index, budget.check, use_filter):
@@ -629,5 +645,50 @@ def _vertex_engine(
             if progress is not None:
                 progress(len(next_pieces))
         log.debug("layer %d: %d regions", layer_index, len(next_pieces))
-        pieces = next_pieces[select[0] : select[1]] if layer_index == 0 and select is not None else next_pieces
+        pieces = next_pieces
     return pieces
+
+
+def iter_regions(
+    net: Network,
+    box: Sequence[Sequence[object]],
+    block: int = 256,
+    engine: str = "auto",
+    float_filter: bool = True,
+    max_regions: int | None = None,
+) -> Iterator[Region]:
+    """The regions of :func:`enumerate_regions`, streamed: the first layer's partition is computed
+    once, then ``block`` of its cells at a time are cut through the remaining layers and their
+    regions yielded (sorted by pattern within a block, blocks in the first layer's order). Only one
+    block's regions are held at a time; ``max_regions`` applies to each block.
+
+    >>> from symrelu import Network
+    >>> net = Network.from_rows([([[1, 0], [0, 1]], [0, 0]), ([[1, 1], [1, -1]], [0, 0]), ([[1, 1]], [0])])
+    >>> sorted(r.pattern for r in iter_regions(net, [(-1, 1), (-1, 1)], block=1)) == [
+    ...     r.pattern for r in enumerate_regions(net, [(-1, 1), (-1, 1)])]
+    True
+    """
+    net.require_concrete("region enumeration")
+    bounds = check_box(net, box)
+    start = Polytope.box(bounds)
+    if block < 1:
+        raise ValueError("a block holds at least one cell")
+    if engine not in ENGINES:
+        raise ValueError(f"unknown region engine {engine!r}; choose one of {', '.join(ENGINES)}")
+    output_layer = None if net.output_relu else _integer_layers(net)[-1]
+    if engine == "2d" or (engine == "auto" and len(bounds) == 2):
+        from .regions2d import iter_cells_2d
+
+        for cells in iter_cells_2d(net, bounds, block, max_regions):
+            yield from (Region(cells, index, bounds, output_layer) for index in range(len(cells)))
+        return
+    dim = len(bounds)
+    identity: IntAffine = [[int(i == j) for j in range(dim + 1)] for i in range(dim)]
+    first = [_Piece(start, (), identity, (1,) * dim, 1, ())]
+    if net.relu_layer_count:
+        first = _vertex_layers(net, first, 0, 1, max_regions, None, float_filter)
+    for begin in range(0, len(first), block):
+        pieces = _vertex_layers(net, first[begin : begin + block], min(1, net.relu_layer_count), net.relu_layer_count, max_regions, None, float_filter)
+        pieces.sort(key=lambda piece: piece.pattern)
+        source = _Pieces(tuple(pieces))
+        yield from (Region(source, index, bounds, output_layer) for index in range(len(pieces)))

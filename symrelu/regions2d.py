@@ -21,7 +21,7 @@ object arrays), which cannot overflow. No float decides anything.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from math import gcd
@@ -349,33 +349,42 @@ def _cut_layer(faces: _Faces, rows: np.ndarray, layer_index: int, check: Callabl
     return faces.used()
 
 
-def enumerate_cells_2d(
+@dataclass
+class _State:
+    """The enumeration after some layers: the cells, and per layer done its rows, scales, roots, bits."""
+
+    faces: _Faces
+    layer_rows: list[np.ndarray]
+    layer_scales: list[np.ndarray]
+    roots: list[np.ndarray]
+    layer_bits: list[np.ndarray]
+
+    def subset(self, select: tuple[int, int]) -> _State:
+        """Only the cells ``start .. stop - 1`` of the last layer done (the first, when splitting)."""
+        keep = np.arange(*select)
+        roots = self.roots[:-1] + [self.roots[-1][keep]]
+        bits = self.layer_bits[:-1] + [self.layer_bits[-1][keep]]
+        return _State(self.faces.subset(keep), list(self.layer_rows), list(self.layer_scales), roots, bits)
+
+
+def _advance(
     net: Network,
-    bounds: Sequence[tuple[Fraction, Fraction]],
-    max_regions: int | None = None,
-    progress: Callable[[int], None] | None = None,
-    layers: int | None = None,
-    select: tuple[int, int] | None = None,
-) -> Cells2D:
-    """Every activation region of a 2-input network inside the box ``bounds``, sorted by pattern.
-
-    ``max_regions`` is checked after every neuron's cut, so it bounds time as well as output.
-    ``layers`` stops after that many ReLU layers; ``select = (start, stop)`` keeps only those cells
-    of the first layer's partition (in its deterministic order) and cuts them further: the regions
-    of disjoint selections partition the box, which is how the work is split into independent tasks.
-    """
-    bounds = tuple((Fraction(lo), Fraction(hi)) for lo, hi in bounds)
-    faces = _box_faces(bounds)
-    layer_rows: list[np.ndarray] = []
-    layer_scales: list[np.ndarray] = []
-    roots: list[np.ndarray] = []
-    layer_bits: list[np.ndarray] = []
-    prev_rows = np.array([[[1, 0, 0], [0, 1, 0]]], dtype=np.int64)  # the inputs x, y as rows over scale 1
-    prev_scales = np.ones(1, dtype=np.int64)
-    prev_bits = np.ones((1, 2), dtype=np.int8)
-    parent = np.zeros(1, dtype=np.int64)
-
-    for layer_index in range(net.relu_layer_count if layers is None else min(layers, net.relu_layer_count)):
+    state: _State,
+    stop: int,
+    max_regions: int | None,
+    progress: Callable[[int], None] | None,
+) -> _State:
+    """Cut ``state``'s cells through the ReLU layers up to ``stop`` (exclusive)."""
+    faces = state.faces
+    if state.layer_rows:
+        prev_rows, prev_scales = state.layer_rows[-1], state.layer_scales[-1]
+        prev_bits, parent = faces.bits, faces.root
+    else:
+        prev_rows = np.array([[[1, 0, 0], [0, 1, 0]]], dtype=np.int64)  # the inputs x, y as rows over scale 1
+        prev_scales = np.ones(1, dtype=np.int64)
+        prev_bits = np.ones((1, 2), dtype=np.int8)
+        parent = np.zeros(1, dtype=np.int64)
+    for layer_index in range(len(state.layer_rows), stop):
         weight, bias, scale = _integer_layer(net, layer_index)
         rows, scales = _compose(weight, bias, scale, prev_rows[parent], prev_bits, prev_scales[parent])
 
@@ -392,15 +401,19 @@ def enumerate_cells_2d(
         faces.root = np.arange(faces.n)
         faces = _cut_layer(faces, rows, layer_index, check)
         check(faces.n)
-        layer_rows.append(rows)
-        layer_scales.append(scales)
-        if layer_index == 0 and select is not None:
-            faces = faces.subset(np.arange(*select))
-        roots.append(faces.root)
-        layer_bits.append(faces.bits)
+        state.layer_rows.append(rows)
+        state.layer_scales.append(scales)
+        state.roots.append(faces.root)
+        state.layer_bits.append(faces.bits)
         prev_rows, prev_scales, prev_bits, parent = rows, scales, faces.bits, faces.root
+    state.faces = faces
+    return state
 
-    n = len(faces.C)
+
+def _cells(state: _State) -> Cells2D:
+    """The final cells of ``state``, sorted by pattern."""
+    faces, roots, layer_bits = state.faces, state.roots, state.layer_bits
+    n = faces.n
     # which parent (at each layer's start) every final cell descends from, and its bits per layer
     parents: list[np.ndarray] = [np.zeros(0, dtype=np.int64)] * len(roots)
     bits_per_layer: list[np.ndarray] = [np.zeros(0, dtype=np.int8)] * len(roots)
@@ -421,7 +434,48 @@ def enumerate_cells_2d(
         faces.E[order],
         faces.T[order],
         faces.C[order],
-        tuple(layer_rows),
-        tuple(layer_scales),
+        tuple(state.layer_rows),
+        tuple(state.layer_scales),
         tuple(p[order] for p in parents),
     )
+
+
+def _start(bounds: Sequence[tuple[Fraction, Fraction]]) -> _State:
+    return _State(_box_faces(tuple((Fraction(lo), Fraction(hi)) for lo, hi in bounds)), [], [], [], [])
+
+
+def enumerate_cells_2d(
+    net: Network,
+    bounds: Sequence[tuple[Fraction, Fraction]],
+    max_regions: int | None = None,
+    progress: Callable[[int], None] | None = None,
+    layers: int | None = None,
+    select: tuple[int, int] | None = None,
+) -> Cells2D:
+    """Every activation region of a 2-input network inside the box ``bounds``, sorted by pattern.
+
+    ``max_regions`` is checked after every neuron's cut, so it bounds time as well as output.
+    ``layers`` stops after that many ReLU layers; ``select = (start, stop)`` keeps only those cells
+    of the first layer's partition (in its deterministic order) and cuts them further: the regions
+    of disjoint selections partition the box, which is how the work is split into independent tasks.
+    """
+    stop = net.relu_layer_count if layers is None else min(layers, net.relu_layer_count)
+    state = _start(bounds)
+    if select is not None and stop > 0:
+        state = _advance(net, state, 1, max_regions, progress).subset(select)
+    return _cells(_advance(net, state, stop, max_regions, progress))
+
+
+def iter_cells_2d(
+    net: Network, bounds: Sequence[tuple[Fraction, Fraction]], block: int, max_regions: int | None = None
+) -> Iterator[Cells2D]:
+    """The regions in blocks: the first layer once, then ``block`` of its cells at a time through the
+    remaining layers (each block sorted by pattern). Only one block's regions are held at a time."""
+    state = _start(bounds)
+    if net.relu_layer_count == 0:
+        yield _cells(state)
+        return
+    first = _advance(net, state, 1, max_regions, None)
+    for start in range(0, first.faces.n, block):
+        part = first.subset((start, min(start + block, first.faces.n)))
+        yield _cells(_advance(net, part, net.relu_layer_count, max_regions, None))

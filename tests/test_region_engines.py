@@ -148,3 +148,20 @@ def test_cli_jobs_gives_the_serial_output(tmp_path, capsys):
         assert main(["regions", str(path), "--box=-1:1,-1:1", "--json", *extra]) == 0
         outputs.append(capsys.readouterr().out)
     assert outputs[0] == outputs[1] and json.loads(outputs[0])["count"] > 8
+
+
+def test_streamed_regions_are_the_enumerated_ones():
+    import random
+
+    from symrelu.regions import iter_regions
+
+    rng = random.Random(3)
+    for widths, block in [((2, 7, 6, 1), 1), ((2, 5, 5, 4, 1), 3), ((3, 4, 4, 1), 2), ((1, 5, 3, 1), 2)]:
+        layers = [
+            ([[F(rng.randint(-16, 16), 16) for _ in range(a)] for _ in range(b)], [F(rng.randint(-16, 16), 16) for _ in range(b)])
+            for a, b in zip(widths, widths[1:])
+        ]
+        net = Network.from_rows(layers)
+        box = [(-1, 1)] * widths[0]
+        streamed = sorted(iter_regions(net, box, block=block), key=lambda r: r.pattern)
+        assert _ordered_key(streamed) == _ordered_key(enumerate_regions(net, box))
