@@ -148,8 +148,10 @@ class Polytope:
         return [(i, j) for i in range(count) for j in range(i + 1, count) if self._adjacent(i, j)]
 
     @cached_property
-    def _tag_bits(self) -> np.ndarray:
-        """Each vertex's tag set as bits: ``(vertices, words)`` uint64."""
+    def _tag_index(self) -> tuple[dict[Hashable, int], np.ndarray]:
+        """A bit position per tag, and each vertex's tag set as bits ``(vertices, words)`` uint64.
+
+        Split parts inherit them from their parent (:meth:`_split_general`) instead of rebuilding."""
         index: dict[Hashable, int] = {}
         for tagset in self.tags:
             for t in tagset:
@@ -157,7 +159,11 @@ class Polytope:
         masks = [sum(1 << index[t] for t in tagset) for tagset in self.tags]
         words = max(1, (len(index) + 63) // 64)
         full = (1 << 64) - 1
-        return np.array([[(mask >> (64 * w)) & full for w in range(words)] for mask in masks], dtype=np.uint64)
+        return index, np.array([[(mask >> (64 * w)) & full for w in range(words)] for mask in masks], dtype=np.uint64)
+
+    @property
+    def _tag_bits(self) -> np.ndarray:
+        return self._tag_index[1]
 
     def _adjacent_pairs(self, first: list[int], second: list[int]) -> list[tuple[int, int]]:
         """The pairs ``(i, j)``, ``i`` in ``first`` and ``j`` in ``second``, of adjacent vertices
@@ -254,15 +260,37 @@ class Polytope:
         new_t: list[frozenset[Hashable]] = []
         positive = [i for i, v in enumerate(values) if v > 0]
         negative = [i for i, v in enumerate(values) if v < 0]
-        for i, j in self._adjacent_pairs(positive, negative):
+        pairs = self._adjacent_pairs(positive, negative)
+        for i, j in pairs:
             vertex, tags = self._crossing(i, j, values, tag)
             new_v.append(vertex)
             new_t.append(tags)
+        inherit = "_tag_index" in self.__dict__ and len(self.vertices) * len(pairs) >= SMALL_ADJACENCY // 8
+        if inherit:  # the parts' tag bits, from the parent's: no set work
+            index, bits = self._tag_index
+            if tag not in index:
+                index = {**index, tag: len(index)}
+                if len(index) > 64 * bits.shape[1]:
+                    bits = np.concatenate([bits, np.zeros((len(bits), 1), dtype=np.uint64)], axis=1)
+            position = index[tag]
+            tag_bit = np.zeros(bits.shape[1], dtype=np.uint64)
+            tag_bit[position // 64] = np.uint64(1 << (position % 64))
+            zero = np.array([v == 0 for v in values])
+            old_bits = np.where(zero[:, None], bits | tag_bit, bits)
+            if pairs:
+                pi = np.array([i for i, _ in pairs])
+                pj = np.array([j for _, j in pairs])
+                crossing_bits = (bits[pi] & bits[pj]) | tag_bit
+            else:
+                crossing_bits = np.zeros((0, bits.shape[1]), dtype=np.uint64)
 
         def side(keep: list[int]) -> Polytope:
             verts = [self.vertices[i] for i in keep] + new_v
             tagsets = [self.tags[i] | {tag} if values[i] == 0 else self.tags[i] for i in keep] + new_t
-            return Polytope(self.dim, tuple(verts), tuple(tagsets))
+            part = Polytope(self.dim, tuple(verts), tuple(tagsets))
+            if inherit:
+                part.__dict__["_tag_index"] = (index, np.concatenate([old_bits[keep], crossing_bits]))
+            return part
 
         return (
             side([i for i, v in enumerate(values) if v >= 0]),

@@ -165,3 +165,30 @@ def test_streamed_regions_are_the_enumerated_ones():
         box = [(-1, 1)] * widths[0]
         streamed = sorted(iter_regions(net, box, block=block), key=lambda r: r.pattern)
         assert _ordered_key(streamed) == _ordered_key(enumerate_regions(net, box))
+
+
+def test_vertex_engine_in_3_to_6_dimensions_matches_z3(monkeypatch):
+    """Small seeded nets in 3-D .. 6-D: the patterns of an independent Z3 search, the exact
+    invariants, and the same regions whether adjacency runs pair by pair or on inherited tag bits."""
+    import random
+
+    import symrelu.polytope as polytope
+    from test_regions import z3_patterns
+
+    rng = random.Random(11)
+    for dim, widths in [(3, (4, 3)), (4, (4, 3)), (5, (3, 3)), (6, (3, 2))]:
+        sizes = (dim, *widths, 1)
+        layers = [
+            ([[F(rng.randint(-8, 8), 8) for _ in range(a)] for _ in range(b)], [F(rng.randint(-8, 8), 16) for _ in range(b)])
+            for a, b in zip(sizes, sizes[1:])
+        ]
+        net = Network.from_rows(layers)
+        box = tuple((F(-1), F(1)) for _ in range(dim))
+        regions = enumerate_regions(net, box, engine="vertex")
+        assert {r.pattern for r in regions} == z3_patterns(net, box)
+        check_cheap_invariants(net, box, regions)
+        monkeypatch.setattr(polytope, "SMALL_ADJACENCY", 0)  # every split through the numpy bit-set path
+        assert _ordered_key(enumerate_regions(net, box, engine="vertex")) == _ordered_key(regions)
+        monkeypatch.setattr(polytope, "SMALL_ADJACENCY", 10**9)  # every split pair by pair
+        assert _ordered_key(enumerate_regions(net, box, engine="vertex")) == _ordered_key(regions)
+        monkeypatch.undo()
