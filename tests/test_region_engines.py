@@ -159,7 +159,7 @@ def test_streamed_regions_are_the_enumerated_ones():
     for widths, block in [((2, 7, 6, 1), 1), ((2, 5, 5, 4, 1), 3), ((3, 4, 4, 1), 2), ((1, 5, 3, 1), 2)]:
         layers = [
             ([[F(rng.randint(-16, 16), 16) for _ in range(a)] for _ in range(b)], [F(rng.randint(-16, 16), 16) for _ in range(b)])
-            for a, b in zip(widths, widths[1:])
+            for a, b in zip(widths, widths[1:], strict=False)
         ]
         net = Network.from_rows(layers)
         box = [(-1, 1)] * widths[0]
@@ -172,15 +172,16 @@ def test_vertex_engine_in_3_to_6_dimensions_matches_z3(monkeypatch):
     invariants, and the same regions whether adjacency runs pair by pair or on inherited tag bits."""
     import random
 
-    import symrelu.polytope as polytope
     from test_regions import z3_patterns
+
+    import symrelu.polytope as polytope
 
     rng = random.Random(11)
     for dim, widths in [(3, (4, 3)), (4, (4, 3)), (5, (3, 3)), (6, (3, 2))]:
         sizes = (dim, *widths, 1)
         layers = [
             ([[F(rng.randint(-8, 8), 8) for _ in range(a)] for _ in range(b)], [F(rng.randint(-8, 8), 16) for _ in range(b)])
-            for a, b in zip(sizes, sizes[1:])
+            for a, b in zip(sizes, sizes[1:], strict=False)
         ]
         net = Network.from_rows(layers)
         box = tuple((F(-1), F(1)) for _ in range(dim))
