@@ -117,12 +117,16 @@ class _Faces:
     root: np.ndarray
     bits: np.ndarray
     n: int
+    Vf: np.ndarray | None = None
+    """In exact (Python-int) mode: the vertices as floats, each correctly rounded, for the filter."""
 
     def widen(self, width: int) -> None:
         """Make room for ``width`` edges per cell."""
         extra = width - self.E.shape[1]
         if extra > 0:
             self.E, self.V, self.T = (_pad(a, 1, extra) for a in (self.E, self.V, self.T))
+            if self.Vf is not None:
+                self.Vf = _pad(self.Vf, 1, extra)
 
     def reserve(self, count: int) -> None:
         """Make room for ``count`` cells."""
@@ -132,17 +136,82 @@ class _Faces:
             self.E, self.V, self.T, self.C, self.root, self.bits = (
                 _pad(a, 0, extra) for a in (self.E, self.V, self.T, self.C, self.root, self.bits)
             )
+            if self.Vf is not None:
+                self.Vf = _pad(self.Vf, 0, extra)
 
     def as_object(self) -> None:
         self.E = _exact(self.E, True)
         self.V = _exact(self.V, True)
+        self.Vf = _floats(self.V)
 
     def subset(self, keep: np.ndarray) -> _Faces:
-        return _Faces(self.E[keep], self.T[keep], self.C[keep], self.V[keep], self.root[keep], self.bits[keep], len(keep))
+        Vf = None if self.Vf is None else self.Vf[keep]
+        return _Faces(self.E[keep], self.T[keep], self.C[keep], self.V[keep], self.root[keep], self.bits[keep], len(keep), Vf)
 
     def used(self) -> _Faces:
         n = self.n
-        return _Faces(self.E[:n], self.T[:n], self.C[:n], self.V[:n], self.root[:n], self.bits[:n], n)
+        Vf = None if self.Vf is None else self.Vf[:n]
+        return _Faces(self.E[:n], self.T[:n], self.C[:n], self.V[:n], self.root[:n], self.bits[:n], n, Vf)
+
+
+FILTER_MARGIN = 1e-12
+"""Relative margin of the float filter in exact mode. A 3-term dot product of correctly rounded
+inputs is off by at most ``5 * 2**-53`` times the sum of its terms' magnitudes (integers: no
+underflow), so a float value beyond ``FILTER_MARGIN`` times that sum has the exact value's sign;
+every other sign, and every non-finite one, is computed in Python integers."""
+
+
+def _floats(array: np.ndarray) -> np.ndarray | None:
+    """Integers as float64, each correctly rounded, or ``None`` when one is beyond float range."""
+    try:
+        return array.astype(np.float64)
+    except OverflowError:
+        return None
+
+
+def _sign_table(V: np.ndarray, Vf: np.ndarray | None, rows: np.ndarray, valid: np.ndarray) -> np.ndarray:
+    """Exact mode: ``sign(V[i, t] . rows[i, j])`` for every vertex and neuron, ``(n, K, m)`` int8
+    (padding 0), by the certified float filter and Python integers where it is unsure."""
+    n, K = valid.shape
+    m = rows.shape[1]
+    signs = np.zeros((n, K, m), dtype=np.int8)
+    unsure = np.broadcast_to(valid[:, :, None], (n, K, m)).copy()
+    Rf = _floats(rows)
+    if Vf is not None and Rf is not None:
+        with np.errstate(over="ignore", invalid="ignore"):
+            value = np.matmul(Vf, Rf.transpose(0, 2, 1))
+            margin = np.matmul(np.abs(Vf), np.abs(Rf).transpose(0, 2, 1)) * FILTER_MARGIN
+        sure = unsure & np.isfinite(value) & np.isfinite(margin) & (np.abs(value) > margin)
+        signs[sure] = np.sign(value[sure]).astype(np.int8)
+        unsure &= ~sure
+    cells, corners, neurons = np.nonzero(unsure)
+    if cells.size:
+        exact = (V[cells, corners] * rows[cells, neurons]).sum(axis=1)
+        signs[cells, corners, neurons] = [(v > 0) - (v < 0) for v in exact]
+    return signs
+
+
+def _signs(V: np.ndarray, Vf: np.ndarray | None, H: np.ndarray, valid: np.ndarray) -> np.ndarray:
+    """Exact signs ``sign(V[i, t] . H[i])`` (``(k, K)`` int8; padding 0): int64 directly, or in exact
+    mode by the certified float filter with every undecided sign computed in Python integers."""
+    if V.dtype != object:
+        return np.where(valid, np.sign((V * H[:, None, :]).sum(axis=2)), 0).astype(np.int8)
+    signs = np.zeros(valid.shape, dtype=np.int8)
+    unsure = valid.copy()
+    Hf = _floats(H)
+    if Vf is not None and Hf is not None:
+        with np.errstate(over="ignore", invalid="ignore"):
+            terms = Vf * Hf[:, None, :]
+            value = terms.sum(axis=2)
+            margin = np.abs(terms).sum(axis=2) * FILTER_MARGIN
+        sure = valid & np.isfinite(value) & np.isfinite(margin) & (np.abs(value) > margin)
+        signs[sure] = np.sign(value[sure]).astype(np.int8)
+        unsure &= ~sure
+    rows, cols = np.nonzero(unsure)
+    if rows.size:
+        exact = (V[rows, cols] * H[rows]).sum(axis=1)
+        signs[rows, cols] = [(v > 0) - (v < 0) for v in exact]
+    return signs
 
 
 def _pad(array: np.ndarray, axis: int, extra: int) -> np.ndarray:
@@ -307,10 +376,15 @@ def _cut_layer(faces: _Faces, rows: np.ndarray, layer_index: int, check: Callabl
     C = faces.C
     valid = np.arange(faces.E.shape[1])[None, :] < C[:, None]
     V = faces.V
-    # (parents, K, m): each partial sum is at most max|V| * max_row |row|_1
-    values = _matmul(V, rows.transpose(0, 2, 1), _max_abs(V) * 3 * line_bound)
-    has_pos = np.any((values > 0) & valid[:, :, None], axis=1)
-    has_neg = np.any((values < 0) & valid[:, :, None], axis=1)
+    if V.dtype == object:
+        signs = _sign_table(V, faces.Vf, rows, valid)
+        has_pos = np.any(signs > 0, axis=1)
+        has_neg = np.any(signs < 0, axis=1)
+    else:
+        # (parents, K, m): each partial sum is at most max|V| * max_row |row|_1
+        values = _matmul(V, rows.transpose(0, 2, 1), _max_abs(V) * 3 * line_bound)
+        has_pos = np.any((values > 0) & valid[:, :, None], axis=1)
+        has_neg = np.any((values < 0) & valid[:, :, None], axis=1)
     undecided = has_pos & has_neg
     faces.bits = (has_pos & ~has_neg).astype(np.int8)
     for neuron in range(m):
@@ -319,11 +393,11 @@ def _cut_layer(faces: _Faces, rows: np.ndarray, layer_index: int, check: Callabl
         n = faces.n
         members = np.flatnonzero(undecided[faces.root[:n], neuron])
         H = rows[faces.root[members], neuron]  # (k, 3)
-        s = (faces.V[members] * H[:, None, :]).sum(axis=2)
         K = faces.E.shape[1]
         valid = np.arange(K)[None, :] < faces.C[members][:, None]
-        pos = ((s > 0) & valid).any(axis=1)
-        neg = ((s < 0) & valid).any(axis=1)
+        s = _signs(faces.V[members], None if faces.Vf is None else faces.Vf[members], H, valid)
+        pos = (s > 0).any(axis=1)
+        neg = (s < 0).any(axis=1)
         faces.bits[members, neuron] = pos & ~neg
         inside = pos & neg
         split = members[inside]
@@ -341,6 +415,12 @@ def _cut_layer(faces: _Faces, rows: np.ndarray, layer_index: int, check: Callabl
         faces.reserve(n + k)
         target = np.concatenate([split, np.arange(n, n + k)])
         faces.E[target], faces.T[target], faces.C[target], faces.V[target] = newE, newT, newC, newV
+        if faces.Vf is not None:
+            newVf = _floats(newV)
+            if newVf is None:
+                faces.Vf = None
+            else:
+                faces.Vf[target] = newVf
         faces.root[n : n + k] = faces.root[split]
         faces.bits[n : n + k] = faces.bits[split]
         faces.bits[split, neuron] = 1
