@@ -19,7 +19,7 @@ from test_regions import check_cheap_invariants, networks
 from symrelu import Network
 from symrelu.regions import enumerate_regions, filter_applies
 
-SETTINGS = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def region_key(regions):
