@@ -140,8 +140,12 @@ def regioncam_count(net: Network) -> int:
 
 
 def affinitree_available() -> bool:
+    import warnings
+
     try:
-        import affinitree  # noqa: F401
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # "PyTorch not available": not needed here
+            import affinitree  # noqa: F401
     except ImportError:
         return False
     return True
