@@ -90,13 +90,13 @@ def test_max_regions_is_checked_inside_a_layer():
 
     from symrelu import TooLargeError
 
-    for dim in (2, 3, 5):
+    for dim in (2, 3, 4):
         rng = random.Random(dim)
-        rows = [[F(rng.randint(-8, 8), 8) for _ in range(dim)] for _ in range(24)]
+        rows = [[F(rng.randint(-8, 8), 8) for _ in range(dim)] for _ in range(14)]
         net = Network.from_rows([(rows, [F(rng.randint(-8, 8), 16) for _ in rows]), ([[1] * len(rows)], [0])])
         box = [(-1, 1)] * dim
         full = len(enumerate_regions(net, box))
-        assert full > 60
+        assert full > 50
         with pytest.raises(TooLargeError) as info:
             enumerate_regions(net, box, max_regions=20)
         # the vertex engine stops within one cut; the 2-D engine after one neuron (each cell cut once)
