@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from typing import Any
 
 from ..exact import format_rational, format_vector, parse_point, rational_sqrt_text
 from ..lipschitz import NORMS
@@ -37,7 +38,7 @@ def run(args: argparse.Namespace) -> int:
     x, y = result.witness
     value = lambda point: sum((c * v for c, v in zip(result.combination, net.evaluate(point))), type(x[0])(0))  # noqa: E731
     achieved = quotient_squared((value(x), value(y)), x, y, result.norm)
-    payload = {
+    payload: dict[str, Any] = {
         "source": net.source,
         "policy": net.policy,
         "norm": result.norm,

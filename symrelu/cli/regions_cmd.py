@@ -66,7 +66,7 @@ def run(args: argparse.Namespace) -> int:
         client = dask_client(args.dask) if args.dask else None
         regions = enumerate_regions(net, box, max_regions=args.max_regions, progress=update, jobs=args.jobs, client=client)
     measures = [r.measure for r in regions]
-    total = sum(measures, Fraction(0)) if all(m is not None for m in measures) else None  # type: ignore[misc]
+    total = sum(measures, Fraction(0)) if all(m is not None for m in measures) else None  # type: ignore[type-var]
     if args.plot:
         from ..plots import plot_regions
 
