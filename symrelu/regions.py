@@ -190,14 +190,15 @@ class _IntLayer:
 
 
 def _integer_layers(net: Network) -> list[_IntLayer]:
-    layers = []
-    for layer in net.layers:
-        entries = [w for row in layer.weight for w in row] + list(layer.bias)
-        ints, scale = common_denominator_row(entries)
-        width = layer.in_dim
-        weight = IntegerMatrix(tuple(tuple(ints[r * width : (r + 1) * width]) for r in range(layer.out_dim)))
-        layers.append(_IntLayer(weight, tuple(ints[layer.out_dim * width :]), scale))
-    return layers
+    return [_integer_layer(layer) for layer in net.layers]
+
+
+def _integer_layer(layer: Any) -> _IntLayer:
+    entries = [w for row in layer.weight for w in row] + list(layer.bias)
+    ints, scale = common_denominator_row(entries)
+    width = layer.in_dim
+    weight = IntegerMatrix(tuple(tuple(ints[r * width : (r + 1) * width]) for r in range(layer.out_dim)))
+    return _IntLayer(weight, tuple(ints[layer.out_dim * width :]), scale)
 
 
 def _compose(layer: _IntLayer, inputs: IntAffine, bits: Sequence[int], input_scale: int) -> tuple[IntAffine, int]:
@@ -547,7 +548,7 @@ def enumerate_regions(
         sources = run_split(task, make_pool(jobs, client), jobs)
     else:
         sources = [task.run(progress=progress)]
-    output_layer = None if net.output_relu else _integer_layers(net)[-1]
+    output_layer = None if net.output_relu else _integer_layer(net.layers[-1])
     regions = [Region(source, index, bounds, output_layer) for source in sources for index in range(len(source))]
     if len(sources) > 1:
         regions.sort(key=lambda r: r.pattern)
@@ -675,7 +676,7 @@ def iter_regions(
         raise ValueError("a block holds at least one cell")
     if engine not in ENGINES:
         raise ValueError(f"unknown region engine {engine!r}; choose one of {', '.join(ENGINES)}")
-    output_layer = None if net.output_relu else _integer_layers(net)[-1]
+    output_layer = None if net.output_relu else _integer_layer(net.layers[-1])
     if engine == "2d" or (engine == "auto" and len(bounds) == 2):
         from .regions2d import iter_cells_2d
 
