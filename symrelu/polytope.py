@@ -89,7 +89,16 @@ class Polytope:
         if len(hyperplane) == 3:  # the 2-D case, unrolled: it is the hot path
             a, b, c = hyperplane
             return [a * x + b * y + c * w for x, y, w in self.vertices]
-        return [sum(a * x for a, x in zip(hyperplane, vertex, strict=False)) for vertex in self.vertices]
+        if len(self.vertices) < 16:
+            return [sum(a * x for a, x in zip(hyperplane, vertex, strict=False)) for vertex in self.vertices]
+        # Python integers in numpy object arrays: the same exact products, without the interpreter loop
+        return (self._object_vertices @ np.array(list(hyperplane), dtype=object)).tolist()
+
+    @cached_property
+    def _object_vertices(self) -> np.ndarray:
+        array = np.empty((len(self.vertices), self.dim + 1), dtype=object)
+        array[:] = self.vertices
+        return array
 
     def point(self, index: int) -> tuple[Fraction, ...]:
         vertex = self.vertices[index]
@@ -261,10 +270,21 @@ class Polytope:
         positive = [i for i, v in enumerate(values) if v > 0]
         negative = [i for i, v in enumerate(values) if v < 0]
         pairs = self._adjacent_pairs(positive, negative)
-        for i, j in pairs:
-            vertex, tags = self._crossing(i, j, values, tag)
-            new_v.append(vertex)
-            new_t.append(tags)
+        if len(pairs) >= 16:  # the crossing points of all pairs at once, in Python integers
+            pi = np.array([i for i, _ in pairs])
+            pj = np.array([j for _, j in pairs])
+            exact = np.empty(len(values), dtype=object)
+            exact[:] = list(values)
+            points = self._object_vertices
+            crossing = exact[pi][:, None] * points[pj] - exact[pj][:, None] * points[pi]  # value_i > 0 > value_j
+            crossing //= np.gcd.reduce(crossing, axis=1)[:, None]  # W > 0, so the gcd is positive
+            new_v = [tuple(row) for row in crossing.tolist()]
+            new_t = [(self.tags[i] & self.tags[j]) | {tag} for i, j in pairs]
+        else:
+            for i, j in pairs:
+                vertex, tags = self._crossing(i, j, values, tag)
+                new_v.append(vertex)
+                new_t.append(tags)
         inherit = "_tag_index" in self.__dict__ and len(self.vertices) * len(pairs) >= SMALL_ADJACENCY // 8
         if inherit:  # the parts' tag bits, from the parent's: no set work
             index, bits = self._tag_index
