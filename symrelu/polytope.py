@@ -81,7 +81,13 @@ class Polytope:
     # ---------------------------------------------------------------- queries
     @cached_property
     def float_points(self) -> np.ndarray:
-        """Vertices as ``(x1..xd, 1)`` float rows, each coordinate correctly rounded (filters only)."""
+        """Vertices as ``(x1..xd, 1)`` float rows, each coordinate correctly rounded (filters only;
+        int / int true division rounds correctly, and raises OverflowError beyond float range)."""
+        if len(self.vertices) >= 16:
+            points = self._object_vertices
+            found = np.ones((len(self.vertices), self.dim + 1))
+            found[:, : self.dim] = (points[:, : self.dim] / points[:, self.dim :]).astype(np.float64)
+            return found
         return np.array([[x / vertex[self.dim] for x in vertex[: self.dim]] + [1.0] for vertex in self.vertices])
 
     def values(self, hyperplane: Sequence[int]) -> list[int]:
