@@ -1,9 +1,9 @@
 """Region enumeration split into independent exact tasks, for local processes or a Dask cluster.
 
-The first ReLU layer's partition of the box is computed here (it is one layer: cheap), and its
-cells, in their deterministic order, are cut into contiguous blocks. Each task re-derives that
-first layer itself and cuts only its block's cells through the remaining layers, so a task
-carries the network, the box and two integers, and returns the exact cells of its block. The
+The first ReLU layer's partition of the box is computed here, and its cells, in their
+deterministic order, are cut into contiguous blocks. Each task carries the network, the box and
+its block's cells (exact integers), cuts them through the remaining layers, and returns the
+exact cells that result. The
 regions of all blocks, sorted by pattern, are exactly those of a serial run: a cell's further
 cutting depends on that cell alone.
 
@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .network import Network
@@ -54,10 +54,20 @@ class EngineTask:
         return run_engine(self, progress, layers, select)
 
 
-def run_block(item: tuple[EngineTask, tuple[int, int]]) -> CellSource:
+def run_block(item: tuple[EngineTask, Any]) -> CellSource:
     """One task: the regions grown from a block of the first layer's cells."""
+    from .regions import finish_block
+
     task, block = item
-    return task.run(select=block)
+    return finish_block(task, block)
+
+
+def _block(first: Any, span: tuple[int, int]) -> Any:
+    return first.subset(span) if hasattr(first, "subset") else first[span[0] : span[1]]
+
+
+def _count(first: Any) -> int:
+    return first.faces.n if hasattr(first, "faces") else len(first)
 
 
 def blocks_of(count: int, pieces: int) -> list[tuple[int, int]]:
@@ -78,9 +88,11 @@ def blocks_of(count: int, pieces: int) -> list[tuple[int, int]]:
 
 def run_split(task: EngineTask, pool: TaskPool, workers: int = 1, blocks: int | None = None) -> list[CellSource]:
     """The task's cells from ``pool``, block by block, in block order."""
-    first = len(task.run(layers=1))
+    from .regions import first_layer
+
+    first = first_layer(task)
     count = blocks if blocks is not None else BLOCKS_PER_WORKER * max(1, workers, _dask_workers(pool))
-    return pool.map(run_block, [(task, block) for block in blocks_of(first, count)])
+    return pool.map(run_block, [(task, _block(first, span)) for span in blocks_of(_count(first), count)])
 
 
 def _dask_workers(pool: TaskPool) -> int:

@@ -562,6 +562,30 @@ def enumerate_regions(
     return tuple(regions)
 
 
+def first_layer(task: EngineTask) -> Any:
+    """The first ReLU layer's cells of ``task`` (an engine's own form); ``len`` counts them and
+    ``[start:stop]`` (vertex engine) or ``.subset((start, stop))`` (2-D engine) takes a block."""
+    if task.engine == "2d":
+        from .regions2d import first_layer_2d
+
+        return first_layer_2d(task.net, task.bounds, task.max_regions)
+    dim = len(task.bounds)
+    identity: IntAffine = [[int(i == j) for j in range(dim + 1)] for i in range(dim)]
+    start = [_Piece(Polytope.box(task.bounds), (), identity, (1,) * dim, 1, ())]
+    return _vertex_layers(task.net, start, 0, 1, task.max_regions, None, task.float_filter)
+
+
+def finish_block(task: EngineTask, block: Any) -> CellSource:
+    """A block of first-layer cells through the remaining layers, sorted by pattern."""
+    if task.engine == "2d":
+        from .regions2d import finish_2d
+
+        return finish_2d(task.net, block, task.max_regions)
+    pieces = _vertex_layers(task.net, block, 1, task.net.relu_layer_count, task.max_regions, None, task.float_filter)
+    pieces.sort(key=lambda piece: piece.pattern)
+    return _Pieces(tuple(pieces))
+
+
 def run_engine(
     task: EngineTask,
     progress: Callable[[int], None] | None = None,

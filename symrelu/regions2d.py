@@ -546,6 +546,16 @@ def enumerate_cells_2d(
     return _cells(_advance(net, state, stop, max_regions, progress))
 
 
+def first_layer_2d(net: Network, bounds: Sequence[tuple[Fraction, Fraction]], max_regions: int | None) -> _State:
+    """The first ReLU layer's cells (for splitting the rest into blocks: :meth:`_State.subset`)."""
+    return _advance(net, _start(bounds), 1, max_regions, None)
+
+
+def finish_2d(net: Network, state: _State, max_regions: int | None) -> Cells2D:
+    """``state``'s cells through the remaining layers, sorted by pattern."""
+    return _cells(_advance(net, state, net.relu_layer_count, max_regions, None))
+
+
 def iter_cells_2d(
     net: Network, bounds: Sequence[tuple[Fraction, Fraction]], block: int, max_regions: int | None = None
 ) -> Iterator[Cells2D]:
