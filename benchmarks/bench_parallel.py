@@ -4,8 +4,9 @@
 
 Each parallel run is checked to give exactly the serial regions in the same order. Times are
 medians of alternated runs (serial, processes, Dask, ...); the Dask LocalCluster (2 worker
-processes, 1 thread each) is started once, outside the timings. Task sizes are printed: the
-pickled task (network, box, block) going out and the pickled cells coming back.
+processes, 1 thread each) is started once, outside the timings. Task sizes are printed for the
+first of 8 blocks: the pickled task (network, box, the block's first-layer cells) going out and
+the pickled cells coming back.
 """
 
 from __future__ import annotations
@@ -21,8 +22,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_regions import fmt_time, random_network  # noqa: E402
 
-from symrelu.region_tasks import EngineTask, blocks_of  # noqa: E402
-from symrelu.regions import check_box, enumerate_regions  # noqa: E402
+from symrelu.region_tasks import EngineTask, _block, _count, blocks_of, run_block  # noqa: E402
+from symrelu.regions import check_box, enumerate_regions, first_layer  # noqa: E402
 
 SIZES = [(2, 128, 128, 1), (2, 64, 64, 64, 1), (6, 8, 8, 1), (4, 12, 12, 1)]
 
@@ -58,10 +59,10 @@ def main(argv: list[str] | None = None) -> int:
             serial, jobs, dask = (statistics.median(times[k]) for k in ("serial", "jobs", "dask"))
             bounds = check_box(net, box)
             task = EngineTask(net, bounds, "2d" if widths[0] == 2 else "vertex", True, None)
-            first = len(task.run(layers=1))
-            block = blocks_of(first, 8)[0]
-            out = len(pickle.dumps((task, block)))
-            back = len(pickle.dumps(task.run(select=block)))
+            first = first_layer(task)
+            item = (task, _block(first, blocks_of(_count(first), 8)[0]))
+            out = len(pickle.dumps(item))
+            back = len(pickle.dumps(run_block(item)))
             print(
                 f"{'-'.join(map(str, widths)):<14} {len(results['serial']):>7} {fmt_time(serial):>10} {fmt_time(jobs):>10} "
                 f"{serial / jobs:>7.2f}x {fmt_time(dask):>10} {serial / dask:>7.2f}x {out / 1024:>7.1f}kB {back / 1024:>8.1f}kB",
