@@ -52,7 +52,7 @@ def z3_pattern_search(net: Network, box, time_cap: float | None = None) -> Searc
     d = net.input_dim
     xs = [z3.Real(f"x{i}") for i in range(d)]
     solver = z3.Solver()
-    for (lo, hi), x in zip(box, xs):
+    for (lo, hi), x in zip(box, xs, strict=False):
         solver.add(_q(Fraction(lo)) < x, x < _q(Fraction(hi)))
     relu_layers = net.relu_layer_count
     identity = [[Fraction(int(i == j)) for j in range(d)] + [Fraction(0)] for i in range(d)]
@@ -63,14 +63,14 @@ def z3_pattern_search(net: Network, box, time_cap: float | None = None) -> Searc
     def preactivations(layer_index: int, inputs: list[list[Fraction]]) -> list[list[Fraction]]:
         layer = net.layers[layer_index]
         rows = []
-        for weights, bias in zip(layer.weight, layer.bias):
-            row = [sum((w * a[j] for w, a in zip(weights, inputs) if w), Fraction(0)) for j in range(d + 1)]
+        for weights, bias in zip(layer.weight, layer.bias, strict=False):
+            row = [sum((w * a[j] for w, a in zip(weights, inputs, strict=False) if w), Fraction(0)) for j in range(d + 1)]
             row[d] += bias
             rows.append(row)
         return rows
 
     def expression(row: list[Fraction]) -> z3.ArithRef:
-        terms = [_q(c) * x for c, x in zip(row, xs) if c]
+        terms = [_q(c) * x for c, x in zip(row, xs, strict=False) if c]
         return z3.Sum(terms + [_q(row[d])]) if terms else _q(row[d])
 
     def walk(layer: int, rows: list[list[Fraction]], neuron: int, bits: tuple[int, ...], prefix: tuple) -> None:
@@ -83,7 +83,7 @@ def z3_pattern_search(net: Network, box, time_cap: float | None = None) -> Searc
                 found.append(pattern)
                 return
             zero = [Fraction(0)] * (d + 1)
-            activations = [row if bit else zero for row, bit in zip(rows, bits)]
+            activations = [row if bit else zero for row, bit in zip(rows, bits, strict=False)]
             walk(layer + 1, preactivations(layer + 1, activations), 0, (), pattern)
             return
         row = rows[neuron]
@@ -137,3 +137,76 @@ def regioncam_count(net: Network) -> int:
         if index < net.relu_layer_count:
             rc.relu()
     return rc.num_faces
+
+
+def affinitree_available() -> bool:
+    import warnings
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # "PyTorch not available": not needed here
+            import affinitree  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def affinitree_count(net: Network, box) -> int:
+    """Number of terminals (linear regions) affinitree distills over ``box`` (float64, any dimension).
+
+    affinitree prints its progress on stdout; it is silenced here.
+    """
+    import contextlib
+    import io
+    import os
+    import warnings
+
+    import numpy as np
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        import affinitree as at
+        from affinitree import builder
+
+    d = net.input_dim
+    arch = at.Architecture(d)
+    for index, layer in enumerate(net.layers):
+        weight = np.array([[float(w) for w in row] for row in layer.weight])
+        bias = np.array([float(b) for b in layer.bias])
+        arch.linear(at.AffFunc.from_mats(weight, bias))
+        if index < net.relu_layer_count:
+            arch.relu()
+    pre = at.AffTree.from_poly(
+        at.Polytope.hyperrectangle(d, [(float(lo), float(hi)) for lo, hi in box]), at.AffFunc.identity(d)
+    )
+    # the Rust extension writes to file descriptor 1 directly: redirect it for the call
+    saved = os.dup(1)
+    try:
+        with open(os.devnull, "w") as sink, contextlib.redirect_stdout(io.StringIO()):
+            os.dup2(sink.fileno(), 1)
+            tree = builder.from_layers(arch, pre)
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+    return tree.num_terminals()
+
+
+def ppl_hull_vertices(points) -> list[tuple[Fraction, ...]]:
+    """Vertices of the convex hull of rational ``points``, by ppl's exact (GMP) generator minimisation."""
+    from math import lcm
+
+    import ppl
+
+    dim = len(points[0])
+    variables = [ppl.Variable(i) for i in range(dim)]
+    gens = ppl.Generator_System()
+    for p in points:
+        den = lcm(*(Fraction(v).denominator for v in p))
+        expr = sum((int(Fraction(v) * den) * x for v, x in zip(p, variables, strict=False)), ppl.Linear_Expression(0))
+        gens.insert(ppl.point(expr, den))
+    poly = ppl.C_Polyhedron(gens)
+    found = []
+    for g in poly.minimized_generators():
+        den = int(g.divisor())
+        found.append(tuple(Fraction(int(g.coefficient(x)), den) for x in variables))
+    return sorted(found)

@@ -22,13 +22,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-
-import sympy
+from typing import TYPE_CHECKING
 
 from .errors import InputFormatError, ShapeError
 from .exact import to_rational
-from .network import Network, Pattern, Vector
-from .regions import Region, enumerate_regions
+
+if TYPE_CHECKING:  # imported where used: `symrelu lipschitz --help` needs only NORMS
+    import sympy
+
+    from .network import Network, Pattern, Vector
+    from .regions import Region
 
 NORMS: tuple[str, ...] = ("1", "2", "inf")
 
@@ -69,7 +72,7 @@ def _direction(gradient: Sequence[Fraction], norm: str) -> tuple[Fraction, ...]:
 
 def quotient_squared(net_output: Sequence[Fraction], x: Sequence[Fraction], y: Sequence[Fraction], norm: str) -> Fraction:
     """``(|c.f(x) - c.f(y)| / ||x - y||_p)^2`` for given output values ``(c.f(x), c.f(y))``."""
-    diff = [a - b for a, b in zip(x, y)]
+    diff = [a - b for a, b in zip(x, y, strict=False)]
     if norm == "1":
         length = sum((abs(d) for d in diff), Fraction(0)) ** 2
     elif norm == "inf":
@@ -86,7 +89,7 @@ def _witness(region: Region, gradient: Sequence[Fraction], norm: str) -> tuple[V
         direction = tuple(Fraction(int(i == 0)) for i in range(len(start)))
     step = Fraction(1)
     while True:
-        end = tuple(a + step * d for a, d in zip(start, direction))
+        end = tuple(a + step * d for a, d in zip(start, direction, strict=False))
         if region.contains(end, strictly=True):
             return start, end
         step /= 2
@@ -105,6 +108,10 @@ def lipschitz_constant(
     ``norm`` is the input norm: ``"1"``, ``"2"`` or ``"inf"``. Pass ``regions``
     to reuse an enumeration of the same network and box.
     """
+    import sympy
+
+    from .regions import enumerate_regions
+
     norm = str(norm).lower()
     if norm not in NORMS:
         raise InputFormatError(f"norm {norm!r} is not supported; use one of 1, 2, inf")

@@ -23,7 +23,7 @@ from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import cached_property
-from math import gcd
+from math import gcd, lcm
 
 import flint
 import numpy as np
@@ -31,13 +31,13 @@ import numpy as np
 from .errors import DomainError
 
 HomVertex = tuple[int, ...]
+SMALL_ADJACENCY = 4096
+"""Below this many (pair, vertex) tests the adjacency test runs pair by pair; above, on bit sets in numpy."""
 
 
 def common_denominator_row(values: Sequence[Fraction]) -> tuple[list[int], int]:
     """Write rationals as integers over one positive denominator: ``values = ints / den``."""
-    den = 1
-    for v in values:
-        den = den * v.denominator // gcd(den, v.denominator)
+    den = lcm(*(v.denominator for v in values)) if values else 1
     return [v.numerator * (den // v.denominator) for v in values], den
 
 
@@ -57,7 +57,7 @@ class Polytope:
 
     # ------------------------------------------------------------ construction
     @classmethod
-    def box(cls, bounds: Sequence[tuple[Fraction, Fraction]]) -> "Polytope":
+    def box(cls, bounds: Sequence[tuple[Fraction, Fraction]]) -> Polytope:
         """The box ``prod [lo_i, hi_i]``; tags are ``("box", i, 0)`` for lo and ``("box", i, 1)`` for hi."""
         if not bounds:
             raise DomainError("a box needs at least one interval")
@@ -81,7 +81,13 @@ class Polytope:
     # ---------------------------------------------------------------- queries
     @cached_property
     def float_points(self) -> np.ndarray:
-        """Vertices as ``(x1..xd, 1)`` float rows, each coordinate correctly rounded (filters only)."""
+        """Vertices as ``(x1..xd, 1)`` float rows, each coordinate correctly rounded (filters only;
+        int / int true division rounds correctly, and raises OverflowError beyond float range)."""
+        if len(self.vertices) >= 16:
+            points = self._object_vertices
+            found = np.ones((len(self.vertices), self.dim + 1))
+            found[:, : self.dim] = (points[:, : self.dim] / points[:, self.dim :]).astype(np.float64)
+            return found
         return np.array([[x / vertex[self.dim] for x in vertex[: self.dim]] + [1.0] for vertex in self.vertices])
 
     def values(self, hyperplane: Sequence[int]) -> list[int]:
@@ -89,7 +95,16 @@ class Polytope:
         if len(hyperplane) == 3:  # the 2-D case, unrolled: it is the hot path
             a, b, c = hyperplane
             return [a * x + b * y + c * w for x, y, w in self.vertices]
-        return [sum(a * x for a, x in zip(hyperplane, vertex)) for vertex in self.vertices]
+        if len(self.vertices) < 16:
+            return [sum(a * x for a, x in zip(hyperplane, vertex, strict=False)) for vertex in self.vertices]
+        # Python integers in numpy object arrays: the same exact products, without the interpreter loop
+        return (self._object_vertices @ np.array(list(hyperplane), dtype=object)).tolist()
+
+    @cached_property
+    def _object_vertices(self) -> np.ndarray:
+        array = np.empty((len(self.vertices), self.dim + 1), dtype=object)
+        array[:] = self.vertices
+        return array
 
     def point(self, index: int) -> tuple[Fraction, ...]:
         vertex = self.vertices[index]
@@ -138,7 +153,7 @@ class Polytope:
                 continue
             if self.dim == 1 or flint.fmpz_mat([list(self.vertices[i][: self.dim + 1]) for i in members]).rank() == self.dim:
                 result.append(tag)
-        return sorted(result, key=lambda t: min(candidates[t]))
+        return sorted(result, key=lambda t: (min(candidates[t]), repr(t)))  # repr: independent of hash seeds
 
     def edges(self) -> list[tuple[int, int]]:
         """Pairs of adjacent vertices."""
@@ -146,6 +161,47 @@ class Polytope:
         if self.dim == 2:
             return [(i, (i + 1) % count) for i in range(count)]
         return [(i, j) for i in range(count) for j in range(i + 1, count) if self._adjacent(i, j)]
+
+    @cached_property
+    def _tag_index(self) -> tuple[dict[Hashable, int], np.ndarray]:
+        """A bit position per tag, and each vertex's tag set as bits ``(vertices, words)`` uint64.
+
+        Split parts inherit them from their parent (:meth:`_split_general`) instead of rebuilding."""
+        index: dict[Hashable, int] = {}
+        for tagset in self.tags:
+            for t in tagset:
+                index.setdefault(t, len(index))
+        masks = [sum(1 << index[t] for t in tagset) for tagset in self.tags]
+        words = max(1, (len(index) + 63) // 64)
+        full = (1 << 64) - 1
+        return index, np.array([[(mask >> (64 * w)) & full for w in range(words)] for mask in masks], dtype=np.uint64)
+
+    @property
+    def _tag_bits(self) -> np.ndarray:
+        return self._tag_index[1]
+
+    def _adjacent_pairs(self, first: list[int], second: list[int]) -> list[tuple[int, int]]:
+        """The pairs ``(i, j)``, ``i`` in ``first`` and ``j`` in ``second``, of adjacent vertices
+        (:meth:`_adjacent` for all pairs at once, on tag bit sets)."""
+        if not first or not second:
+            return []
+        if len(first) * len(second) * len(self.tags) < SMALL_ADJACENCY:
+            return [(i, j) for i in first for j in second if self._adjacent(i, j)]
+        bits = self._tag_bits
+        shared = bits[first][:, None, :] & bits[second][None, :, :]  # (p, n, words)
+        counts = np.bitwise_count(shared).sum(axis=2)
+        pi, ni = np.nonzero(counts >= self.dim - 1)
+        if pi.size == 0:
+            return []
+        candidates = shared[pi, ni]  # (c, words)
+        found: list[tuple[int, int]] = []
+        step = max(1, 2_000_000 // (len(self.tags) * bits.shape[1]))  # bound the (c, vertices) temporaries
+        for start in range(0, len(candidates), step):
+            chunk = candidates[start : start + step]
+            holders = ((chunk[:, None, :] & ~bits[None, :, :]) == 0).all(axis=2).sum(axis=1)
+            for k in np.flatnonzero(holders == 2):  # only i and j hold every shared tag
+                found.append((first[int(pi[start + k])], second[int(ni[start + k])]))
+        return found
 
     def _adjacent(self, i: int, j: int) -> bool:
         shared = self.tags[i] & self.tags[j]
@@ -156,7 +212,7 @@ class Polytope:
     # ---------------------------------------------------------------- cutting
     def split(
         self, hyperplane: Sequence[int] | None, tag: Hashable, signs: Sequence[int] | None = None
-    ) -> tuple["Polytope | None", "Polytope | None"]:
+    ) -> tuple[Polytope | None, Polytope | None]:
         """Cut by ``h(x) = a . x + a0``: returns the parts with ``h >= 0`` and ``h <= 0``.
 
         A part is ``None`` when it has empty interior. ``signs`` may give the
@@ -165,7 +221,7 @@ class Polytope:
         values = list(signs) if signs is not None else self.values(hyperplane or ())
         return self._split_by_values(values, tag)
 
-    def _split_by_values(self, values: Sequence[int], tag: Hashable) -> tuple["Polytope | None", "Polytope | None"]:
+    def _split_by_values(self, values: Sequence[int], tag: Hashable) -> tuple[Polytope | None, Polytope | None]:
         has_pos = any(v > 0 for v in values)
         has_neg = any(v < 0 for v in values)
         if not has_neg:
@@ -176,19 +232,19 @@ class Polytope:
             return self._split_cyclic(values, tag)
         return self._split_general(values, tag)
 
-    def _with_zero_tags(self, values: Sequence[int], tag: Hashable) -> "Polytope":
+    def _with_zero_tags(self, values: Sequence[int], tag: Hashable) -> Polytope:
         if all(v for v in values):
             return self
-        return Polytope(self.dim, self.vertices, tuple(t | {tag} if v == 0 else t for t, v in zip(self.tags, values)))
+        return Polytope(self.dim, self.vertices, tuple(t | {tag} if v == 0 else t for t, v in zip(self.tags, values, strict=False)))
 
     def _crossing(self, i: int, j: int, values: Sequence[int], tag: Hashable) -> tuple[HomVertex, frozenset[Hashable]]:
         si, sj = values[i], values[j]
         vi, vj = self.vertices[i], self.vertices[j]
         if si < 0:
             si, sj, vi, vj = sj, si, vj, vi
-        return _primitive([si * b - sj * a for a, b in zip(vi, vj)]), (self.tags[i] & self.tags[j]) | {tag}
+        return _primitive([si * b - sj * a for a, b in zip(vi, vj, strict=False)]), (self.tags[i] & self.tags[j]) | {tag}
 
-    def _split_cyclic(self, values: Sequence[int], tag: Hashable) -> tuple["Polytope", "Polytope"]:
+    def _split_cyclic(self, values: Sequence[int], tag: Hashable) -> tuple[Polytope, Polytope]:
         pos_v: list[HomVertex] = []
         pos_t: list[frozenset[Hashable]] = []
         neg_v: list[HomVertex] = []
@@ -214,22 +270,53 @@ class Polytope:
                 neg_t.append(new_tags)
         return Polytope(2, tuple(pos_v), tuple(pos_t)), Polytope(2, tuple(neg_v), tuple(neg_t))
 
-    def _split_general(self, values: Sequence[int], tag: Hashable) -> tuple["Polytope", "Polytope"]:
+    def _split_general(self, values: Sequence[int], tag: Hashable) -> tuple[Polytope, Polytope]:
         new_v: list[HomVertex] = []
         new_t: list[frozenset[Hashable]] = []
         positive = [i for i, v in enumerate(values) if v > 0]
         negative = [i for i, v in enumerate(values) if v < 0]
-        for i in positive:
-            for j in negative:
-                if self._adjacent(i, j):
-                    vertex, tags = self._crossing(i, j, values, tag)
-                    new_v.append(vertex)
-                    new_t.append(tags)
+        pairs = self._adjacent_pairs(positive, negative)
+        if len(pairs) >= 16:  # the crossing points of all pairs at once, in Python integers
+            pi = np.array([i for i, _ in pairs])
+            pj = np.array([j for _, j in pairs])
+            exact = np.empty(len(values), dtype=object)
+            exact[:] = list(values)
+            points = self._object_vertices
+            crossing = exact[pi][:, None] * points[pj] - exact[pj][:, None] * points[pi]  # value_i > 0 > value_j
+            crossing //= np.gcd.reduce(crossing, axis=1)[:, None]  # W > 0, so the gcd is positive
+            new_v = [tuple(row) for row in crossing.tolist()]
+            new_t = [(self.tags[i] & self.tags[j]) | {tag} for i, j in pairs]
+        else:
+            for i, j in pairs:
+                vertex, tags = self._crossing(i, j, values, tag)
+                new_v.append(vertex)
+                new_t.append(tags)
+        inherit = "_tag_index" in self.__dict__ and len(self.vertices) * len(pairs) >= SMALL_ADJACENCY // 8
+        if inherit:  # the parts' tag bits, from the parent's: no set work
+            index, bits = self._tag_index
+            if tag not in index:
+                index = {**index, tag: len(index)}
+                if len(index) > 64 * bits.shape[1]:
+                    bits = np.concatenate([bits, np.zeros((len(bits), 1), dtype=np.uint64)], axis=1)
+            position = index[tag]
+            tag_bit = np.zeros(bits.shape[1], dtype=np.uint64)
+            tag_bit[position // 64] = np.uint64(1 << (position % 64))
+            zero = np.array([v == 0 for v in values])
+            old_bits = np.where(zero[:, None], bits | tag_bit, bits)
+            if pairs:
+                pi = np.array([i for i, _ in pairs])
+                pj = np.array([j for _, j in pairs])
+                crossing_bits = (bits[pi] & bits[pj]) | tag_bit
+            else:
+                crossing_bits = np.zeros((0, bits.shape[1]), dtype=np.uint64)
 
         def side(keep: list[int]) -> Polytope:
             verts = [self.vertices[i] for i in keep] + new_v
             tagsets = [self.tags[i] | {tag} if values[i] == 0 else self.tags[i] for i in keep] + new_t
-            return Polytope(self.dim, tuple(verts), tuple(tagsets))
+            part = Polytope(self.dim, tuple(verts), tuple(tagsets))
+            if inherit:
+                part.__dict__["_tag_index"] = (index, np.concatenate([old_bits[keep], crossing_bits]))
+            return part
 
         return (
             side([i for i, v in enumerate(values) if v >= 0]),

@@ -19,19 +19,22 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
-from typing import Optional
+from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import cached_property
 from math import gcd
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 import numpy as np
 
 from .errors import ShapeError, TooLargeError
 from .exact import format_rational, to_rational
 from .intmat import INT64_SAFE, IntegerMatrix
-from .network import Matrix, Network, Pattern, Vector
 from .polytope import Polytope, common_denominator_row
+
+if TYPE_CHECKING:
+    from .network import Matrix, Network, Pattern, Vector
+    from .region_tasks import EngineTask
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +53,7 @@ class Constraint:
 
     def slack(self, x: Sequence[Fraction]) -> Fraction:
         """``bound - coefficients . x``: positive strictly inside."""
-        return self.bound - sum((a * v for a, v in zip(self.coefficients, x)), Fraction(0))
+        return self.bound - sum((a * v for a, v in zip(self.coefficients, x, strict=False)), Fraction(0))
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -60,28 +63,68 @@ class Constraint:
         }
 
 
-@dataclass(frozen=True)
+class CellSource(Protocol):
+    """Where a region's exact geometry comes from (an engine's result, read lazily)."""
+
+    def __len__(self) -> int: ...
+
+    def pattern(self, index: int) -> Pattern: ...
+
+    def polytope(self, index: int) -> Polytope: ...
+
+    def hyperplanes(self, index: int) -> tuple[tuple[IntAffine, int], ...]: ...
+
+
+@dataclass(frozen=True, eq=False)
 class Region:
     """One activation region: where the network equals ``x -> jacobian @ x + offset``.
 
-    The exact data (constraints, Jacobian, vertices, ...) is derived on first
-    access from the integer representation the enumeration produced.
+    The exact data (pattern, constraints, Jacobian, vertices, ...) is derived on first
+    access from the integer representation the enumeration produced. Two regions are
+    equal when their pattern, box, polytope and hyperplanes are.
     """
 
-    pattern: Pattern
-    polytope: Polytope
-    hyperplanes: tuple[tuple[IntAffine, int], ...]
-    """Per ReLU layer: the pre-activations on this region, as integer affine rows over a scale."""
-    box: "Box"
-    output_layer: "_IntLayer | None"
+    source: CellSource = field(repr=False)
+    index: int
+    box: Box = field(repr=False)
+    output_layer: _IntLayer | None = field(repr=False)
     """The final affine layer (``None`` when the output is rectified: then the last ReLU layer is the output)."""
+
+    @cached_property
+    def pattern(self) -> Pattern:
+        return self.source.pattern(self.index)
+
+    @cached_property
+    def polytope(self) -> Polytope:
+        return self.source.polytope(self.index)
+
+    @cached_property
+    def hyperplanes(self) -> tuple[tuple[IntAffine, int], ...]:
+        """Per ReLU layer: the pre-activations on this region, as integer affine rows over a scale."""
+        return self.source.hyperplanes(self.index)
+
+    def __repr__(self) -> str:
+        return f"Region(pattern={self.pattern!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Region):
+            return NotImplemented
+        return (self.pattern, self.box, self.polytope, self.output_layer) == (
+            other.pattern,
+            other.box,
+            other.polytope,
+            other.output_layer,
+        ) and (self.jacobian, self.offset) == (other.jacobian, other.offset)
+
+    def __hash__(self) -> int:
+        return hash(self.pattern)
 
     @cached_property
     def _output(self) -> tuple[IntAffine, int]:
         dim = self.polytope.dim
         if self.output_layer is None:
             rows, scale = self.hyperplanes[-1]
-            return [row if bit else [0] * (dim + 1) for row, bit in zip(rows, self.pattern[-1])], scale
+            return [row if bit else [0] * (dim + 1) for row, bit in zip(rows, self.pattern[-1], strict=False)], scale
         if not self.hyperplanes:
             identity = [[int(i == j) for j in range(dim + 1)] for i in range(dim)]
             return _compose(self.output_layer, identity, (1,) * dim, 1)
@@ -147,21 +190,22 @@ class _IntLayer:
 
 
 def _integer_layers(net: Network) -> list[_IntLayer]:
-    layers = []
-    for layer in net.layers:
-        entries = [w for row in layer.weight for w in row] + list(layer.bias)
-        ints, scale = common_denominator_row(entries)  # type: ignore[arg-type]
-        width = layer.in_dim
-        weight = IntegerMatrix(tuple(tuple(ints[r * width : (r + 1) * width]) for r in range(layer.out_dim)))
-        layers.append(_IntLayer(weight, tuple(ints[layer.out_dim * width :]), scale))
-    return layers
+    return [_integer_layer(layer) for layer in net.layers]
+
+
+def _integer_layer(layer: Any) -> _IntLayer:
+    entries = [w for row in layer.weight for w in row] + list(layer.bias)
+    ints, scale = common_denominator_row(entries)
+    width = layer.in_dim
+    weight = IntegerMatrix(tuple(tuple(ints[r * width : (r + 1) * width]) for r in range(layer.out_dim)))
+    return _IntLayer(weight, tuple(ints[layer.out_dim * width :]), scale)
 
 
 def _compose(layer: _IntLayer, inputs: IntAffine, bits: Sequence[int], input_scale: int) -> tuple[IntAffine, int]:
     """Pre-activations ``W relu(z) + b`` as integer affine rows, given ``z = inputs / input_scale``
     on a region where the previous layer's activation pattern is ``bits``."""
     rows = layer.weight.masked_matmul(inputs, bits)
-    for row, b in zip(rows, layer.bias):
+    for row, b in zip(rows, layer.bias, strict=False):
         row[-1] += b * input_scale
     scale = layer.scale * input_scale
     g = scale
@@ -220,7 +264,8 @@ def _facet_constraints(region: Region) -> tuple[Constraint, ...]:
     dim = region.polytope.dim
     constraints: list[Constraint] = []
     seen: set[tuple[int, ...]] = set()
-    for tag in region.polytope.facet_tags():
+    for raw in region.polytope.facet_tags():
+        tag = cast(tuple[Any, ...], raw)
         if tag[0] == "box":
             constraint = _box_constraint(region.box, tag[1], tag[2])
         else:
@@ -242,7 +287,28 @@ magnitude exceeds ``FILTER_MARGIN * sum|h_i x_i|``. The worst-case rounding erro
 dot products is below ``(d + 4) * 2**-53`` times that sum (Higham, Thm. 3.1; correctly rounded
 inputs), so for any practical dimension the margin is over 1000 times larger than the error;
 an absolute floor covers subnormal underflow.
-Everything inside the margin is decided in exact integer arithmetic."""
+Everything inside the margin is decided in exact integer arithmetic.
+
+The conditions this rests on are checked at run time: :func:`filter_applies` (the dimension
+keeps the error bound below a quarter of the margin), finite values and margins (no overflow;
+an infinite or NaN entry decides nothing), correctly rounded inputs (int64 and Python-int
+conversions, and int / int true division, round correctly). Where they fail, every sign is
+decided exactly."""
+
+
+def filter_applies(dim: int) -> bool:
+    """Whether the float filter's error bound ``(d + 4) * 2**-53`` is below a quarter of its margin.
+
+    >>> filter_applies(6), filter_applies(10**6)
+    (True, False)
+    """
+    return 4 * (dim + 4) * 2.0**-53 <= FILTER_MARGIN
+
+
+def _certain(values: np.ndarray, margin: np.ndarray, axis: int) -> tuple[np.ndarray, np.ndarray]:
+    """Provably positive / provably negative along ``axis``: beyond the margin, and both finite."""
+    finite = np.isfinite(values) & np.isfinite(margin)
+    return (finite & (values > margin)).all(axis=axis), (finite & (values < -margin)).all(axis=axis)
 
 
 @dataclass(frozen=True)
@@ -254,7 +320,7 @@ class _FloatRows:
     floor: np.ndarray  # absolute error floor per row, for subnormal underflow
 
     @classmethod
-    def of(cls, rows: IntAffine | np.ndarray) -> "_FloatRows | None":
+    def of(cls, rows: IntAffine | np.ndarray) -> _FloatRows | None:
         try:
             as_float = np.array(rows, dtype=float)  # each entry correctly rounded
         except OverflowError:  # coefficients beyond float range: decide everything exactly
@@ -268,13 +334,13 @@ class _FloatRows:
         points = polytope.float_points
         values = points @ self.rows[candidates].T
         margin = np.abs(points) @ self.magnitudes[candidates].T * FILTER_MARGIN + self.floor[candidates]
-        return (values > margin).all(axis=0), (values < -margin).all(axis=0)
+        return _certain(values, margin, axis=0)
 
 
 FILTER_MIN_CANDIDATES = 3
 """Below this many undecided hyperplanes a cell is cut exactly straight away (cheaper than filtering)."""
 
-_Decisions = Optional[tuple["_Decisions", tuple[int, ...], tuple[int, ...]]]
+_Decisions = tuple["_Decisions", tuple[int, ...], tuple[int, ...]] | None
 """A persistent chain of (neurons, bits) decisions shared between a cell and its sub-cells."""
 
 
@@ -283,7 +349,7 @@ def _bits_from(decisions: _Decisions, width: int, stop: _Decisions = None, start
     bits = [0] * width if start is None else list(start)
     while decisions is not None and decisions is not stop:
         decisions, neurons, values = decisions
-        for neuron, value in zip(neurons, values):
+        for neuron, value in zip(neurons, values, strict=False):
             bits[neuron] = value
     return tuple(bits)
 
@@ -292,9 +358,10 @@ def _cut_by_layer(
     polytope: Polytope,
     rows: IntAffine,
     layer_index: int,
-    rows_float: "_FloatRows | None",
+    rows_float: _FloatRows | None,
     decisions: _Decisions = None,
     candidates: list[int] | None = None,
+    check: Callable[[int], None] | None = None,
 ) -> list[tuple[Polytope, tuple[int, ...]]]:
     """Split a polytope by the undecided neurons of a layer; returns the full-dimensional cells with their bits.
 
@@ -329,11 +396,32 @@ def _cut_by_layer(
         neuron, rest = candidates[0], candidates[1:]
         above, below = cell.split(rows[neuron], (layer_index, neuron))
         cut = above is not None and below is not None  # otherwise the cell is unchanged: no new filtering
+        if cut and check is not None:
+            check(len(cells) + len(stack) + 2)  # every cell here becomes at least one region
         if above is not None:
             stack.append((above, (decisions, (neuron,), (1,)), rest, cut))
         if below is not None:
             stack.append((below, (decisions, (neuron,), (0,)), rest, cut))
     return cells
+
+
+@dataclass(frozen=True)
+class _Pieces:
+    """The vertex engine's result as a :class:`CellSource`."""
+
+    pieces: tuple[_Piece, ...]
+
+    def __len__(self) -> int:
+        return len(self.pieces)
+
+    def pattern(self, index: int) -> Pattern:
+        return self.pieces[index].pattern
+
+    def polytope(self, index: int) -> Polytope:
+        return self.pieces[index].polytope
+
+    def hyperplanes(self, index: int) -> tuple[tuple[IntAffine, int], ...]:
+        return self.pieces[index].hyperplanes
 
 
 def _compose_batch(layer: _IntLayer, pieces: Sequence[_Piece]) -> tuple[np.ndarray, np.ndarray] | None:
@@ -378,17 +466,23 @@ def _certain_signs_batch(cells: Sequence[Polytope], rows_float: np.ndarray) -> t
     values = np.matmul(points, rows_float.transpose(0, 2, 1))  # (cells, vertices, neurons)
     margin = np.matmul(np.abs(points), magnitudes.transpose(0, 2, 1)) * FILTER_MARGIN
     margin += magnitudes.sum(axis=2)[:, None, :] * 1e-290
-    return (values > margin).all(axis=1), (values < -margin).all(axis=1)
+    return _certain(values, margin, axis=1)
 
 
-def _next_layer(pieces: Sequence[_Piece], layer: _IntLayer, layer_index: int) -> Iterator[list[_Piece]]:
-    """Cut every piece by the next layer's neurons; yields the sub-pieces of each piece in turn."""
+def _next_layer(
+    pieces: Sequence[_Piece], layer: _IntLayer, layer_index: int, check: Callable[[int], None], use_filter: bool
+) -> Iterator[list[_Piece]]:
+    """Cut every piece by the next layer's neurons; yields the sub-pieces of each piece in turn.
+
+    ``use_filter`` lets the certified float filter discard hyperplanes that provably miss a cell;
+    without it every sign is decided in exact integer arithmetic."""
     batch = _compose_batch(layer, pieces)
-    if batch is None:
+    if batch is None or not use_filter:
         for piece in pieces:
             rows, scale = _compose(layer, piece.rows, piece.bits, piece.scale)
             hyperplanes = piece.hyperplanes + ((rows, scale),)
-            cells = _cut_by_layer(piece.polytope, rows, layer_index, _FloatRows.of(rows))
+            filter_rows = _FloatRows.of(rows) if use_filter else None
+            cells = _cut_by_layer(piece.polytope, rows, layer_index, filter_rows, check=check)
             yield [_Piece(cell, piece.pattern + (bits,), rows, bits, scale, hyperplanes) for cell, bits in cells]
         return
     rows_all, scales = batch
@@ -402,8 +496,15 @@ def _next_layer(pieces: Sequence[_Piece], layer: _IntLayer, layer_index: int) ->
         chosen = np.flatnonzero(decided)
         decisions: _Decisions = (None, tuple(chosen.tolist()), tuple(positive[index][chosen].astype(int).tolist()))
         candidates = np.flatnonzero(~decided).tolist()
-        cells = _cut_by_layer(piece.polytope, rows, layer_index, _FloatRows.of(rows_float[index]), decisions, candidates)
+        cells = _cut_by_layer(
+            piece.polytope, rows, layer_index, _FloatRows.of(rows_float[index]), decisions, candidates, check
+        )
         yield [_Piece(cell, piece.pattern + (bits,), rows, bits, scale, hyperplanes) for cell, bits in cells]
+
+
+ENGINES = ("auto", "vertex", "2d")
+"""Region engines: ``"2d"`` (batched integer kernels over edge lists, 2 inputs only), ``"vertex"``
+(exact vertex clipping, any dimension), ``"auto"`` (``"2d"`` for 2 inputs, else ``"vertex"``)."""
 
 
 def enumerate_regions(
@@ -411,36 +512,208 @@ def enumerate_regions(
     box: Sequence[Sequence[object]],
     max_regions: int | None = None,
     progress: Callable[[int], None] | None = None,
+    engine: str = "auto",
+    float_filter: bool = True,
+    jobs: int = 1,
+    client: Any = None,
 ) -> tuple[Region, ...]:
     """Every activation region with non-empty interior inside ``box``, sorted by pattern.
 
     ``box`` is a list of ``(lo, hi)`` pairs (numbers or text like ``"1/2"``).
     ``max_regions`` stops with :class:`TooLargeError` (carrying the count so far)
-    once more regions than that are found in any layer. ``progress`` is called
-    with the number of regions finished in the current layer.
+    as soon as more cells than that exist, checked inside a layer after every cut,
+    so it bounds the time as well as the output. ``progress`` is called with the
+    number of cells so far in the current layer. ``engine`` is one of :data:`ENGINES`;
+    every engine gives the same regions in the same order. ``float_filter=False`` turns off
+    the vertex engine's certified float filter (every sign then decided exactly; same result).
+
+    ``jobs=N`` (local processes) or ``client`` (a ``dask.distributed.Client``) splits the work
+    into independent exact tasks, one per block of the first layer's cells
+    (:mod:`symrelu.region_tasks`); the result is identical to a serial run, in the same order.
     """
     net.require_concrete("region enumeration")
     bounds = check_box(net, box)
-    dim = len(bounds)
+    if engine not in ENGINES:
+        raise ValueError(f"unknown region engine {engine!r}; choose one of {', '.join(ENGINES)}")
+    if engine == "2d" and len(bounds) != 2:
+        raise ShapeError(f"the 2d region engine needs a network with 2 inputs, not {len(bounds)}")
+    Polytope.box(bounds)  # refuses an empty or inverted box
+    from .region_tasks import EngineTask, run_split
+
+    chosen = "2d" if engine == "2d" or (engine == "auto" and len(bounds) == 2) else "vertex"
+    task = EngineTask(net, bounds, chosen, float_filter, max_regions)
+    if (jobs != 1 or client is not None) and net.relu_layer_count > 1:
+        from .parallel import make_pool
+
+        sources = run_split(task, make_pool(jobs, client), jobs)
+    else:
+        sources = [task.run(progress=progress)]
+    output_layer = None if net.output_relu else _integer_layer(net.layers[-1])
+    regions = [Region(source, index, bounds, output_layer) for source in sources for index in range(len(source))]
+    if len(sources) > 1:
+        regions.sort(key=lambda r: r.pattern)
+        if max_regions is not None and len(regions) > max_regions:
+            raise TooLargeError(
+                f"more than {max_regions} regions ({len(regions)}); raise --max-regions or shrink the box",
+                partial=len(regions),
+            )
+        if progress is not None:
+            progress(len(regions))
+    return tuple(regions)
+
+
+def first_layer(task: EngineTask) -> Any:
+    """The first ReLU layer's cells of ``task`` (an engine's own form); ``len`` counts them and
+    ``[start:stop]`` (vertex engine) or ``.subset((start, stop))`` (2-D engine) takes a block."""
+    if task.engine == "2d":
+        from .regions2d import first_layer_2d
+
+        return first_layer_2d(task.net, task.bounds, task.max_regions)
+    dim = len(task.bounds)
     identity: IntAffine = [[int(i == j) for j in range(dim + 1)] for i in range(dim)]
-    pieces = [_Piece(Polytope.box(bounds), (), identity, (1,) * dim, 1, ())]
+    start = [_Piece(Polytope.box(task.bounds), (), identity, (1,) * dim, 1, ())]
+    return _vertex_layers(task.net, start, 0, 1, task.max_regions, None, task.float_filter)
+
+
+def finish_block(task: EngineTask, block: Any) -> CellSource:
+    """A block of first-layer cells through the remaining layers, sorted by pattern."""
+    if task.engine == "2d":
+        from .regions2d import finish_2d
+
+        return finish_2d(task.net, block, task.max_regions)
+    pieces = _vertex_layers(task.net, block, 1, task.net.relu_layer_count, task.max_regions, None, task.float_filter)
+    pieces.sort(key=lambda piece: piece.pattern)
+    return _Pieces(tuple(pieces))
+
+
+def run_engine(
+    task: EngineTask,
+    progress: Callable[[int], None] | None = None,
+    layers: int | None = None,
+    select: tuple[int, int] | None = None,
+) -> CellSource:
+    """Run ``task``'s engine (all layers, or the first ``layers``; all cells, or a ``select``ion of the
+    first layer's cells); the cells come back sorted by pattern."""
+    if task.engine == "2d":
+        from .regions2d import enumerate_cells_2d
+
+        return enumerate_cells_2d(task.net, task.bounds, task.max_regions, progress, layers, select)
+    start = Polytope.box(task.bounds)
+    pieces = _vertex_engine(task.net, start, task.max_regions, progress, task.float_filter, layers, select)
+    pieces.sort(key=lambda piece: piece.pattern)
+    return _Pieces(tuple(pieces))
+
+
+@dataclass
+class _Budget:
+    """``max_regions`` checked inside a layer: cells finished plus cells still being cut."""
+
+    max_regions: int | None
+    layer_index: int
+    parents: int
+    done: int = 0
+    regions: int = 0
+
+    def finished(self, count: int) -> None:
+        self.done += 1
+        self.regions += count
+        self.check(0)
+
+    def check(self, in_progress: int) -> None:
+        count = self.regions + in_progress
+        if self.max_regions is not None and count > self.max_regions:
+            raise TooLargeError(
+                f"more than {self.max_regions} regions in layer {self.layer_index} "
+                f"(stopped inside the layer at {count} cells, {self.done} of {self.parents} "
+                f"regions of the previous layer cut); raise --max-regions or shrink the box",
+                partial=count,
+            )
+
+
+def _vertex_engine(
+    net: Network,
+    start: Polytope,
+    max_regions: int | None,
+    progress: Callable[[int], None] | None,
+    float_filter: bool,
+    layers: int | None = None,
+    select: tuple[int, int] | None = None,
+) -> list[_Piece]:
+    """The vertex engine; ``layers`` and ``select`` as in :func:`symrelu.regions2d.enumerate_cells_2d`."""
+    dim = start.dim
+    identity: IntAffine = [[int(i == j) for j in range(dim + 1)] for i in range(dim)]
+    pieces = [_Piece(start, (), identity, (1,) * dim, 1, ())]
+    stop = net.relu_layer_count if layers is None else min(layers, net.relu_layer_count)
+    if select is not None and stop > 0:
+        pieces = _vertex_layers(net, pieces, 0, 1, max_regions, progress, float_filter)[select[0] : select[1]]
+    return _vertex_layers(net, pieces, len(pieces[0].pattern), stop, max_regions, progress, float_filter)
+
+
+def _vertex_layers(
+    net: Network,
+    pieces: list[_Piece],
+    first: int,
+    stop: int,
+    max_regions: int | None,
+    progress: Callable[[int], None] | None,
+    float_filter: bool,
+) -> list[_Piece]:
+    """Cut ``pieces`` through the ReLU layers ``first .. stop - 1``."""
+    use_filter = float_filter and filter_applies(pieces[0].polytope.dim)
     int_layers = _integer_layers(net)
-    for layer_index in range(net.relu_layer_count):
+    for layer_index in range(first, stop):
+        budget = _Budget(max_regions, layer_index, len(pieces))
         next_pieces: list[_Piece] = []
-        for done, sub_pieces in enumerate(_next_layer(pieces, int_layers[layer_index], layer_index)):
+        for sub_pieces in _next_layer(pieces, int_layers[layer_index], layer_index, budget.check, use_filter):
             next_pieces.extend(sub_pieces)
-            if max_regions is not None and len(next_pieces) > max_regions:
-                raise TooLargeError(
-                    f"more than {max_regions} regions in layer {layer_index} "
-                    f"(after {len(next_pieces)} pieces from {done + 1} of {len(pieces)} "
-                    f"regions of the previous layer); raise --max-regions or shrink the box",
-                    partial=len(next_pieces),
-                )
+            budget.finished(len(sub_pieces))
             if progress is not None:
                 progress(len(next_pieces))
         log.debug("layer %d: %d regions", layer_index, len(next_pieces))
         pieces = next_pieces
-    output_layer = None if net.output_relu else int_layers[-1]
-    regions = [Region(piece.pattern, piece.polytope, piece.hyperplanes, bounds, output_layer) for piece in pieces]
-    regions.sort(key=lambda r: r.pattern)
-    return tuple(regions)
+    return pieces
+
+
+def iter_regions(
+    net: Network,
+    box: Sequence[Sequence[object]],
+    block: int = 256,
+    engine: str = "auto",
+    float_filter: bool = True,
+    max_regions: int | None = None,
+) -> Iterator[Region]:
+    """The regions of :func:`enumerate_regions`, streamed: the first layer's partition is computed
+    once, then ``block`` of its cells at a time are cut through the remaining layers and their
+    regions yielded (sorted by pattern within a block, blocks in the first layer's order). Only one
+    block's regions are held at a time; ``max_regions`` applies to each block.
+
+    >>> from symrelu import Network
+    >>> net = Network.from_rows([([[1, 0], [0, 1]], [0, 0]), ([[1, 1], [1, -1]], [0, 0]), ([[1, 1]], [0])])
+    >>> sorted(r.pattern for r in iter_regions(net, [(-1, 1), (-1, 1)], block=1)) == [
+    ...     r.pattern for r in enumerate_regions(net, [(-1, 1), (-1, 1)])]
+    True
+    """
+    net.require_concrete("region enumeration")
+    bounds = check_box(net, box)
+    start = Polytope.box(bounds)
+    if block < 1:
+        raise ValueError("a block holds at least one cell")
+    if engine not in ENGINES:
+        raise ValueError(f"unknown region engine {engine!r}; choose one of {', '.join(ENGINES)}")
+    output_layer = None if net.output_relu else _integer_layer(net.layers[-1])
+    if engine == "2d" or (engine == "auto" and len(bounds) == 2):
+        from .regions2d import iter_cells_2d
+
+        for cells in iter_cells_2d(net, bounds, block, max_regions):
+            yield from (Region(cells, index, bounds, output_layer) for index in range(len(cells)))
+        return
+    dim = len(bounds)
+    identity: IntAffine = [[int(i == j) for j in range(dim + 1)] for i in range(dim)]
+    first = [_Piece(start, (), identity, (1,) * dim, 1, ())]
+    if net.relu_layer_count:
+        first = _vertex_layers(net, first, 0, 1, max_regions, None, float_filter)
+    for begin in range(0, len(first), block):
+        pieces = _vertex_layers(net, first[begin : begin + block], min(1, net.relu_layer_count), net.relu_layer_count, max_regions, None, float_filter)
+        pieces.sort(key=lambda piece: piece.pattern)
+        source = _Pieces(tuple(pieces))
+        yield from (Region(source, index, bounds, output_layer) for index in range(len(pieces)))

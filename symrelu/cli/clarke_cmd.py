@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 
-from ..clarke import backprop_audit
 from ..exact import format_matrix, format_rational
 from .common import add_json_flag, add_network_argument, is_problem_file, load_network_argument, point_argument
 from .output import emit_json, emit_text
@@ -30,6 +29,8 @@ def run(args: argparse.Namespace) -> int:
     if is_problem_file(args.network):
         return _run_problem(args)
     net = load_network_argument(args)
+    from ..clarke import backprop_audit
+
     audit = backprop_audit(net, point_argument(args.at), args.relu_grad_at_zero)
     payload = {
         "source": net.source,

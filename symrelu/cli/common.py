@@ -8,10 +8,13 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from fractions import Fraction
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import InputFormatError
 from ..exact import POLICIES, parse_box, parse_point
-from ..network import Network
+
+if TYPE_CHECKING:
+    from ..network import Network
 
 NETWORK_HELP = "network file (.json, .npz, .onnx) or a bundled example's name (see `symrelu examples`)"
 PROBLEM_HELP = "training problem file (.json or .toml) or a bundled example's name (see `symrelu examples`)"

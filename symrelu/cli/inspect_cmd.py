@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
-import sympy
-
-from ..closed_form import closed_form
-from ..network import Network
+if TYPE_CHECKING:
+    from ..network import Network
 from .common import add_display_arguments, add_json_flag, add_network_argument, load_network_argument
 from .output import Display, emit_json, emit_text
 
@@ -40,6 +39,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    import sympy
+
+    from ..closed_form import closed_form
+
     net = load_network_argument(args)
     layers = [
         {"index": i, "in": layer.in_dim, "out": layer.out_dim, "relu": i < net.relu_layer_count}

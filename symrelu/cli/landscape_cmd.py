@@ -6,10 +6,6 @@ import argparse
 import logging
 
 from ..exact import format_vector
-from ..params.kinks import find_kinks
-from ..params.landscape import DEFAULT_MAX_REGIONS, enumerate_regions
-from ..params.problem import load_problem
-from ..params.report import landscape_payload
 from .common import PATTERN_LEGEND, add_policy_argument, path_phrase, plot_path, positive_int
 from .output import emit_json, emit_text
 
@@ -27,13 +23,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add_policy_argument(parser)
     parser.add_argument("--json", action="store_true", help="print JSON (sorted keys)")
     parser.add_argument("--plot", metavar="FILE.png", type=plot_path, help="contour map with kinks (two parameters only)")
-    parser.add_argument("--max-regions", type=positive_int, default=DEFAULT_MAX_REGIONS, metavar="N", help=f"refuse beyond N regions (default {DEFAULT_MAX_REGIONS})")
+    parser.add_argument("--max-regions", type=positive_int, default=None, metavar="N", help="refuse beyond N regions (default 10000)")
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..params.kinks import find_kinks
+    from ..params.landscape import DEFAULT_MAX_REGIONS, enumerate_regions
+    from ..params.problem import load_problem
+    from ..params.report import landscape_payload
+
     problem = load_problem(args.problem, policy=args.policy)
-    land = enumerate_regions(problem, max_regions=args.max_regions, progress=False if args.json else None)
+    land = enumerate_regions(problem, max_regions=args.max_regions or DEFAULT_MAX_REGIONS, progress=False if args.json else None)
     kinks = find_kinks(land)
     payload = landscape_payload(land, kinks)
     if args.plot:

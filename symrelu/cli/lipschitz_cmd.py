@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import argparse
+from typing import Any
 
 from ..exact import format_rational, format_vector, parse_point, rational_sqrt_text
-from ..lipschitz import NORMS, lipschitz_constant, quotient_squared
-from ..network import format_pattern
-from ..regions import enumerate_regions
+from ..lipschitz import NORMS
 from .common import (
     add_display_arguments,
     add_json_flag,
@@ -41,6 +40,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..lipschitz import lipschitz_constant, quotient_squared
+    from ..network import format_pattern
+    from ..regions import enumerate_regions
+
     net = load_network_argument(args)
     box = box_argument(args.box)
     combination = parse_point(args.combination, "--combination") if args.combination else None
@@ -50,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
     x, y = result.witness
     value = lambda point: sum((c * v for c, v in zip(result.combination, net.evaluate(point), strict=True)), type(x[0])(0))  # noqa: E731
     achieved = quotient_squared((value(x), value(y)), x, y, result.norm)
-    payload = {
+    payload: dict[str, Any] = {
         "source": net.source,
         "policy": net.policy,
         "norm": result.norm,

@@ -16,19 +16,12 @@ import argparse
 import logging
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..params.problem import load_problem
-from ..proofs_support import (
-    build_book,
-    check_book,
-    find_layout,
-    render_report,
-    write_book,
-)
-from ..proofs_support.certificate import LIBRARY_FILES, c1_certificate, check_certificate
-from ..verify import Runner
 from .output import emit_json, emit_text
+
+if TYPE_CHECKING:
+    from ..verify import Runner
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +64,8 @@ def _usage(parser: argparse.ArgumentParser) -> int:
 
 
 def _runner(args: argparse.Namespace, isolate: bool) -> Runner:
+    from ..verify import Runner
+
     """Every solver must decide. Builds run the solvers in this process (the obligations are ours
     and answer in milliseconds; the solvers' own limits apply); re-running committed files, which
     may have been edited, uses worker processes with a hard time limit."""
@@ -78,6 +73,8 @@ def _runner(args: argparse.Namespace, isolate: bool) -> Runner:
 
 
 def handle_build(args: argparse.Namespace) -> int:
+    from ..proofs_support import build_book, find_layout, render_report, write_book
+
     layout = find_layout(args.root)
     out = Path(args.out) if args.out else layout.artifacts
     report = Path(args.report) if args.report else (out / "REPORT.md" if args.out else layout.report)
@@ -99,6 +96,8 @@ def handle_build(args: argparse.Namespace) -> int:
 
 
 def handle_check(args: argparse.Namespace) -> int:
+    from ..proofs_support import check_book, find_layout
+
     layout = find_layout(args.root)
     started = time.perf_counter()
     result = check_book(layout, layout.artifacts, layout.report, _runner(args, isolate=True), args.ignore_solver_versions,
@@ -119,6 +118,10 @@ def handle_check(args: argparse.Namespace) -> int:
 
 def handle_coq(args: argparse.Namespace) -> int:
     """Write the problem's C1 certificate; unless --no-check, compile it with the library (exit 1 if Coq refuses)."""
+    from ..params.problem import load_problem
+    from ..proofs_support import find_layout
+    from ..proofs_support.certificate import LIBRARY_FILES, c1_certificate, check_certificate
+
     problem = load_problem(args.problem)
     cert = c1_certificate(problem, Path(args.problem).name)
     if args.out:

@@ -4,23 +4,24 @@ from __future__ import annotations
 
 import argparse
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
-from ..closed_form import input_symbols
 from ..errors import ShapeError
 from ..exact import format_matrix, format_rational, format_vector
-from ..network import format_pattern
-from ..regions import Region, enumerate_regions
 from .common import (
-    add_display_arguments,
     add_json_flag,
     add_network_argument,
     box_argument,
     load_network_argument,
+    add_display_arguments,
     plot_path,
     positive_int,
     progress_bar,
 )
 from .output import Display, emit_json, emit_text
+
+if TYPE_CHECKING:
+    from ..regions import Region
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -35,6 +36,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--plot", metavar="FILE.png", type=plot_path, help="draw the partition (1-D or 2-D inputs)")
     parser.add_argument("--output", type=int, default=0, metavar="K", help="--plot: colour (2-D) or graph (1-D) output K (default 0)")
     parser.add_argument("--labels", action="store_true", help="--plot: write each region's pattern on it")
+    parser.add_argument("--jobs", type=positive_int, default=1, metavar="N", help="split the work over N local processes (same result; default 1)")
+    parser.add_argument("--dask", metavar="ADDRESS", help="split the work over a Dask scheduler, e.g. tcp://host:8786 (same result)")
     parser.add_argument(
         "--max-regions", type=positive_int, default=None, metavar="N", help="stop cleanly beyond N regions (default: no limit)"
     )
@@ -43,6 +46,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def region_json(region: Region) -> dict[str, object]:
+    from ..network import format_pattern
+
     entry: dict[str, object] = {
         "pattern": format_pattern(region.pattern),
         "jacobian": format_matrix(region.jacobian),
@@ -57,12 +62,18 @@ def region_json(region: Region) -> dict[str, object]:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..closed_form import input_symbols
+    from ..network import format_pattern
+    from ..parallel import dask_client
+    from ..regions import enumerate_regions
+
     net = load_network_argument(args)
     box = box_argument(args.box)
     if args.plot and not 0 <= args.output < net.output_dim:
         raise ShapeError(f"--output {args.output}: the network has outputs 0..{net.output_dim - 1}")
     with progress_bar("regions", enabled=not args.json) as update:
-        regions = enumerate_regions(net, box, max_regions=args.max_regions, progress=update)
+        client = dask_client(args.dask) if args.dask else None
+        regions = enumerate_regions(net, box, max_regions=args.max_regions, progress=update, jobs=args.jobs, client=client)
     measures = [r.measure for r in regions if r.measure is not None]
     total = sum(measures, Fraction(0)) if len(measures) == len(regions) else None
     if args.plot:

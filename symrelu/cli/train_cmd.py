@@ -5,15 +5,16 @@ from __future__ import annotations
 import argparse
 import logging
 from fractions import Fraction
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import InputFormatError
 from ..exact import format_rational, parse_rational, rational_sqrt_text
-from ..params.problem import Problem, load_problem, parse_assignment, parse_step_size
-from ..params.report import trajectory_payload
-from ..params.trajectory import MAX_STEPS, Rule, Trajectory, amplification, float_run, parse_rule, subgradient_method
 from .common import PROBLEM_HELP, add_display_arguments, add_policy_argument, plot_path, progress_bar
 from .output import INLINE_DIGITS, Display, emit_json, emit_text
+
+if TYPE_CHECKING:
+    from ..params.problem import Problem
+    from ..params.trajectory import Rule, Trajectory
 
 log = logging.getLogger(__name__)
 
@@ -23,6 +24,8 @@ def _steps(text: str) -> int:
         value = int(text)
     except ValueError:
         raise InputFormatError(f"--steps: {text!r} is not a whole number") from None
+    from ..params.trajectory import MAX_STEPS
+
     if not 0 <= value <= MAX_STEPS:
         raise InputFormatError(f"--steps: {value} must lie between 0 and {MAX_STEPS} (exact iterates grow with every step)")
     return value
@@ -66,7 +69,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--init", required=True, metavar="w1=1/100,...", help="initial point")
     parser.add_argument("--init2", metavar="w1=-1/100,...", help="second initial point (amplification)")
     parser.add_argument("--lr", required=True, metavar="ETA", help="step size, a positive rational such as 1/10")
-    parser.add_argument("--steps", default="50", metavar="T", help=f"number of steps, at most {MAX_STEPS} (default 50)")
+    parser.add_argument("--steps", default="50", metavar="T", help="number of steps, at most 10000 (default 50)")
     parser.add_argument(
         "--rule", default="backprop:0",
         help="the (sub)gradient taken on a kink: backprop:S (autodiff with relu'(0) = S) or min-norm (default backprop:0)",
@@ -80,6 +83,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _float_payload(problem: Problem, init: dict, lr: Fraction, steps: int, rule: Rule, progress: Any = None) -> dict[str, Any]:
+    from ..params.report import trajectory_payload
+    from ..params.trajectory import Trajectory, float_run
+
     fr = float_run(problem, init, lr, steps, rule, progress)
     exact = Trajectory(problem, rule, lr, fr.exact_steps(problem, rule))
     return {
@@ -146,6 +152,10 @@ def _table(title: str, run: dict[str, Any], shown: Display, float_theta: list[li
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..params.problem import load_problem, parse_assignment, parse_step_size
+    from ..params.report import trajectory_payload
+    from ..params.trajectory import amplification, parse_rule, subgradient_method
+
     problem = load_problem(args.problem, policy=args.policy)
     lr = parse_step_size(args.lr)
     steps = _steps(args.steps)

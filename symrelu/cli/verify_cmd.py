@@ -12,16 +12,17 @@ from __future__ import annotations
 import argparse
 import logging
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import InputFormatError
 from ..exact import format_rational, parse_box, parse_point, parse_rational, rational_sqrt_text
-from ..verify.artifacts import write_artifacts
-from ..verify.registry import CheckContext, CheckSpec, default_registry
-from ..verify.runner import Runner
-from ..verify.verdict import CheckResult, Verdict, jsonable
 from .common import add_policy_argument, is_problem_file, output_folder
 from .output import emit_json, emit_text
+
+if TYPE_CHECKING:  # the solvers load only when a check runs
+    from ..verify.registry import CheckSpec
+    from ..verify.runner import Runner
+    from ..verify.verdict import CheckResult
 
 log = logging.getLogger(__name__)
 
@@ -76,6 +77,11 @@ def run_verify(
     runner: Runner | None = None,
 ) -> int:
     """The command's body; the registry, network loader and runner can be injected (tests)."""
+    from ..verify.artifacts import write_artifacts
+    from ..verify.registry import CheckContext, default_registry
+    from ..verify.runner import Runner
+    from ..verify.verdict import Verdict
+
     registry = registry if registry is not None else default_registry()
     if args.checks == "list":
         rows = [(s.name, s.claim, "yes" if s.available else "no: " + s.waiting_for, s.summary) for s in registry.values()]
@@ -170,6 +176,8 @@ def key_figure(result: CheckResult) -> str:
 
 
 def _report(results: Sequence[CheckResult]) -> str:
+    from ..verify.verdict import jsonable
+
     rows = [
         (r.name, r.verdict.value, key_figure(r), f"{r.elapsed_s:.2f}s", ", ".join(r.solvers) or "-") for r in results
     ]

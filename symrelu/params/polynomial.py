@@ -1,7 +1,8 @@
-"""A small exact multivariate polynomial over ℚ, fast enough for enumeration loops.
+"""An exact multivariate polynomial over ℚ, on python-flint's ``fmpq_mpoly`` (FLINT, GMP).
 
-SymPy is used only to display results; arithmetic, evaluation and derivatives
-here are plain :class:`fractions.Fraction` dictionaries.
+Arithmetic, evaluation and derivatives run in FLINT; ``terms`` gives the
+coefficients as sorted ``(exponents, Fraction)`` pairs, and SymPy is used
+only to display results.
 
 >>> from fractions import Fraction as F
 >>> x, y = Polynomial.variable(2, 0), Polynomial.variable(2, 1)
@@ -10,138 +11,166 @@ here are plain :class:`fractions.Fraction` dictionaries.
 (Fraction(1, 2), 2, ['x0 + x1 - 1', 'x0 + x1 - 1'])
 >>> (x * 0).is_zero, Polynomial.constant(2, 3).is_constant
 (True, True)
+>>> p.terms[:2]
+(((0, 0), Fraction(1, 2)), ((0, 1), Fraction(-1, 1)))
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from fractions import Fraction
-from typing import Union
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
-import sympy
-import z3
+import flint
+
+if TYPE_CHECKING:
+    import sympy
+    import z3
 
 Exponents = tuple[int, ...]
-Scalar = Union[Fraction, int]
+Scalar = Fraction | int
 
 
-@dataclass(frozen=True)
+def _context(nvars: int) -> Any:
+    return flint.fmpq_mpoly_ctx.get(("x", nvars), "lex")
+
+
+def _fmpq(value: Scalar) -> Any:
+    value = Fraction(value)
+    return flint.fmpq(value.numerator, value.denominator)
+
+
+def _fraction(value: Any) -> Fraction:
+    return Fraction(int(value.p), int(value.q))
+
+
 class Polynomial:
-    """``Σ c · θ^e`` with rational ``c``; ``terms`` is sorted and has no zero coefficient."""
+    """``Σ c · θ^e`` with rational ``c``; ``terms`` is sorted and has no zero coefficient.
 
-    nvars: int
-    terms: tuple[tuple[Exponents, Fraction], ...] = ()
+    Immutable; equal when the variables and terms are equal.
+    """
+
+    __slots__ = ("nvars", "_poly", "__dict__")
+
+    def __init__(self, nvars: int, terms: Sequence[tuple[Exponents, Fraction]] = (), _poly: Any = None) -> None:
+        self.nvars = nvars
+        self._poly = _poly if _poly is not None else _context(nvars).from_dict({e: _fmpq(c) for e, c in terms if c})
 
     # -------------------------------------------------------------- building
     @classmethod
-    def from_dict(cls, nvars: int, coeffs: Mapping[Exponents, Fraction]) -> "Polynomial":
-        return cls(nvars, tuple(sorted((e, Fraction(c)) for e, c in coeffs.items() if c != 0)))
+    def from_dict(cls, nvars: int, coeffs: Mapping[Exponents, Fraction]) -> Polynomial:
+        return cls(nvars, _poly=_context(nvars).from_dict({e: _fmpq(c) for e, c in coeffs.items() if c != 0}))
 
     @classmethod
-    def constant(cls, nvars: int, value: Scalar) -> "Polynomial":
+    def constant(cls, nvars: int, value: Scalar) -> Polynomial:
         return cls.from_dict(nvars, {(0,) * nvars: Fraction(value)})
 
     @classmethod
-    def variable(cls, nvars: int, index: int) -> "Polynomial":
+    def variable(cls, nvars: int, index: int) -> Polynomial:
         return cls.from_dict(nvars, {tuple(int(i == index) for i in range(nvars)): Fraction(1)})
 
-    def _lift(self, other: "Polynomial | Scalar") -> "Polynomial":
-        return other if isinstance(other, Polynomial) else Polynomial.constant(self.nvars, other)
+    def _wrap(self, poly: Any) -> Polynomial:
+        return Polynomial(self.nvars, _poly=poly)
+
+    def _other(self, other: Polynomial | Scalar) -> Any:
+        return other._poly if isinstance(other, Polynomial) else _fmpq(other)
+
+    @cached_property
+    def terms(self) -> tuple[tuple[Exponents, Fraction], ...]:
+        return tuple(sorted((tuple(int(v) for v in e), _fraction(c)) for e, c in self._poly.terms()))
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Polynomial):
+            return NotImplemented
+        return self.nvars == other.nvars and self._poly == other._poly
+
+    def __hash__(self) -> int:
+        return hash((self.nvars, self.terms))
+
+    def __repr__(self) -> str:
+        return f"Polynomial({self.nvars}, {self.terms!r})"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Polynomial, (self.nvars, self.terms))
 
     # ------------------------------------------------------------ arithmetic
-    def __add__(self, other: "Polynomial | Scalar") -> "Polynomial":
-        other = self._lift(other)
-        acc = dict(self.terms)
-        for e, c in other.terms:
-            acc[e] = acc.get(e, Fraction(0)) + c
-        return Polynomial.from_dict(self.nvars, acc)
+    def __add__(self, other: Polynomial | Scalar) -> Polynomial:
+        return self._wrap(self._poly + self._other(other))
 
     __radd__ = __add__
 
-    def __neg__(self) -> "Polynomial":
-        return Polynomial(self.nvars, tuple((e, -c) for e, c in self.terms))
+    def __neg__(self) -> Polynomial:
+        return self._wrap(-self._poly)
 
-    def __sub__(self, other: "Polynomial | Scalar") -> "Polynomial":
-        return self + (-self._lift(other))
+    def __sub__(self, other: Polynomial | Scalar) -> Polynomial:
+        return self._wrap(self._poly - self._other(other))
 
-    def __rsub__(self, other: "Polynomial | Scalar") -> "Polynomial":
-        return self._lift(other) - self
+    def __rsub__(self, other: Polynomial | Scalar) -> Polynomial:
+        return self._wrap(self._other(other) - self._poly)
 
-    def __mul__(self, other: "Polynomial | Scalar") -> "Polynomial":
-        if not isinstance(other, Polynomial):
-            value = Fraction(other)
-            return Polynomial.from_dict(self.nvars, {e: c * value for e, c in self.terms})
-        acc: dict[Exponents, Fraction] = {}
-        for e1, c1 in self.terms:
-            for e2, c2 in other.terms:
-                e = tuple(a + b for a, b in zip(e1, e2))
-                acc[e] = acc.get(e, Fraction(0)) + c1 * c2
-        return Polynomial.from_dict(self.nvars, acc)
+    def __mul__(self, other: Polynomial | Scalar) -> Polynomial:
+        return self._wrap(self._poly * self._other(other))
 
     __rmul__ = __mul__
 
     # -------------------------------------------------------------- analysis
     @property
     def is_zero(self) -> bool:
-        return not self.terms
+        return bool(self._poly.is_zero())
 
     @property
     def degree(self) -> int:
         """Total degree; the zero polynomial has degree -1."""
-        return max((sum(e) for e, _ in self.terms), default=-1)
+        return int(self._poly.total_degree())
 
     @property
     def is_constant(self) -> bool:
         return self.degree <= 0
 
-    def diff(self, index: int) -> "Polynomial":
-        acc: dict[Exponents, Fraction] = {}
-        for e, c in self.terms:
-            if e[index]:
-                lowered = e[:index] + (e[index] - 1,) + e[index + 1 :]
-                acc[lowered] = acc.get(lowered, Fraction(0)) + c * e[index]
-        return Polynomial.from_dict(self.nvars, acc)
+    def diff(self, index: int) -> Polynomial:
+        return self._wrap(self._poly.derivative(index))
 
-    def gradient(self) -> tuple["Polynomial", ...]:
+    def gradient(self) -> tuple[Polynomial, ...]:
         return tuple(self.diff(k) for k in range(self.nvars))
 
-    def hessian(self) -> tuple[tuple["Polynomial", ...], ...]:
+    def hessian(self) -> tuple[tuple[Polynomial, ...], ...]:
         return tuple(tuple(g.diff(k) for k in range(self.nvars)) for g in self.gradient())
 
     def __call__(self, point: Sequence[Fraction]) -> Fraction:
         """Exact value at a rational point."""
-        total = Fraction(0)
-        for e, c in self.terms:
-            term = c
-            for value, power in zip(point, e):
-                if power:
-                    term *= value**power
-            total += term
-        return total
+        if len(point) < self.nvars:
+            raise ValueError(f"a polynomial in {self.nvars} variables needs {self.nvars} values, not {len(point)}")
+        return _fraction(self._poly(*(_fmpq(v) for v in point[: self.nvars])))
 
     # ------------------------------------------------------------ conversion
     def to_sympy(self, symbols: Sequence[sympy.Symbol]) -> sympy.Expr:
+        import sympy
+
         return sympy.Add(
             *(
-                sympy.Rational(c.numerator, c.denominator) * sympy.Mul(*(s**p for s, p in zip(symbols, e)))
+                sympy.Rational(c.numerator, c.denominator) * sympy.Mul(*(s**p for s, p in zip(symbols, e, strict=False)))
                 for e, c in self.terms
             )
         )
 
     def to_z3(self, variables: Sequence[z3.ArithRef]) -> z3.ArithRef:
+        import z3
+
         if not self.terms:
             return z3.RealVal(0)
         parts = []
         for e, c in self.terms:
             factors: list[z3.ArithRef] = []
-            for var, power in zip(variables, e):
+            for var, power in zip(variables, e, strict=False):
                 factors.extend([var] * power)
             coeff = z3.Q(c.numerator, c.denominator)
             parts.append(coeff * z3.Product(*factors) if len(factors) > 1 else coeff * factors[0] if factors else coeff)
         return parts[0] if len(parts) == 1 else z3.Sum(*parts)
 
     def __str__(self) -> str:
+        import sympy
+
         return str(self.to_sympy(sympy.symbols(f"x0:{self.nvars}", real=True)))
 
 
