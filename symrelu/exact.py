@@ -11,6 +11,7 @@ floats read from files:
 Fraction(3602879701896397, 36028797018963968)
 >>> to_rational(0.1, policy="decimal")
 Fraction(1, 10)
+>>> import numpy as np
 >>> to_rational(np.float16(0.1), policy="decimal"), to_rational(np.float32(0.1))
 (Fraction(1, 10), Fraction(13421773, 134217728))
 >>> to_rational("3/4"), to_rational("1.25"), to_rational(2)
@@ -26,15 +27,16 @@ import re
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from fractions import Fraction
-from typing import Literal
-
-import numpy as np
+from typing import TYPE_CHECKING, Literal
 
 from .errors import InputFormatError, NonFiniteError
 
 Policy = Literal["exact", "decimal"]
 POLICIES: tuple[str, ...] = ("exact", "decimal")
-RationalLike = Fraction | int | float | str | np.floating | np.integer
+if TYPE_CHECKING:  # numpy loads only when a numpy scalar is converted
+    import numpy as np
+
+    RationalLike = Fraction | int | float | str | np.floating | np.integer
 
 _RATIONAL_TEXT = re.compile(r"^\s*[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?(\s*/\s*[+-]?\d+)?\s*$")
 
@@ -50,6 +52,8 @@ def check_policy(policy: str) -> Policy:
 
 def _float_to_rational(value: float | np.floating, policy: Policy, where: str) -> Fraction:
     """Exact binary value, or the shortest decimal that prints ``value`` in its own width."""
+    import numpy as np
+
     if not math.isfinite(float(value)) or (isinstance(value, np.floating) and not np.isfinite(value)):
         raise NonFiniteError(f"{where}: value {value} is not finite; weights must be finite numbers")
     if policy == "exact":
@@ -68,12 +72,18 @@ def to_rational(value: object, policy: str = "exact", where: str = "value") -> F
         raise InputFormatError(f"{where}: {value!r} is a boolean, not a number")
     if isinstance(value, Fraction):
         return value
-    if isinstance(value, (int, np.integer)):
-        return Fraction(int(value))
-    if isinstance(value, (float, np.floating)):
+    if isinstance(value, int):
+        return Fraction(value)
+    if isinstance(value, float):
         return _float_to_rational(value, policy, where)
     if isinstance(value, str):
         return parse_rational(value, where)
+    import numpy as np
+
+    if isinstance(value, np.integer):
+        return Fraction(int(value))
+    if isinstance(value, np.floating):
+        return _float_to_rational(value, policy, where)
     raise InputFormatError(f"{where}: {value!r} is not a number (expected int, float or text like '3/4')")
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 
 from ..errors import SymreluError
-from ..loaders.examples import example_path, list_examples
 from .common import add_json_flag, is_problem_file
 from .output import emit_json, emit_text
 
@@ -25,6 +24,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def describe(name: str) -> dict[str, object]:
     """Kind, shape and file of one bundled example."""
     from ..loaders import load_network
+    from ..loaders.examples import example_path
     from ..params.problem import load_problem
 
     path = example_path(name)
@@ -40,6 +40,8 @@ def describe(name: str) -> dict[str, object]:
 
 
 def _described(name: str) -> dict[str, object]:
+    from ..loaders.examples import example_path
+
     try:
         return describe(name)
     except SymreluError as err:  # a bundled file this version cannot read yet: say so, list the rest
@@ -48,6 +50,8 @@ def _described(name: str) -> dict[str, object]:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..loaders.examples import list_examples
+
     entries = [_described(name) for name in list_examples()]
     if args.json:
         emit_json({"examples": entries})

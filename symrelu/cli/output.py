@@ -20,12 +20,12 @@ import json
 import sys
 from collections.abc import Sequence
 from fractions import Fraction
-from typing import Any
-
-import sympy
-from sympy.printing.str import StrPrinter
+from typing import TYPE_CHECKING, Any
 
 from ..exact import DISPLAY_DIGITS, DISPLAY_WIDTH, display_rational, format_rational
+
+if TYPE_CHECKING:  # SymPy loads only when a formula is shown
+    import sympy
 
 INLINE_DIGITS = 6
 """Significant digits of a shortened coefficient inside a formula (an affine map, a vector)."""
@@ -60,6 +60,8 @@ class Display:
     def affine(self, row: Sequence[Fraction], offset: Fraction, symbols: Sequence[sympy.Symbol]) -> str:
         """``a·x + c`` as SymPy prints it when every coefficient is short, else with decimals."""
         if self.exact or all(display_rational(Fraction(v), self.width) == format_rational(Fraction(v)) for v in (*row, offset)):
+            import sympy
+
             rational = lambda v: sympy.Rational(v.numerator, v.denominator)  # noqa: E731
             return str(sum((rational(a) * x for a, x in zip(row, symbols, strict=True)), rational(offset)))
         terms = [f"{self.rational(a, False, INLINE_DIGITS)}*{x}" for a, x in zip(row, symbols, strict=True) if a != 0]
@@ -70,12 +72,15 @@ class Display:
     def expression(self, expr: sympy.Expr) -> str:
         """``str(expr)`` with every long rational shown as in :meth:`rational` (inline digits).
 
+        >>> import sympy
         >>> x = sympy.Symbol("x")
         >>> Display(width=8).expression(sympy.Rational(10**12, 7) * x + sympy.Rational(1, 2))
         '1e+12*x/7 + 1/2'
         """
         if self.exact:
             return str(expr)
+        from sympy.printing.str import StrPrinter
+
         display = self
 
         class _Printer(StrPrinter):
