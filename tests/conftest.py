@@ -16,3 +16,30 @@ def shared_nets() -> Path:
     if not path.is_dir():
         pytest.fail(f"bundled networks folder not found at {path}", pytrace=False)
     return path
+
+
+_COQ_CACHE = pytest.StashKey[str]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """One Coq compile per test run: the controller makes a fresh cache folder that every xdist worker
+    (and every CLI subprocess) inherits through ``SYMRELU_COQ_CACHE``; runs are keyed by the exact
+    sources and coqc version, and the folder is removed at the end, so each run compiles anew."""
+    import os
+    import tempfile
+
+    from symrelu.proofs_support.coq import CACHE_VARIABLE
+
+    if hasattr(config, "workerinput") or os.environ.get(CACHE_VARIABLE):
+        return
+    folder = tempfile.mkdtemp(prefix="symrelu-test-coq-")
+    os.environ[CACHE_VARIABLE] = folder
+    config.stash[_COQ_CACHE] = folder
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    import shutil
+
+    folder = config.stash.get(_COQ_CACHE, None)
+    if folder is not None:
+        shutil.rmtree(folder, ignore_errors=True)

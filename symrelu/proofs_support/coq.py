@@ -24,7 +24,10 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import json
 import logging
+import os
+import pickle
 import re
 import shutil
 import subprocess
@@ -265,7 +268,28 @@ def check_texts(texts: Mapping[str, str], jobs: int = 2, coqc: str | None = None
     coqc = coqc or coqc_path()
     if coqc is None:
         return CoqRun(None, (), (NOT_INSTALLED,))
-    return _check_texts_once(tuple(sorted(texts.items())), max(1, jobs), coqc, timeout_s)
+    items = tuple(sorted(texts.items()))
+    cache = os.environ.get(CACHE_VARIABLE)
+    if not cache:
+        return _check_texts_once(items, max(1, jobs), coqc, timeout_s)
+    key = sha256_text(json.dumps([coqc, coqc_version(coqc), items]))
+    entry = Path(cache) / f"coq-{key}.pickle"
+    if entry.is_file():
+        with entry.open("rb") as stored:
+            run: CoqRun = pickle.load(stored)
+        return run
+    run = _check_texts_once(items, max(1, jobs), coqc, timeout_s)
+    entry.parent.mkdir(parents=True, exist_ok=True)
+    partial = entry.with_suffix(f".{os.getpid()}.tmp")
+    with partial.open("wb") as out:
+        pickle.dump(run, out)
+    partial.replace(entry)  # atomic: a concurrent reader sees all of it or nothing
+    return run
+
+
+CACHE_VARIABLE = "SYMRELU_COQ_CACHE"
+"""When set, a folder where runs are kept by the hash of (coqc, its version, every file's text), so that
+processes sharing it (the test suite's workers) compile identical sources once. Unset: no disk cache."""
 
 
 @functools.lru_cache(maxsize=8)
