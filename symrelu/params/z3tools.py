@@ -17,6 +17,7 @@ True
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable, Sequence
 from fractions import Fraction
 
@@ -39,8 +40,56 @@ def make_solver(linear: bool, timeout_ms: int | None = None) -> z3.Solver:
     return solver
 
 
+USER_PREFIX = "u."
+"""Every user-chosen parameter name becomes a solver symbol starting with this prefix."""
+
+_PLAIN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def param_symbol(name: str, copy: str = "") -> str:
+    """The reserved solver symbol of a user parameter (optionally of a named copy such as ``"t"``).
+
+    User names never share a namespace with internal symbols: every user symbol
+    starts with ``u.`` (no internal symbol does) and holds no SMT-LIB reserved
+    word on its own; a name that is not plain ASCII is spelled in hex after ``!``.
+    The map is injective (user names hold no ``.`` or ``!``), and
+    :func:`param_name` inverts it.
+
+    >>> param_symbol("mu"), param_symbol("ite", "t"), param_symbol("θ")
+    ('u.mu', 'u.t.ite', 'u.!ceb8')
+    >>> param_name("u.t.ite"), param_name("u.!ceb8"), param_name("mu")
+    ('ite', 'θ', None)
+    """
+    if not name or "." in name or "!" in name:
+        raise SolverError(f"parameter name {name!r} cannot be mapped to a solver symbol")
+    if copy and not _PLAIN.match(copy):
+        raise SolverError(f"copy tag {copy!r} must be a plain ASCII identifier")
+    spelled = name if _PLAIN.match(name) else "!" + name.encode("utf-8").hex()
+    return USER_PREFIX + (copy + "." if copy else "") + spelled
+
+
+def param_name(symbol: str) -> str | None:
+    """The user name behind a symbol made by :func:`param_symbol` (None for an internal symbol)."""
+    plain = symbol[1:-1] if symbol.startswith("|") and symbol.endswith("|") else symbol
+    if not plain.startswith(USER_PREFIX):
+        return None
+    spelled = plain[len(USER_PREFIX):].rsplit(".", 1)[-1]
+    return bytes.fromhex(spelled[1:]).decode("utf-8") if spelled.startswith("!") else spelled
+
+
+def param_var(name: str, copy: str = "", ctx: z3.Context | None = None) -> z3.ArithRef:
+    """The z3 real variable of a user parameter (see :func:`param_symbol`)."""
+    return z3.Real(param_symbol(name, copy), ctx)
+
+
+def param_vars(names: Sequence[str], copy: str = "") -> dict[str, z3.ArithRef]:
+    """``{user name: z3 variable}`` for every parameter."""
+    return {n: param_var(n, copy) for n in names}
+
+
 def real_vars(names: Sequence[str]) -> list[z3.ArithRef]:
-    return [z3.Real(n) for n in names]
+    """The z3 variables of the parameters ``names``, in order (reserved symbols, see :func:`param_symbol`)."""
+    return [param_var(n) for n in names]
 
 
 def fraction_of(value: z3.ExprRef, precision: int = 32) -> tuple[Fraction, bool]:
@@ -107,7 +156,7 @@ def strictly_satisfies(point: Point, constraints: Sequence[tuple[Polynomial, int
 
 
 def in_open_box(point: Point, box: Sequence[tuple[Fraction, Fraction]] | None) -> bool:
-    return box is None or all(lo < v < hi for v, (lo, hi) in zip(point, box))
+    return box is None or all(lo < v < hi for v, (lo, hi) in zip(point, box, strict=False))
 
 
 def z3_box(variables: Sequence[z3.ArithRef], box: Sequence[tuple[Fraction, Fraction]] | None) -> list[z3.BoolRef]:
@@ -115,7 +164,7 @@ def z3_box(variables: Sequence[z3.ArithRef], box: Sequence[tuple[Fraction, Fract
         return []
     return [
         c
-        for v, (lo, hi) in zip(variables, box)
+        for v, (lo, hi) in zip(variables, box, strict=False)
         for c in (v > z3.Q(lo.numerator, lo.denominator), v < z3.Q(hi.numerator, hi.denominator))
     ]
 
