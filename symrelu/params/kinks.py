@@ -30,8 +30,10 @@ from .polynomial import Polynomial, vector_at
 from .problem import Point
 from .switches import Switch
 from .z3tools import (
+    confirm_unsat,
     in_open_box,
     make_solver,
+    ppl_interior_point,
     rational_point_on_surface,
     real_vars,
     sign_constraint,
@@ -72,10 +74,34 @@ class Kink:
 
 
 def _check(solver: z3.Solver) -> bool:
+    """Z3's answer; an ``unsat`` ("no such boundary point") counts only when cvc5 confirms it."""
     answer = solver.check()
     if answer == z3.unknown:
         raise SolverError(f"Z3 gave up on a kink query ({solver.reason_unknown()})")
+    if answer == z3.unsat:
+        confirm_unsat(solver, "a kink query")
     return answer == z3.sat
+
+
+def _linear_kink(land: Landscape, g: Polynomial, others: list[tuple[Polynomial, int]], jump: tuple[Polynomial, ...]
+                 ) -> tuple[bool, Point | None, Point | None] | None:
+    """Exact polyhedra (ppl) for an affine surface, affine constraints and affine jumps: (found, witness, dangerous)."""
+    if g.degree > 1 or any(p.degree > 1 for p, _ in others) or any(j.degree > 1 for j in jump):
+        return None
+    k, domain = len(land.problem.parameters), land.problem.domain
+    witness = ppl_interior_point(others, domain, k, equalities=[g])
+    if witness is None:
+        return False, None, None
+    if any(j(witness) != 0 for j in jump):
+        return True, witness, witness
+    for j in jump:
+        if j.is_zero:
+            continue
+        for sign in (1, -1):
+            point = ppl_interior_point(others + [(j, sign)], domain, k, equalities=[g])
+            if point is not None:
+                return True, witness, point
+    return True, witness, None
 
 
 def _proportional(p: Polynomial, g: Polynomial) -> Fraction | None:
@@ -95,6 +121,18 @@ def _boundary_kink(
     group = tuple(sorted({index for region in (below, above) for index, p, _ in region.constraints
                           if _proportional(p, g) is not None}))
     others = [(p, sign) for region in (below, above) for _, p, sign in region.constraints if _proportional(p, g) is None]
+    jump = tuple(a - b for a, b in zip(above.gradient, below.gradient, strict=False))
+    s = next(index for index, p, _ in below.constraints if _proportional(p, g) is not None)
+
+    def kink(witness: Point | None, dangerous_witness: Point | None, dangerous: bool) -> Kink:
+        return Kink(switch_index=s, switch=land.table.switches[s], switch_indices=group, below=below.pattern,
+                    above=above.pattern, surface=(g,), jump=jump, witness=witness, dangerous=dangerous,
+                    dangerous_witness=dangerous_witness)
+
+    exact = _linear_kink(land, g, others, jump)
+    if exact is not None:
+        found, point, danger = exact
+        return kink(point, danger, danger is not None) if found else None
     solver = make_solver(problem.is_linear, timeout_ms)
     solver.add(*z3_box(variables, problem.domain))
     solver.add(g.to_z3(variables) == 0, *(sign_constraint(p, sign, variables) for p, sign in others))
@@ -112,7 +150,6 @@ def _boundary_kink(
     if not _check(solver):
         return None
     witness = rational_point_on_surface(solver.model(), variables, g, on_piece)
-    jump = tuple(a - b for a, b in zip(above.gradient, below.gradient, strict=False))
     dangerous, dangerous_witness = False, None
     nonzero = [j for j in jump if not j.is_zero]
     if nonzero:
@@ -125,19 +162,7 @@ def _boundary_kink(
                 dangerous_witness = rational_point_on_surface(
                     solver.model(), variables, g, lambda p: on_piece(p) and any(j(p) != 0 for j in nonzero)
                 )
-    s = next(index for index, p, _ in below.constraints if _proportional(p, g) is not None)
-    return Kink(
-        switch_index=s,
-        switch=land.table.switches[s],
-        switch_indices=group,
-        below=below.pattern,
-        above=above.pattern,
-        surface=(g,),
-        jump=jump,
-        witness=witness,
-        dangerous=dangerous,
-        dangerous_witness=dangerous_witness,
-    )
+    return kink(witness, dangerous_witness, dangerous)
 
 
 def _surfaces(first: Region, second: Region) -> list[tuple[Region, Region, Polynomial]]:

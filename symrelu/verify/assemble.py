@@ -21,7 +21,7 @@ from .runner import Replay, Runner, combine_outcomes, with_hypotheses
 from .verdict import CheckResult, Verdict
 
 
-def runner_or_default(runner: Runner | None, timeout_s: float = 600.0) -> Runner:
+def runner_or_default(runner: Runner | None, timeout_s: float = 120.0) -> Runner:
     """The given runner, or Z3 + cvc5 on one process (default budgets, ``timeout_s`` as the safety net)."""
     return runner if runner is not None else Runner(timeout_s=timeout_s)
 
@@ -34,7 +34,7 @@ def run_check(
     value: Fraction | None = None,
     value_squared: Fraction | None = None,
     details: Mapping[str, Any] | None = None,
-    timeout_s: float = 600.0,
+    timeout_s: float = 120.0,
 ) -> CheckResult:
     """Run ``obligations`` and build the check's result (witness from the first refutation)."""
     started = time.perf_counter()

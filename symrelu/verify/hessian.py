@@ -59,16 +59,18 @@ def constant_hessian(region: Region) -> tuple[tuple[Fraction, ...], ...] | None:
 def finite_difference(
     problem: Problem, region: Region, vector: Sequence[Fraction]
 ) -> tuple[tuple[Fraction, ...], tuple[Fraction, ...], tuple[Fraction, ...]] | None:
-    """(θ, θ + t v, H_R v) with H_R v recomputed from two exact backpropagated gradients inside the region.
+    """(θ, θ + t v, H_R v) with H_R v recomputed from two exact backpropagated gradients inside the region and D.
 
     Independent of the region's polynomial: on a constant-Hessian region the
     gradient is affine, so (∇ℓ(θ + t v) − ∇ℓ(θ)) / t = H_R v exactly.
     """
     start = region.interior_point
     step = Fraction(1)
+    domain = problem.domain
     for _ in range(64):
         end = tuple(a + step * v for a, v in zip(start, vector, strict=False))
-        if region.contains(end):
+        inside = domain is None or all(lo <= c <= hi for c, (lo, hi) in zip(end, domain, strict=True))
+        if region.contains(end) and inside:  # both points of the witness lie in the region and in D
             g0, g1 = backprop_gradient(problem, start), backprop_gradient(problem, end)
             return start, end, tuple((b - a) / step for a, b in zip(g0, g1, strict=False))
         step /= 2

@@ -74,11 +74,20 @@ class ObligationOutcome:
 
 
 def hypotheses_obligation(obligation: Obligation) -> Obligation | None:
-    """The obligation without its last assertion (the negated goal), expected ``sat``; None if nothing is left."""
-    if obligation.expected != "unsat" or len(obligation.assertions) < 2:
+    """The obligation without its last assertion (the negated goal), expected ``sat``; None if nothing is left.
+
+    Only built obligations have this structure; a committed ``.smt2`` file re-run by ``symrelu proofs check``
+    has its hypotheses-only check committed beside it (``*.hyp.smt2``), which is checked as a file of its own.
+    """
+    if not isinstance(obligation, Obligation) or obligation.expected != "unsat" or len(obligation.assertions) < 2:
         return None
     return replace(obligation, name=f"{obligation.name}.hyp", expected="sat", assertions=obligation.assertions[:-1],
                    region=f"hypotheses only of {obligation.name} (must be satisfiable)")
+
+
+def is_hypotheses_check(obligation: Any) -> bool:
+    """True for a hypotheses-only check (built here, or its committed ``*.hyp.smt2`` file)."""
+    return str(obligation.name).removesuffix(".smt2").endswith(".hyp")
 
 
 def with_hypotheses(outcomes: Sequence[ObligationOutcome]) -> tuple[ObligationOutcome, ...]:
@@ -111,7 +120,7 @@ class Runner:
     """
 
     backends: tuple[Backend, ...] = field(default_factory=default_backends)
-    timeout_s: float = 600.0
+    timeout_s: float = 120.0
     jobs: int = 1
     require_all: bool = False
     isolate: bool = True
@@ -250,6 +259,8 @@ class Runner:
     ) -> ObligationOutcome:
         kind = Verdict.PROVED if obligation.expected == "sat" else Verdict.REFUTED
         with_model = [a for a in decisive if a.model is not None]
+        if not with_model and len(decisive) >= 2 and is_hypotheses_check(obligation):
+            return outcome(kind, "hypotheses satisfiable: both solvers say sat (no rational model to replay)", agreed)
         if not with_model:
             why = "; ".join(f"{a.solver}: {a.reason}" for a in decisive)
             return outcome(Verdict.UNKNOWN, f"{obligation.name}: sat, but no exact model to replay ({why})")
