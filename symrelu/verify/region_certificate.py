@@ -131,7 +131,6 @@ def region_lipschitz(
                        None, value, k_squared, details)
     witness = dict(pair, attains_K=ratio == k_squared) if result.verdict is Verdict.PROVED else None
     reason = result.reason if result.verdict is not Verdict.PROVED else (
-        f"exact constant^2 {exact.constant_squared} <= K^2 over {len(regions)} certified regions"
-        + ("; K is attained (tight)" if ratio == k_squared else ""))
+        f"exact constant^2 {exact.constant_squared} <= K^2 over {len(regions)} certified regions")
     return CheckResult(result.name, result.verdict, value, k_squared, result.solvers, witness, reason,
                        result.details, result.obligations, result.elapsed_s)
