@@ -171,7 +171,10 @@ def test_subgradient_inductive_step_fails_for_a_smaller_bound() -> None:
         "too-strong", [e == F(1, 10), a >= 0, b >= 0, c >= 0, a <= d, b <= e, c <= e, (a + b + c) * (a + b + c) > (d + e) * (d + e)],
         check="t", subject="s",
     )
-    assert FAST.run([weaker])[0].verdict is Verdict.UNKNOWN  # sat without a replay: never PROVED
+    outcome = FAST.run([weaker])[0]  # never PROVED: sat, and the model replays exactly in the formulas
+    assert outcome.verdict is Verdict.REFUTED and outcome.witness is not None
+    w = {k: F(v) for k, v in outcome.witness.items()}
+    assert (w["A"] + w["B"] + w["C"]) ** 2 > (w["D"] + w["E"]) ** 2 and w["A"] <= w["D"]  # hand check of the model
 
 
 # ---------------------------------------------------------------------- C1

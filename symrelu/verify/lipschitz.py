@@ -134,7 +134,8 @@ def input_lipschitz(
         from .region_certificate import region_lipschitz
 
         certified = region_lipschitz(net, bounds, out, p, k_squared, subject, runner, max_nodes=max_nodes)
-        if certified is not None and (certified.verdict is not Verdict.UNKNOWN or route == "regions"):
+        too_large = certified is not None and bool(certified.details.get("too_large"))
+        if certified is not None and (certified.verdict is not Verdict.UNKNOWN or route == "regions" or too_large):
             if certified.verdict is Verdict.PROVED and tightness is not None:
                 note = "K is attained by the given pair (tight)" if tightness["attains_K"] else "the given pair does not attain K"
                 return CheckResult(certified.name, certified.verdict, k_value, k_squared, certified.solvers, tightness,

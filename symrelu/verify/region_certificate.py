@@ -50,6 +50,8 @@ from .verdict import CheckResult, Verdict
 
 CHECK = "input_lipschitz"
 DEFAULT_MAX_REGIONS = 2_000
+MAX_CERTIFICATE_NODES = 100_000
+"""Largest total formula size (nodes over all certificate obligations) attempted by default."""
 """Beyond this many regions the certificate is not attempted (the direct encoding is used instead)."""
 ARGUMENT = (
     "f is continuous, equals g_i.x + c_i on each closed region i, and the closed regions cover the box; a segment "
@@ -98,6 +100,7 @@ def certificate_obligations(
 def region_lipschitz(
     net: Network, bounds: Sequence[tuple[Fraction, Fraction]], out: int, p: str, k_squared: Fraction, subject: str,
     runner: Runner | None, max_regions: int = DEFAULT_MAX_REGIONS, max_nodes: int = DEFAULT_MAX_NODES,
+    max_certificate_nodes: int = MAX_CERTIFICATE_NODES,
 ) -> CheckResult | None:
     """PROVED/REFUTED/UNKNOWN for ``K² = k_squared`` through the region certificate; None when too many regions."""
     try:
@@ -127,8 +130,17 @@ def region_lipschitz(
         return CheckResult(CHECK, Verdict.REFUTED, value, k_squared, ("exact",), pair,
                            f"the pair (x, x') exceeds K (ratio^2 = {ratio} > {k_squared}, recomputed with exact "
                            "evaluation); found in the region engine's maximising region", details)
-    result = run_check(CHECK, certificate_obligations(net, bounds, out, regions, subject, max_nodes), runner,
-                       None, value, k_squared, details)
+    obligations = certificate_obligations(net, bounds, out, regions, subject, max_nodes)
+    total = sum(ob.node_count for ob in obligations)
+    if total > max_certificate_nodes:
+        details["too_large"] = True
+        return CheckResult(CHECK, Verdict.UNKNOWN, value, k_squared, reason=(
+            f"the region engine gives the exact constant^2 {exact.constant_squared} from {len(regions)} regions "
+            f"(symrelu lipschitz prints it), but certifying it needs {len(obligations)} obligations of "
+            f"{total} formula nodes in all (limit {max_certificate_nodes}); Z3 does not decide such "
+            "obligations within its budget. Try a smaller box, a smaller network, or symrelu lipschitz for "
+            "the exact value without a solver certificate"), details=details)
+    result = run_check(CHECK, obligations, runner, None, value, k_squared, details)
     witness = dict(pair, attains_K=ratio == k_squared) if result.verdict is Verdict.PROVED else None
     reason = result.reason if result.verdict is not Verdict.PROVED else (
         f"exact constant^2 {exact.constant_squared} <= K^2 over {len(regions)} certified regions")

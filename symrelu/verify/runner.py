@@ -6,7 +6,9 @@ Rules (see design.md, "Rules that make the answers trustworthy"):
 * an answer equal to the obligation's expected one proves it (for an expected
   ``sat`` only after the model replays exactly);
 * a ``sat`` against an expected ``unsat`` refutes only after the check's
-  ``replay`` confirmed the model in exact arithmetic; otherwise UNKNOWN;
+  ``replay`` confirmed the model in exact arithmetic (a check without its own
+  replay gets :func:`.replay.exact_replay`: the model substituted into the
+  obligation's own formulas); otherwise UNKNOWN;
 * an ``unsat`` proves only with two confirmations: both solvers. A single
   solver's ``unsat`` is UNKNOWN unless ``allow_single_solver=True`` (an explicit
   opt-in); then the outcome names the single confirmer;
@@ -264,8 +266,8 @@ class Runner:
         if not with_model:
             why = "; ".join(f"{a.solver}: {a.reason}" for a in decisive)
             return outcome(Verdict.UNKNOWN, f"{obligation.name}: sat, but no exact model to replay ({why})")
-        if replay is None:
-            return outcome(Verdict.UNKNOWN, f"{obligation.name}: sat, but the check gave no exact replay; not trusted")
+        if replay is None:  # every sat is replayed: at least in the obligation's own formulas, in exact rationals
+            replay = exact_replay
         failures = []
         for answer in with_model:
             try:
