@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fractions import Fraction as F
 
+import cvc5  # noqa: F401,E402  (the dev extra installs it: the second opinion must run)
 import pytest
 import sympy
 import z3
@@ -26,12 +27,10 @@ from symrelu.verify import (
 from symrelu.verify.kinks import instance_kink_data
 from symrelu.verify.stability import amplification_exact, skolem_epsilon
 
-import cvc5  # noqa: F401,E402  (the dev extra installs it: the second opinion must run)
-
 ABS = Network.from_rows([([[1], [-1]], [0, 0]), ([[1, 1]], [0])])  # f(x) = |x|
 TWO_IN = Network.from_rows([([[1, 2], [-1, 1]], [0, "-1/2"]), ([[1, -3]], [1])])
 BOX2 = [(F(-1), F(1)), (F(-1), F(1))]
-FAST = Runner(timeout_s=30, isolate=False)
+FAST = Runner(isolate=False)
 
 
 def _hypotheses_are_consistent(obligation: Obligation) -> bool:
@@ -47,12 +46,12 @@ def _hypotheses_are_consistent(obligation: Obligation) -> bool:
 def _exact_constant_1d(net: Network, lo: F, hi: F) -> F:
     """max |slope| over the linear pieces of a 1-input, 1-hidden-layer net on [lo, hi], exactly."""
     cuts = {lo, hi}
-    for w, b in zip((row[0] for row in net.layers[0].weight), net.layers[0].bias):
+    for w, b in zip((row[0] for row in net.layers[0].weight), net.layers[0].bias, strict=False):
         if w != 0 and lo < -b / w < hi:
             cuts.add(-b / w)
     points = sorted(cuts)
     return max(
-        (abs(net.evaluate([q])[0] - net.evaluate([p])[0]) / (q - p) for p, q in zip(points, points[1:])),
+        (abs(net.evaluate([q])[0] - net.evaluate([p])[0]) / (q - p) for p, q in zip(points, points[1:], strict=False)),
         default=F(0),
     )
 
@@ -70,7 +69,7 @@ def test_too_small_constant_is_refuted_with_replayed_witness(norm: str) -> None:
     assert result.verdict is Verdict.REFUTED
     x, xp = result.witness["x"], result.witness["x_prime"]
     # replay independently here: recompute f exactly and the p-norm of x - x'
-    diff = [a - b for a, b in zip(x, xp)]
+    diff = [a - b for a, b in zip(x, xp, strict=False)]
     size = {"1": sum(abs(d) for d in diff), "inf": max(abs(d) for d in diff), "2": None}[norm]
     delta = TWO_IN.evaluate(x)[0] - TWO_IN.evaluate(xp)[0]
     if norm == "2":
@@ -87,10 +86,12 @@ def test_two_input_exact_constants_and_tightness() -> None:
     proved = input_lipschitz(TWO_IN, BOX2, F(6), norm="inf", tight_pair=tight, runner=FAST)
     assert proved.verdict is Verdict.PROVED and proved.witness["attains_K"] is True
     assert input_lipschitz(TWO_IN, BOX2, F(59, 10), norm="inf", runner=FAST).verdict is Verdict.REFUTED
-    # z3 alone does not decide this tight nonlinear case quickly; cvc5 (nl-cov) does: the second solver matters.
-    proved2 = input_lipschitz(TWO_IN, BOX2, K_squared=F(18), norm="2", runner=Runner(timeout_s=8, isolate=False))
+    # the tight nonlinear case is decided through the region certificate (linear obligations, both solvers)
+    proved2 = input_lipschitz(TWO_IN, BOX2, K_squared=F(18), norm="2", runner=FAST)
     assert proved2.verdict is Verdict.PROVED and proved2.value is None and proved2.value_squared == 18
-    assert any(name.startswith("cvc5") for name in proved2.solvers)
+    assert proved2.details["method"].startswith("region certificate") and len(proved2.solvers) == 2
+    direct = input_lipschitz(TWO_IN, BOX2, K_squared=F(17), norm="2", runner=FAST, route="direct")
+    assert direct.verdict is Verdict.REFUTED and direct.witness["ratio_squared"] > 17
     refuted = input_lipschitz(TWO_IN, BOX2, K_squared=F(17), norm="2", runner=FAST)
     assert refuted.verdict is Verdict.REFUTED and refuted.witness["ratio_squared"] > 17
 
@@ -170,7 +171,10 @@ def test_subgradient_inductive_step_fails_for_a_smaller_bound() -> None:
         "too-strong", [e == F(1, 10), a >= 0, b >= 0, c >= 0, a <= d, b <= e, c <= e, (a + b + c) * (a + b + c) > (d + e) * (d + e)],
         check="t", subject="s",
     )
-    assert FAST.run([weaker])[0].verdict is Verdict.UNKNOWN  # sat without a replay: never PROVED
+    outcome = FAST.run([weaker])[0]  # never PROVED: sat, and the model replays exactly in the formulas
+    assert outcome.verdict is Verdict.REFUTED and outcome.witness is not None
+    w = {k: F(v) for k, v in outcome.witness.items()}
+    assert (w["A"] + w["B"] + w["C"]) ** 2 > (w["D"] + w["E"]) ** 2 and w["A"] <= w["D"]  # hand check of the model
 
 
 # ---------------------------------------------------------------------- C1

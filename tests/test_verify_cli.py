@@ -7,14 +7,21 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+import cvc5  # noqa: F401,E402  (the dev extra installs it: the second opinion must run)
 import pytest
 
 from symrelu.cli.main import build_parser, main
 from symrelu.cli.verify_cmd import run_verify
 from symrelu.network import Network
-from symrelu.verify import CheckNotImplementedError, CheckSpec, Obligation, Runner, SolverAnswer, default_registry, with_checks
-
-import cvc5  # noqa: F401,E402  (the dev extra installs it: the second opinion must run)
+from symrelu.verify import (
+    CheckNotImplementedError,
+    CheckSpec,
+    Obligation,
+    Runner,
+    SolverAnswer,
+    default_registry,
+    with_checks,
+)
 
 ABS = Network.from_rows([([[1], [-1]], [0, 0]), ([[1, 1]], [0])])
 
@@ -96,7 +103,10 @@ def test_problem_artifacts_are_byte_identical(tmp_path: Path, capsys: pytest.Cap
         target = tmp_path / name
         assert main(["verify", PAPER_FILE, "--checks", "hessian_bound,clarke_bound", "--artifacts", str(target)]) == 0
         trees.append({p.relative_to(target).as_posix(): p.read_bytes() for p in sorted(target.rglob("*")) if p.is_file()})
-    assert trees[0] == trees[1] and sum(name.endswith(".smt2") for name in trees[0]) == 8
+    assert trees[0] == trees[1] and sum(name.endswith(".smt2") for name in trees[0]) == 16
+    # every PROVED obligation is stored with its hypotheses-only check (expected sat: not vacuous)
+    hyps = [v.decode() for k, v in trees[0].items() if k.endswith(".hyp.smt2")]
+    assert len(hyps) == 8 and all("(set-info :status sat)" in h for h in hyps)
     capsys.readouterr()
 
 
@@ -130,8 +140,8 @@ def test_artifacts_are_byte_identical(tmp_path: Path, capsys: pytest.CaptureFixt
                      "--artifacts", str(target), "--jobs", "2"]) == 0
         trees.append({p.relative_to(target).as_posix(): p.read_bytes() for p in sorted(target.rglob("*")) if p.is_file()})
     assert trees[0] == trees[1]
-    assert "summary.json" in trees[0] and sum(name.endswith(".smt2") for name in trees[0]) == 4
+    assert "summary.json" in trees[0] and sum(name.endswith(".smt2") and ".hyp." not in name for name in trees[0]) == 4
     assert str(tmp_path) not in trees[0]["summary.json"].decode()
-    smt = next(v.decode() for k, v in trees[0].items() if k.endswith(".smt2"))
+    smt = next(v.decode() for k, v in trees[0].items() if k.endswith(".smt2") and ".hyp." not in k)
     assert "(set-info :status unsat)" in smt and "; check: " in smt
     capsys.readouterr()

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from fractions import Fraction as F
 from pathlib import Path
 
+import cvc5  # noqa: E402  (the dev extra installs it)
 import pytest
 import z3
 
@@ -27,8 +28,6 @@ from symrelu.verify import (
 )
 from symrelu.verify.encode import add_all, rational_val
 from symrelu.verify.runner import combine_outcomes
-
-import cvc5  # noqa: E402  (the dev extra installs it)
 
 
 @dataclass(frozen=True)
@@ -194,10 +193,15 @@ def test_disagreement_is_unknown_and_loud(caplog: pytest.LogCaptureFixture) -> N
 
 
 def test_missing_cvc5_is_reported_not_skipped() -> None:
+    """A Z3-only unsat with cvc5 unavailable is not PROVED by default (two confirmations), only with the opt-in."""
     runner = Runner((Z3Backend(), UnavailableBackend("cvc5", "cvc5 is not installed")), timeout_s=10, isolate=False)
     outcome, = runner.run([_square_negative()])
-    assert outcome.verdict is Verdict.PROVED
-    assert "second opinion unavailable" in outcome.reason and len(outcome.solvers) == 1
+    assert outcome.verdict is Verdict.UNKNOWN
+    assert "second opinion unavailable" in outcome.reason and "two confirmations" in outcome.reason
+    single = Runner(runner.backends, timeout_s=10, isolate=False, allow_single_solver=True)
+    opted, = single.run([_square_negative()])
+    assert opted.verdict is Verdict.PROVED and len(opted.solvers) == 1 and opted.solvers[0].startswith("z3")
+    assert "single solver (opt-in)" in opted.reason
     strict = Runner(runner.backends, timeout_s=10, isolate=False, require_all=True)
     assert strict.run([_square_negative()])[0].verdict is Verdict.UNKNOWN
 
@@ -212,7 +216,8 @@ def test_sat_needs_a_replay_that_succeeds() -> None:
     x = z3.Real("x")
     ob = Obligation.build("violated", [x > 1], check="c", subject="s")
     runner = Runner(timeout_s=10, isolate=False)
-    assert runner.run([ob])[0].verdict is Verdict.UNKNOWN
+    generic = runner.run([ob])[0]  # no replay given: the model is substituted into the obligation's own formulas
+    assert generic.verdict is Verdict.REFUTED and generic.witness["x"] > 1 and "replayed exactly" in generic.reason
     refused = runner.run([ob], replay=lambda o, m: Replayed(False, reason="not a counterexample"))[0]
     assert refused.verdict is Verdict.UNKNOWN and "did not replay" in refused.reason
     confirmed = runner.run([ob], replay=lambda o, m: Replayed(m["x"] > 1, {"x": m["x"]}))[0]
@@ -228,7 +233,7 @@ def test_isolated_parallel_run_matches_in_process() -> None:
 
 
 def test_combine_outcomes_rules() -> None:
-    runner = Runner((FixedAnswer("a", "unsat"),), timeout_s=1, isolate=False)
+    runner = Runner((FixedAnswer("a", "unsat"),), timeout_s=1, isolate=False, allow_single_solver=True)
     proved = runner.run([_square_negative()])[0]
     unknown = Runner((FixedAnswer("a", "unknown", reason="gave up"),), timeout_s=1, isolate=False).run([_half()])[0]
     assert combine_outcomes([proved, proved])[0] is Verdict.PROVED

@@ -11,11 +11,15 @@ from __future__ import annotations
 
 import argparse
 import logging
+import math
+import sys
 from collections.abc import Callable, Mapping, Sequence
+from fractions import Fraction
+from math import isqrt
 from typing import TYPE_CHECKING, Any
 
 from ..errors import InputFormatError
-from ..exact import format_rational, parse_box, parse_point, parse_rational, rational_sqrt_text
+from ..exact import format_rational, parse_box, parse_point, parse_rational
 from .common import add_policy_argument, is_problem_file, output_folder
 from .output import emit_json, emit_text
 
@@ -36,6 +40,36 @@ PAPER_CHECKS = (
 PROBLEM_CHECKS = ("no_global_gradient_lipschitz", "hessian_bound", "clarke_bound", "lipschitz_on_domain")
 """A finite Hessian bound next to "no gradient-Lipschitz constant" is the paper's point (C1 + C2), then C5."""
 NETWORK_CHECKS = ("no_global_gradient_lipschitz", "input_lipschitz")
+SCOPED = {"hessian_bound": "on D", "clarke_bound": "on D", "lipschitz_on_domain": "on D", "input_lipschitz": "on the box"}
+"""Checks decided only on the problem's domain D or the network's box: the verdict line says so."""
+WIDE = 40
+"""Rationals longer than this are shown as a decimal on the terminal (exact in --json)."""
+
+
+def safety_timeout(text: str) -> float:
+    """``--timeout``: positive, finite seconds; values beyond a day are clamped to a day."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"{text!r} must be a positive, finite number of seconds")
+    from ..verify.solvers import MAX_TIMEOUT_S
+
+    return min(value, MAX_TIMEOUT_S)
+
+
+def rlimit_argument(text: str) -> int:
+    """``--rlimit``: a whole number of Z3 resource units from 1 to 10^12."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of resource units") from None
+    from ..verify.solvers import MAX_RLIMIT
+
+    if not 1 <= value <= MAX_RLIMIT:
+        raise argparse.ArgumentTypeError(f"{text!r} must be from 1 to {MAX_RLIMIT}")
+    return value
 
 
 def register(subparsers: Any) -> None:
@@ -48,7 +82,15 @@ def register(subparsers: Any) -> None:
     add_policy_argument(parser)
     parser.add_argument("--box", help="input box LO:HI,... (one interval per input; write --box=-1:1 when it starts with '-')")
     parser.add_argument("--checks", help="comma-separated check names (default: all that apply); 'list' lists them")
-    parser.add_argument("--timeout", type=float, default=60.0, help="seconds per obligation and solver (default 60)")
+    parser.add_argument("--timeout", type=safety_timeout, default=120.0,
+                        help="wall-clock safety net per obligation and solver, in seconds (default 120); verdicts "
+                        "are decided by the deterministic --rlimit budget, a call cut by this net is UNKNOWN")
+    parser.add_argument("--rlimit", type=rlimit_argument, default=None,
+                        help="deterministic budget: Z3 resource units per obligation (cvc5 gets a fifth as rlimit-per); "
+                        "default 10000000 (cvc5 2000000)")
+    parser.add_argument("--allow-single-solver", dest="allow_single_solver", action="store_true",
+                        help="accept an unsat from one solver when the other gives up (default: a PROVED needs both "
+                        "solvers, or a solver and an exact certificate); the single confirmer is named")
     parser.add_argument("--jobs", type=int, default=1, help="solver processes in parallel (default 1)")
     parser.add_argument("--artifacts", metavar="DIR", type=output_folder, help="write every obligation as .smt2 plus summary.json")
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
@@ -80,30 +122,85 @@ def run_verify(
     from ..verify.artifacts import write_artifacts
     from ..verify.registry import CheckContext, default_registry
     from ..verify.runner import Runner
-    from ..verify.verdict import Verdict
+    from ..verify.solvers import default_backends
+    from ..verify.verdict import Verdict, jsonable
 
     registry = registry if registry is not None else default_registry()
-    if args.checks == "list":
-        rows = [(s.name, s.claim, "yes" if s.available else "no: " + s.waiting_for, s.summary) for s in registry.values()]
-        emit_text(_table(("check", "claim", "available", "what"), rows))
-        return 0
     problem = _load_problem(args.subject)
+    kind = PAPER if args.subject == PAPER else ("problem" if problem is not None else "network")
+    if args.checks == "list":
+        rows = [(s.name, s.claim, _applies(s, kind, args.box is not None), s.summary) for s in registry.values()]
+        emit_text(f"checks for {args.subject} ({kind}):\n" + _table(("check", "claim", "applies", "what"), rows))
+        return 0
+    if args.box and kind != "network":
+        raise InputFormatError(f"--box is ignored for {'the paper instance' if kind == PAPER else 'a problem file'} "
+                               "(its domain D is part of it); leave --box out, or edit the problem's domain")
     specs = _select(args, registry, problem is not None)
+    _check_scope(specs, kind)
     options = _options(args)
-    runner = runner or Runner(timeout_s=args.timeout, jobs=args.jobs)
+    runner = runner or Runner(default_backends(getattr(args, "rlimit", None)), timeout_s=args.timeout, jobs=args.jobs,
+                              allow_single_solver=getattr(args, "allow_single_solver", False))
     network = None
     if problem is None and any(spec.needs in ("network", "network-or-problem") for spec in specs):
         network = (load_network or _load_network)(args.subject)
     box = parse_box(args.box) if args.box else None
     context = CheckContext(args.subject, runner, network, problem, box, options)
-    results = [spec(context) for spec in specs]
+    show = not args.json and sys.stderr.isatty()
+    results = []
+    for index, spec in enumerate(specs, 1):
+        if show:
+            sys.stderr.write(f"\r[{index}/{len(specs)}] {spec.name} ...\x1b[K")
+            sys.stderr.flush()
+        results.append(spec(context))
+    if show:
+        sys.stderr.write("\r\x1b[K")
+        sys.stderr.flush()
     if args.artifacts:
         write_artifacts(args.artifacts, results)
     if args.json:
-        emit_json({"checks": [_json_entry(r) for r in results]})
+        emit_json({"budgets": jsonable(runner.budgets), "checks": [_json_entry(r) for r in results]})
     else:
         emit_text(_report(results))
     return 1 if any(r.verdict is Verdict.UNKNOWN for r in results) else 0
+
+
+def _applies(spec: CheckSpec, kind: str, has_box: bool) -> str:
+    """Whether ``spec`` runs on this subject, and what it needs otherwise."""
+    if not spec.available:
+        return "no: not implemented (" + spec.waiting_for + ")"
+    if spec.needs == "nothing":
+        return "yes" if kind == PAPER else "no: about the paper instance only (symrelu verify paper)"
+    if spec.needs == "problem":
+        return "yes" if kind in ("problem", PAPER) else "no: needs a problem file"
+    if spec.needs == "network":
+        if kind != "network":
+            return "no: needs a network file"
+        return "yes" if has_box else "needs --box"
+    if kind == "network" and not has_box:
+        return "needs --box"
+    return "yes"
+
+
+def _check_scope(specs: Sequence[CheckSpec], kind: str) -> None:
+    """Checks about the paper instance run only on it: never a PROVED for the paper next to a user's file."""
+    foreign = [s.name for s in specs if s.needs == "nothing" and kind != PAPER]
+    if foreign:
+        raise InputFormatError(
+            f"check(s) {', '.join(foreign)} are about the paper's instance, not about this file; "
+            f"run them with 'symrelu verify paper --checks {','.join(foreign)}'"
+        )
+
+
+def scope_of(result: CheckResult) -> str:
+    """"on D" / "on the box" when the verdict was decided only there, else ""."""
+    from ..verify.verdict import Verdict
+
+    if result.name in SCOPED:
+        return SCOPED[result.name]
+    if result.name == "no_global_gradient_lipschitz" and result.verdict is Verdict.REFUTED:
+        scope = str(result.details.get("scope", ""))
+        return "on the box" if "box" in scope else ("on D" if "domain" in scope else "")
+    return ""
 
 
 def _load_problem(subject: str) -> Any:
@@ -160,15 +257,60 @@ def _load_network(path: str) -> Any:
 
 def _json_entry(result: CheckResult) -> dict[str, Any]:
     data = result.to_dict()
-    return {key: data[key] for key in ("name", "verdict", "value", "value_squared", "solvers", "witness", "reason", "details")}
+    entry = {key: data[key] for key in ("name", "verdict", "value", "value_squared", "solvers", "witness", "reason", "details")}
+    entry["scope"] = scope_of(result) or "global"
+    return entry
+
+
+def decimal_text(value: Fraction, digits: int = 12) -> str:
+    """A decimal of ``value`` rounded toward zero to ``digits`` significant digits, for display only.
+
+    >>> decimal_text(Fraction(1, 3)), decimal_text(Fraction(-22, 7), 4), decimal_text(Fraction(10**50))
+    ('0.333333333333', '-3.142', '1.00000000000e+50')
+    """
+    if value == 0:
+        return "0"
+    sign, value = ("-" if value < 0 else ""), abs(value)
+    exponent = len(str(value.numerator)) - len(str(value.denominator))
+    if Fraction(10) ** exponent > value:
+        exponent -= 1
+    scaled = value / Fraction(10) ** (exponent - digits + 1)
+    mantissa = str(scaled.numerator // scaled.denominator)
+    if -5 <= exponent < digits:
+        point = exponent + 1
+        text = (mantissa[:point] + "." + mantissa[point:]) if point > 0 else "0." + "0" * (-point) + mantissa
+        return sign + (text.rstrip("0").rstrip(".") if "." in text else text)
+    return f"{sign}{mantissa[0]}.{mantissa[1:]}e{exponent:+d}"
+
+
+def sqrt_decimal(square: Fraction, digits: int = 12) -> str:
+    """A decimal of sqrt(square) (integer square roots, no float: huge values are fine), for display only."""
+    scale = 10 ** (2 * digits)
+    return decimal_text(Fraction(isqrt(square.numerator * scale // square.denominator), 10**digits), digits)
+
+
+def readable(value: Any) -> str:
+    """A rational, vector or mapping as text; rationals longer than :data:`WIDE` become decimals."""
+    if isinstance(value, bool) or value is None:
+        return str(value)
+    if isinstance(value, (Fraction, int)):
+        text = format_rational(Fraction(value))
+        return text if len(text) <= WIDE else f"{decimal_text(Fraction(value))}... [exact: {len(text)} characters, see --json]"
+    if isinstance(value, Mapping):
+        return ", ".join(f"{k} = {readable(value[k])}" for k in sorted(value, key=str))
+    if isinstance(value, (tuple, list)):
+        return "(" + ", ".join(readable(v) for v in value) + ")"
+    return str(value)
 
 
 def key_figure(result: CheckResult) -> str:
     """The figure shown in the table: the value, or its square, or the Skolem function."""
     if result.value is not None:
-        return format_rational(result.value)
+        return readable(result.value)
     if result.value_squared is not None:
-        return f"sqrt({format_rational(result.value_squared)}) ~ {rational_sqrt_text(result.value_squared)}"
+        square = format_rational(result.value_squared)
+        exact = f"sqrt({square}) ~ " if len(square) <= WIDE else ""
+        return f"{exact}{sqrt_decimal(result.value_squared)}"
     if result.details.get("value_expression"):
         return str(result.details["value_expression"])
     skolem = result.details.get("skolem")
@@ -176,25 +318,29 @@ def key_figure(result: CheckResult) -> str:
 
 
 def _report(results: Sequence[CheckResult]) -> str:
-    from ..verify.verdict import jsonable
+    from ..verify.verdict import Verdict
 
     rows = [
-        (r.name, r.verdict.value, key_figure(r), f"{r.elapsed_s:.2f}s", ", ".join(r.solvers) or "-") for r in results
+        (r.name, f"{r.verdict.value} {scope_of(r)}".strip(), key_figure(r), f"{r.elapsed_s:.2f}s",
+         ", ".join(r.solvers) or "-") for r in results
     ]
     lines = [_table(("check", "verdict", "key figure", "time", "solvers"), rows), ""]
     for r in results:
         if r.witness is not None:
-            lines.append(f"{r.name} witness: {jsonable(r.witness)}")
+            lines.append(f"{r.name} witness:")
+            lines += [f"  {k} = {readable(r.witness[k])}" for k in sorted(r.witness, key=str)]
         if r.reason:
             lines.append(f"{r.name}: {r.reason}")
+        if len(r.solvers) == 1 and r.verdict is Verdict.PROVED and r.solvers[0] != "exact":
+            lines.append(f"{r.name}: PROVED by a single solver ({r.solvers[0]}), accepted with --allow-single-solver")
         for label in ("kink", "kink_point", "jump", "witness_family"):
             if label in r.details and r.details[label] is not None:
-                lines.append(f"{r.name} {label}: {jsonable(r.details[label])}")
+                lines.append(f"{r.name} {label}: {readable(r.details[label])}")
     return "\n".join(lines)
 
 
 def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
-    widths = [max(len(str(cell)) for cell in column) for column in zip(header, *rows)]
+    widths = [max(len(str(cell)) for cell in column) for column in zip(header, *rows, strict=False)]
     def line(cells: Sequence[str]) -> str:
-        return " | ".join(str(c).ljust(w) for c, w in zip(cells, widths)).rstrip()
+        return " | ".join(str(c).ljust(w) for c, w in zip(cells, widths, strict=False)).rstrip()
     return "\n".join([line(header), "-+-".join("-" * w for w in widths)] + [line(r) for r in rows])

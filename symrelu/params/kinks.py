@@ -1,8 +1,10 @@
 """Kinks: boundaries between adjacent regions, and the gradient jump across them.
 
-Two regions are adjacent across switch ``s`` when their patterns differ only in
-bit ``s`` and the piece ``{g_s = 0, other constraints strict, ∇g_s ≠ 0}`` is
-non-empty: by the implicit function theorem it is then (k−1)-dimensional. A
+Two regions are adjacent across a surface ``g = 0`` (a constraint of each, with
+opposite sides) when the piece ``{g = 0, every other constraint of both strict,
+∇g ≠ 0}`` is non-empty: by the implicit function theorem it is then
+(k−1)-dimensional. Every pair of regions is examined, whatever the number of
+differing bits. A
 kink is *dangerous* when the gradient jump ∇ℓ_above − ∇ℓ_below is non-zero
 somewhere on that piece (decided by Z3, with an exact witness replayed here).
 
@@ -27,17 +29,27 @@ from .landscape import Landscape, Region
 from .polynomial import Polynomial, vector_at
 from .problem import Point
 from .switches import Switch
-from .z3tools import in_open_box, make_solver, rational_point_on_surface, real_vars, sign_constraint, strictly_satisfies, z3_box
+from .z3tools import (
+    confirm_unsat,
+    in_open_box,
+    make_solver,
+    ppl_interior_point,
+    rational_point_on_surface,
+    real_vars,
+    sign_constraint,
+    strictly_satisfies,
+    z3_box,
+)
 
 
 @dataclass(frozen=True)
 class Kink:
-    """The common boundary of two regions that differ in one switch."""
+    """The common boundary piece of two regions, on one surface."""
 
     switch_index: int
     switch: Switch
     switch_indices: tuple[int, ...]
-    """Every switch that flips across this kink (more than one for tied or duplicated neurons)."""
+    """Every switch of either region whose polynomial is a multiple of the surface's (tied neurons, later layers)."""
     below: str
     """Pattern on the side where the first switch's polynomial is < 0."""
     above: str
@@ -62,10 +74,34 @@ class Kink:
 
 
 def _check(solver: z3.Solver) -> bool:
+    """Z3's answer; an ``unsat`` ("no such boundary point") counts only when cvc5 confirms it."""
     answer = solver.check()
     if answer == z3.unknown:
         raise SolverError(f"Z3 gave up on a kink query ({solver.reason_unknown()})")
+    if answer == z3.unsat:
+        confirm_unsat(solver, "a kink query")
     return answer == z3.sat
+
+
+def _linear_kink(land: Landscape, g: Polynomial, others: list[tuple[Polynomial, int]], jump: tuple[Polynomial, ...]
+                 ) -> tuple[bool, Point | None, Point | None] | None:
+    """Exact polyhedra (ppl) for an affine surface, affine constraints and affine jumps: (found, witness, dangerous)."""
+    if g.degree > 1 or any(p.degree > 1 for p, _ in others) or any(j.degree > 1 for j in jump):
+        return None
+    k, domain = len(land.problem.parameters), land.problem.domain
+    witness = ppl_interior_point(others, domain, k, equalities=[g])
+    if witness is None:
+        return False, None, None
+    if any(j(witness) != 0 for j in jump):
+        return True, witness, witness
+    for j in jump:
+        if j.is_zero:
+            continue
+        for sign in (1, -1):
+            point = ppl_interior_point(others + [(j, sign)], domain, k, equalities=[g])
+            if point is not None:
+                return True, witness, point
+    return True, witness, None
 
 
 def _proportional(p: Polynomial, g: Polynomial) -> Fraction | None:
@@ -77,13 +113,26 @@ def _proportional(p: Polynomial, g: Polynomial) -> Fraction | None:
 
 
 def _boundary_kink(
-    land: Landscape, below: Region, above: Region, group: tuple[int, ...], timeout_ms: int | None
+    land: Landscape, below: Region, above: Region, g: Polynomial, timeout_ms: int | None
 ) -> Kink | None:
+    """The piece ``{g = 0} ∩ D`` where every other constraint of both regions holds strictly, if non-empty."""
     problem = land.problem
     variables = real_vars(problem.parameter_names)
-    s = group[0]
-    g = next(p for index, p, _ in below.constraints if index == s)
-    others = [(p, sign) for index, p, sign in below.constraints if index not in group]
+    group = tuple(sorted({index for region in (below, above) for index, p, _ in region.constraints
+                          if _proportional(p, g) is not None}))
+    others = [(p, sign) for region in (below, above) for _, p, sign in region.constraints if _proportional(p, g) is None]
+    jump = tuple(a - b for a, b in zip(above.gradient, below.gradient, strict=False))
+    s = next(index for index, p, _ in below.constraints if _proportional(p, g) is not None)
+
+    def kink(witness: Point | None, dangerous_witness: Point | None, dangerous: bool) -> Kink:
+        return Kink(switch_index=s, switch=land.table.switches[s], switch_indices=group, below=below.pattern,
+                    above=above.pattern, surface=(g,), jump=jump, witness=witness, dangerous=dangerous,
+                    dangerous_witness=dangerous_witness)
+
+    exact = _linear_kink(land, g, others, jump)
+    if exact is not None:
+        found, point, danger = exact
+        return kink(point, danger, danger is not None) if found else None
     solver = make_solver(problem.is_linear, timeout_ms)
     solver.add(*z3_box(variables, problem.domain))
     solver.add(g.to_z3(variables) == 0, *(sign_constraint(p, sign, variables) for p, sign in others))
@@ -101,7 +150,6 @@ def _boundary_kink(
     if not _check(solver):
         return None
     witness = rational_point_on_surface(solver.model(), variables, g, on_piece)
-    jump = tuple(a - b for a, b in zip(above.gradient, below.gradient))
     dangerous, dangerous_witness = False, None
     nonzero = [j for j in jump if not j.is_zero]
     if nonzero:
@@ -114,50 +162,47 @@ def _boundary_kink(
                 dangerous_witness = rational_point_on_surface(
                     solver.model(), variables, g, lambda p: on_piece(p) and any(j(p) != 0 for j in nonzero)
                 )
-    return Kink(
-        switch_index=s,
-        switch=land.table.switches[s],
-        switch_indices=group,
-        below=below.pattern,
-        above=above.pattern,
-        surface=(g,),
-        jump=jump,
-        witness=witness,
-        dangerous=dangerous,
-        dangerous_witness=dangerous_witness,
-    )
+    return kink(witness, dangerous_witness, dangerous)
+
+
+def _surfaces(first: Region, second: Region) -> list[tuple[Region, Region, Polynomial]]:
+    """``(below, above, g)`` for every surface (up to a factor) on which the two regions lie on opposite sides."""
+    found: list[tuple[Region, Region, Polynomial]] = []
+    for _, p, sign in first.constraints:
+        if p.degree < 1 or any(_proportional(p, g) is not None for _, _, g in found):
+            continue
+        for _, q, other in second.constraints:
+            c = _proportional(q, p)
+            if c is not None and sign * other * c < 0:  # second lies where sign * p < 0
+                found.append((first, second, p) if sign < 0 else (second, first, p))
+                break
+    return found
 
 
 def find_kinks(land: Landscape, timeout_ms: int | None = 60_000) -> tuple[Kink, ...]:
     """All kinks of a landscape (inside its domain), sorted by (below, above).
 
-    Switches whose polynomials are proportional in a region (tied or duplicated
-    neurons) share one surface and flip together; such kinks join patterns that
-    differ in several bits (listed in ``switch_indices``).
+    Every pair of regions is examined, whatever the number of bits in which
+    their patterns differ (a switch that is identically 0 on one side, or tied
+    neurons, make real neighbours differ in several bits), on every surface
+    ``g = 0`` that carries a constraint of each with opposite sides. For a
+    polyhedral problem (affine switches) this is complete: two polyhedral
+    regions whose closures meet in a set of codimension one do so on a common
+    constraint hyperplane, and the relative interior of that set satisfies every
+    other constraint strictly. For nonlinear switches the list is a search;
+    verdicts that need "no other kink" prove it separately
+    (:func:`symrelu.verify.no_global_gradient_lipschitz` proves gradient
+    continuity across every pair of region closures).
     """
-    by_bits = land.by_bits()
     kinks = []
-    seen: set[tuple[tuple[int, ...], tuple[int, ...]]] = set()
-    for bits, below in sorted(by_bits.items()):
-        polys = {index: (p, sign) for index, p, sign in below.constraints}
-        for s, (g, sign) in sorted(polys.items()):
-            if sign > 0:
-                continue
-            group = tuple(t for t, (p, _) in sorted(polys.items()) if t == s or _proportional(p, g) is not None)
-            if group[0] != s:
-                continue
-            flipped = list(bits)
-            for t in group:
-                flipped[t] = 1 - flipped[t]
-            above = by_bits.get(tuple(flipped))
-            key = (bits, tuple(flipped))
-            if above is None or key in seen:
-                continue
-            seen.add(key)
-            kink = _boundary_kink(land, below, above, group, timeout_ms)
-            if kink is not None:
-                kinks.append(kink)
-    kinks.sort(key=lambda k: (k.below, k.above))
+    regions = sorted(land.regions, key=lambda r: r.pattern)
+    for i, first in enumerate(regions):
+        for second in regions[i + 1 :]:
+            for below, above, g in _surfaces(first, second):
+                kink = _boundary_kink(land, below, above, g, timeout_ms)
+                if kink is not None:
+                    kinks.append(kink)
+    kinks.sort(key=lambda k: (k.below, k.above, str(k.surface[0])))
     return tuple(kinks)
 
 

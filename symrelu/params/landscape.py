@@ -2,9 +2,10 @@
 
 Depth-first over switches (data point × neuron). Each node keeps an exact
 rational interior point; a child whose sign agrees with that point inherits it
-with no solver call, so Z3 is asked only about the other child (incrementally,
-with push/pop). When every pre-activation is affine in θ the solver runs in
-linear real arithmetic (the exact polyhedral path), otherwise in QF_NRA. Every
+with no solver call, so only the other child is examined. When every
+pre-activation is affine in θ that question is decided by exact polyhedra
+(ppl, no solver: the polyhedral path); otherwise Z3 answers in QF_NRA
+(incrementally, with push/pop) and every "empty" is confirmed by cvc5. Every
 region's interior point is replayed on the concrete network before it counts.
 
 >>> from symrelu.params.problem import load_problem
@@ -32,11 +33,23 @@ from ..errors import SolverError, TooLargeError
 from .polynomial import Polynomial
 from .problem import Point, Problem
 from .switches import Bits, SwitchTable
-from .z3tools import in_open_box, make_solver, rational_point, real_vars, sign_constraint, strictly_satisfies, z3_box
+from .z3tools import (
+    confirm_unsat,
+    in_open_box,
+    make_solver,
+    ppl_interior_point,
+    rational_point,
+    real_vars,
+    sign_constraint,
+    strictly_satisfies,
+    z3_box,
+)
 
 log = logging.getLogger(__name__)
 
 DEFAULT_MAX_REGIONS = 10_000
+MAX_PARAMETERS = 24
+"""Largest number of trainable parameters the parameter-space enumeration accepts (checked before any work)."""
 
 Constraint = tuple[int, Polynomial, int]
 """``(switch index, polynomial, sign)``: the region needs ``sign * polynomial > 0``."""
@@ -124,10 +137,18 @@ class _Enumerator:
         self.bar = tqdm(desc="regions", unit="region", disable=not show, leave=False)
 
     def feasible(self, constraints: list[Constraint]) -> Point | None:
-        """Ask Z3 (current solver scope already holds ``constraints``) for an exact interior point."""
+        """An exact interior point of the child region, or None when it is empty.
+
+        Affine switches: exact polyhedra (ppl), no solver. Otherwise Z3 (the
+        current scope already holds ``constraints``) proposes, a point is checked
+        exactly, and an ``unsat`` is confirmed by cvc5 before the child is dropped.
+        """
         self.calls += 1
+        if self.linear:
+            return ppl_interior_point([(g, s) for _, g, s in constraints], self.problem.domain, len(self.vars))
         answer = self.solver.check()
         if answer == z3.unsat:
+            confirm_unsat(self.solver, "an empty parameter-space region")
             return None
         if answer != z3.sat:
             raise SolverError(
@@ -191,6 +212,14 @@ def enumerate_regions(
     """
     if max_regions < 1:
         raise TooLargeError(f"max_regions must be at least 1, got {max_regions}")
+    count = len(problem.parameters)
+    if count > MAX_PARAMETERS:
+        raise TooLargeError(
+            f"{problem.network.source}: {count} trainable parameters is too many for the exact parameter-space "
+            f"enumeration (at most {MAX_PARAMETERS}; its regions grow exponentially with switches and each needs "
+            "exact real algebra); write most weights as numbers so that few stay trainable, use fewer data points, "
+            "or use the direct-encoding check: symrelu verify PROBLEM --checks lipschitz_on_domain"
+        )
     job = _Enumerator(problem, max_regions, timeout_ms, progress)
     job.run()
     table = job.table

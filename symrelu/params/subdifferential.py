@@ -4,9 +4,10 @@
 The active patterns P are found locally: switches that are non-zero at θ keep
 their sign; for the k switches that vanish, each of the ≤ 2^k sign choices is
 tested. A first-order test (a direction d with sign·∇g(θ)·d > 0 for every
-vanishing switch, exact LP) proves activity; for affine switches it is also
-exact for inactivity. Otherwise Z3 tries to prove the region misses a small
-ball around θ, then asks the quantified question directly; if nothing settles
+vanishing switch, exact polyhedra with ppl, no solver) proves activity; for
+affine switches it is also exact for inactivity. Otherwise Z3 tries to prove
+the region misses a small ball around θ (an ``unsat`` counts only when cvc5
+confirms it), then asks the quantified question directly; if nothing settles
 it, :class:`ClarkeUnknownError` is raised rather than guessing.
 
 >>> from fractions import Fraction as F
@@ -26,12 +27,12 @@ from fractions import Fraction
 import z3
 
 from ..errors import SolverError, TooLargeError
-from .backprop import backprop_gradient, check_relu_prime
 from ..hull import convex_weights, hull_vertices
+from .backprop import backprop_gradient, check_relu_prime
 from .polynomial import Polynomial, vector_at
 from .problem import Point, Problem
 from .switches import Bits, SwitchTable
-from .z3tools import make_solver, real_vars, sign_constraint
+from .z3tools import confirm_unsat, make_solver, ppl_interior_point, real_vars, sign_constraint
 
 MAX_LOCAL_PATTERNS = 1 << 16
 BALL_RADII_SQUARED: tuple[Fraction, ...] = tuple(Fraction(1, 100**i) for i in range(8))
@@ -88,19 +89,15 @@ def _local_candidates(table: SwitchTable, point: Point) -> list[tuple[Bits, list
 
 
 def _first_order(local: list[tuple[Polynomial, int]], point: Point, k: int) -> bool:
-    """Exact LP: is there d with sign·∇g(θ)·d > 0 for every vanishing switch?"""
-    d = [z3.Real(f"d{i}") for i in range(k)]
-    solver = z3.SolverFor("QF_LRA")
+    """Exact LP (ppl polyhedra, no solver): is there d with sign·∇g(θ)·d > 0 for every vanishing switch?"""
+    cone = []
     for g, sign in local:
         grad = vector_at(g.gradient(), point)
-        expr = z3.Sum(*(z3.Q(c.numerator, c.denominator) * v for c, v in zip(grad, d))) if k > 1 else (
-            z3.Q(grad[0].numerator, grad[0].denominator) * d[0]
-        )
-        solver.add(expr > 0 if sign > 0 else expr < 0)
-    answer = solver.check()
-    if answer == z3.unknown:
-        raise SolverError(f"Z3 could not decide a first-order cone ({solver.reason_unknown()})")
-    return answer == z3.sat
+        terms = {tuple(int(i == j) for j in range(k)): c for i, c in enumerate(grad) if c != 0}
+        if not terms:
+            return False  # 0 > 0 never holds
+        cone.append((Polynomial.from_dict(k, terms), sign))
+    return ppl_interior_point(cone, None, k) is not None
 
 
 def _touches(problem: Problem, table: SwitchTable, bits: Bits, point: Point, timeout_ms: int | None) -> bool:
@@ -112,12 +109,14 @@ def _touches(problem: Problem, table: SwitchTable, bits: Bits, point: Point, tim
         for s, bit in enumerate(bits)
         if not (g := table.polynomial(s, bits[:s])).is_zero
     ]
-    dist = z3.Sum(*((v - z3.Q(c.numerator, c.denominator)) ** 2 for v, c in zip(theta, point)))
+    offsets = [v - z3.Q(c.numerator, c.denominator) for v, c in zip(theta, point, strict=True)]
+    dist = z3.Sum(*(d * d for d in offsets)) if len(offsets) > 1 else offsets[0] * offsets[0]
     for r2 in BALL_RADII_SQUARED:
         solver = make_solver(False, timeout_ms)
         solver.add(*constraints, dist < z3.Q(r2.numerator, r2.denominator))
         answer = solver.check()
         if answer == z3.unsat:
+            confirm_unsat(solver, f"region {table.format_pattern(bits)} misses a ball around the Clarke point")
             return False
         if answer == z3.unknown:
             break

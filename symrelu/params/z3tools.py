@@ -17,6 +17,7 @@ True
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable, Sequence
 from fractions import Fraction
 
@@ -39,8 +40,56 @@ def make_solver(linear: bool, timeout_ms: int | None = None) -> z3.Solver:
     return solver
 
 
+USER_PREFIX = "u."
+"""Every user-chosen parameter name becomes a solver symbol starting with this prefix."""
+
+_PLAIN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def param_symbol(name: str, copy: str = "") -> str:
+    """The reserved solver symbol of a user parameter (optionally of a named copy such as ``"t"``).
+
+    User names never share a namespace with internal symbols: every user symbol
+    starts with ``u.`` (no internal symbol does) and holds no SMT-LIB reserved
+    word on its own; a name that is not plain ASCII is spelled in hex after ``!``.
+    The map is injective (user names hold no ``.`` or ``!``), and
+    :func:`param_name` inverts it.
+
+    >>> param_symbol("mu"), param_symbol("ite", "t"), param_symbol("θ")
+    ('u.mu', 'u.t.ite', 'u.!ceb8')
+    >>> param_name("u.t.ite"), param_name("u.!ceb8"), param_name("mu")
+    ('ite', 'θ', None)
+    """
+    if not name or "." in name or "!" in name:
+        raise SolverError(f"parameter name {name!r} cannot be mapped to a solver symbol")
+    if copy and not _PLAIN.match(copy):
+        raise SolverError(f"copy tag {copy!r} must be a plain ASCII identifier")
+    spelled = name if _PLAIN.match(name) else "!" + name.encode("utf-8").hex()
+    return USER_PREFIX + (copy + "." if copy else "") + spelled
+
+
+def param_name(symbol: str) -> str | None:
+    """The user name behind a symbol made by :func:`param_symbol` (None for an internal symbol)."""
+    plain = symbol[1:-1] if symbol.startswith("|") and symbol.endswith("|") else symbol
+    if not plain.startswith(USER_PREFIX):
+        return None
+    spelled = plain[len(USER_PREFIX):].rsplit(".", 1)[-1]
+    return bytes.fromhex(spelled[1:]).decode("utf-8") if spelled.startswith("!") else spelled
+
+
+def param_var(name: str, copy: str = "", ctx: z3.Context | None = None) -> z3.ArithRef:
+    """The z3 real variable of a user parameter (see :func:`param_symbol`)."""
+    return z3.Real(param_symbol(name, copy), ctx)
+
+
+def param_vars(names: Sequence[str], copy: str = "") -> dict[str, z3.ArithRef]:
+    """``{user name: z3 variable}`` for every parameter."""
+    return {n: param_var(n, copy) for n in names}
+
+
 def real_vars(names: Sequence[str]) -> list[z3.ArithRef]:
-    return [z3.Real(n) for n in names]
+    """The z3 variables of the parameters ``names``, in order (reserved symbols, see :func:`param_symbol`)."""
+    return [param_var(n) for n in names]
 
 
 def fraction_of(value: z3.ExprRef, precision: int = 32) -> tuple[Fraction, bool]:
@@ -107,7 +156,7 @@ def strictly_satisfies(point: Point, constraints: Sequence[tuple[Polynomial, int
 
 
 def in_open_box(point: Point, box: Sequence[tuple[Fraction, Fraction]] | None) -> bool:
-    return box is None or all(lo < v < hi for v, (lo, hi) in zip(point, box))
+    return box is None or all(lo < v < hi for v, (lo, hi) in zip(point, box, strict=False))
 
 
 def z3_box(variables: Sequence[z3.ArithRef], box: Sequence[tuple[Fraction, Fraction]] | None) -> list[z3.BoolRef]:
@@ -115,7 +164,7 @@ def z3_box(variables: Sequence[z3.ArithRef], box: Sequence[tuple[Fraction, Fract
         return []
     return [
         c
-        for v, (lo, hi) in zip(variables, box)
+        for v, (lo, hi) in zip(variables, box, strict=False)
         for c in (v > z3.Q(lo.numerator, lo.denominator), v < z3.Q(hi.numerator, hi.denominator))
     ]
 
@@ -123,3 +172,80 @@ def z3_box(variables: Sequence[z3.ArithRef], box: Sequence[tuple[Fraction, Fract
 def sign_constraint(poly: Polynomial, sign: int, variables: Sequence[z3.ArithRef]) -> z3.BoolRef:
     expr = poly.to_z3(variables)
     return expr > 0 if sign > 0 else expr < 0
+
+
+def confirm_unsat(solver: z3.Solver, what: str, timeout_s: float = 120.0) -> None:
+    """Confirm Z3's ``unsat`` with the second solver (cvc5, deterministic budget); raise unless it agrees.
+
+    A decision that rests on "this set is empty" is never taken on one solver:
+    cvc5 re-reads the same assertions as SMT-LIB text. A ``sat`` from cvc5 is a
+    disagreement, an ``unknown`` (or a missing cvc5) leaves the question open;
+    both raise :class:`SolverError` naming ``what``.
+
+    >>> x = z3.Real("x")
+    >>> s = z3.Solver(); s.add(x * x < 0)
+    >>> confirm_unsat(s, "demo")
+    """
+    from ..verify.obligation import Obligation  # lazy: verify builds on params
+    from ..verify.solvers import Cvc5Backend, cvc5_available
+
+    if not cvc5_available():
+        raise SolverError(f"{what}: Z3 says empty, and the second solver (cvc5) is not installed to confirm it")
+    obligation = Obligation.build("confirm", list(solver.assertions()) or [z3.BoolVal(False)], check="confirm",
+                                  subject=what)
+    answer = Cvc5Backend().check(obligation, timeout_s)
+    if answer.status != "unsat":
+        raise SolverError(f"{what}: Z3 says empty but cvc5 says {answer.status}"
+                          + (f" ({answer.reason})" if answer.reason else "") + "; not decided")
+
+
+def ppl_interior_point(constraints: Sequence[tuple[Polynomial, int]], box: Sequence[tuple[Fraction, Fraction]] | None,
+                       nvars: int, equalities: Sequence[Polynomial] = ()) -> Point | None:
+    """An exact point with ``sign * g > 0`` for every affine ``(g, sign)``, ``h = 0`` for each equality, inside
+    the open box; None when there is none. Exact polyhedra (ppl, GMP rationals): no solver.
+
+    >>> x = Polynomial.variable(1, 0)
+    >>> ppl_interior_point([(x, 1)], [(Fraction(-1), Fraction(1))], 1)
+    (Fraction(1, 2),)
+    >>> ppl_interior_point([(x, 1), (x - 2, 1)], [(Fraction(-1), Fraction(1))], 1) is None
+    True
+    """
+    from math import lcm
+
+    import ppl
+
+    def expression(poly: Polynomial) -> ppl.Linear_Expression:
+        if poly.degree > 1:
+            raise SolverError(f"polynomial {poly} is not affine; ppl decides only linear questions")
+        coefficients, constant = [Fraction(0)] * nvars, Fraction(0)
+        for exponents, c in poly.terms:
+            if sum(exponents) == 0:
+                constant = c
+            else:
+                coefficients[exponents.index(1)] = c
+        scale = lcm(*(v.denominator for v in coefficients + [constant]))
+        return ppl.Linear_Expression([int(v * scale) for v in coefficients], int(constant * scale))
+
+    system = ppl.Constraint_System()
+    for g, sign in constraints:
+        e = expression(g)
+        system.insert(e > 0 if sign > 0 else e < 0)
+    for h in equalities:
+        system.insert(expression(h) == 0)
+    for i, (lo, hi) in enumerate(box or ()):
+        v = ppl.Variable(i)
+        system.insert(lo.denominator * v > lo.numerator)
+        system.insert(hi.denominator * v < hi.numerator)
+    polyhedron = ppl.NNC_Polyhedron(nvars, "universe")
+    polyhedron.add_constraints(system)
+    if polyhedron.is_empty():
+        return None
+    for generator in polyhedron.minimized_generators():
+        if generator.is_point():  # a point generator of an NNC polyhedron belongs to it
+            divisor = int(generator.divisor())
+            coords = tuple(Fraction(int(c), divisor) for c in generator.coefficients())
+            point = coords + (Fraction(0),) * (nvars - len(coords))
+            if strictly_satisfies(point, list(constraints)) and in_open_box(point, box) and all(h(point) == 0 for h in equalities):
+                return point
+            raise SolverError("ppl's point failed the exact check; refusing to answer")
+    raise SolverError("ppl reported a non-empty polyhedron without a point generator")  # pragma: no cover

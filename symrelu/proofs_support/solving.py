@@ -5,12 +5,13 @@ with Z3, substitutes the model's exact rationals and requires every assertion
 to simplify to ``true`` (ground rational arithmetic, no search, no floats).
 
 >>> import z3
+>>> from fractions import Fraction
 >>> from symrelu.verify import Obligation, Runner
 >>> x = z3.Real("x")
 >>> ob = Obligation.build("half", [2 * x == 1], check="demo", subject="none", expected="sat")
 >>> exact_replay(ob, {"x": Fraction(1, 2)}).confirmed, exact_replay(ob, {"x": Fraction(1)}).confirmed
 (True, False)
->>> solve("demo", [ob], Runner(timeout_s=10)).verdict
+>>> solve("demo", [ob], Runner()).verdict
 <Verdict.PROVED: 'PROVED'>
 """
 
@@ -19,42 +20,15 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from fractions import Fraction
 from typing import Any
 
-import z3
-
 from ..errors import InputFormatError
-from ..verify import CheckResult, Obligation, Replayed, Runner, Verdict
-from ..verify.runner import combine_outcomes
+from ..verify import CheckResult, Obligation, Runner, Verdict
+from ..verify.replay import exact_replay
+from ..verify.runner import combine_outcomes, with_hypotheses
 
 _DECLARE = re.compile(r"^\(declare-fun (\S+) \(\) (Real|Bool)\)$", re.MULTILINE)
 _STATUS = re.compile(r"^\(set-info :status (sat|unsat|unknown)\)$", re.MULTILINE)
-
-
-def _z3_value(value: Any, sort: str, context: z3.Context) -> z3.ExprRef:
-    if sort == "Bool":
-        return z3.BoolVal(bool(value), context)
-    value = Fraction(value)
-    return z3.RealVal(f"{value.numerator}/{value.denominator}", context)
-
-
-def exact_replay(obligation: Any, model: Mapping[str, Any]) -> Replayed:
-    """Substitute the exact model into the obligation's own SMT-LIB text; every assertion must become true."""
-    context = z3.Context()
-    assertions = z3.parse_smt2_string(obligation.to_smtlib(), ctx=context)
-    pairs = []
-    for smt_name, sort in obligation.variables:
-        if smt_name not in model:
-            return Replayed(False, reason=f"the model has no value for {smt_name}")
-        plain = smt_name[1:-1] if smt_name.startswith("|") else smt_name
-        const = z3.Bool(plain, context) if sort == "Bool" else z3.Real(plain, context)
-        pairs.append((const, _z3_value(model[smt_name], sort, context)))
-    for formula in assertions:
-        value = z3.simplify(z3.substitute(formula, *pairs)) if pairs else z3.simplify(formula)
-        if not z3.is_true(value):
-            return Replayed(False, reason=f"assertion {formula.sexpr()[:80]} is {value} under the model")
-    return Replayed(True, witness={name: model[name] for name, _ in obligation.variables})
 
 
 def solve(
@@ -74,7 +48,7 @@ def solve(
         witness = sat or None
     return CheckResult(
         name=name, verdict=verdict, solvers=solvers, witness=witness, reason=reason,
-        details=dict(details or {}), obligations=tuple(outcomes),
+        details=dict(details or {}, solver_budgets=runner.budgets), obligations=with_hypotheses(outcomes),
     )
 
 

@@ -4,7 +4,7 @@
 >>> from symrelu.verify.obligation import Obligation
 >>> x = z3.Real("x")
 >>> ob = Obligation.build("sq", [x * x < 0], check="demo", subject="none")
->>> run_check("demo", [ob], None, timeout_s=10).verdict
+>>> run_check("demo", [ob], None).verdict
 <Verdict.PROVED: 'PROVED'>
 """
 
@@ -17,12 +17,12 @@ from math import isqrt
 from typing import Any
 
 from .obligation import Obligation
-from .runner import Replay, Runner, combine_outcomes
+from .runner import Replay, Runner, combine_outcomes, with_hypotheses
 from .verdict import CheckResult, Verdict
 
 
-def runner_or_default(runner: Runner | None, timeout_s: float = 60.0) -> Runner:
-    """The given runner, or Z3 + cvc5 on one process with ``timeout_s``."""
+def runner_or_default(runner: Runner | None, timeout_s: float = 120.0) -> Runner:
+    """The given runner, or Z3 + cvc5 on one process (default budgets, ``timeout_s`` as the safety net)."""
     return runner if runner is not None else Runner(timeout_s=timeout_s)
 
 
@@ -34,11 +34,12 @@ def run_check(
     value: Fraction | None = None,
     value_squared: Fraction | None = None,
     details: Mapping[str, Any] | None = None,
-    timeout_s: float = 60.0,
+    timeout_s: float = 120.0,
 ) -> CheckResult:
     """Run ``obligations`` and build the check's result (witness from the first refutation)."""
     started = time.perf_counter()
-    outcomes = runner_or_default(runner, timeout_s).run(obligations, replay)
+    runner = runner_or_default(runner, timeout_s)
+    outcomes = runner.run(obligations, replay)
     verdict, solvers, reason = combine_outcomes(outcomes)
     witness = next((o.witness for o in outcomes if o.verdict is Verdict.REFUTED), None)
     return CheckResult(
@@ -49,8 +50,8 @@ def run_check(
         solvers=solvers,
         witness=witness,
         reason=reason,
-        details=dict(details or {}),
-        obligations=tuple(outcomes),
+        details=dict(details or {}, solver_budgets=runner.budgets),
+        obligations=with_hypotheses(outcomes),
         elapsed_s=time.perf_counter() - started,
     )
 

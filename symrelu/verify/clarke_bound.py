@@ -24,15 +24,14 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-import z3
-
-from .bounds import given_square
 from ..errors import InputFormatError
 from ..params.backprop import backprop_gradient
 from ..params.landscape import Landscape, Region, enumerate_regions
 from ..params.polynomial import Polynomial
 from ..params.problem import Problem
+from ..params.z3tools import param_symbol, param_vars
 from .assemble import rational_sqrt, run_check
+from .bounds import given_square
 from .closure import Point, box_constraints, closed_region, polyhedral_vertices, polynomial_z3
 from .encode import rational_val
 from .hessian import region_tag
@@ -121,11 +120,11 @@ def clarke_bound(
             return CheckResult(CHECK, Verdict.REFUTED, rational_sqrt(given), given, ("exact",), witness,
                                f"G^2 = {given} is below the exact maximum {exact}; witness replayed exactly", details)
     obligations = [_obligation(problem, r, target, subject, max_nodes) for r in land.regions]
-    regions_by_name = {ob.name: r for ob, r in zip(obligations, land.regions)}
+    regions_by_name = {ob.name: r for ob, r in zip(obligations, land.regions, strict=False)}
 
     def replay(ob: Obligation, model: Mapping[str, Any]) -> Replayed:
         region = regions_by_name[ob.name]
-        theta = tuple(model.get(n, Fraction(0)) for n in problem.parameter_names)
+        theta = tuple(model.get(param_symbol(n), Fraction(0)) for n in problem.parameter_names)
         witness = _inside_witness(problem, region, theta, target)
         if witness is None:
             return Replayed(False, reason="no point inside the region near the model exceeds G^2 in exact arithmetic")
@@ -156,8 +155,8 @@ def _inside_witness(problem: Problem, region: Region, theta: Point, bound: Fract
     centre = region.interior_point
     for step in range(60):
         weight = Fraction(1, 2**step) if step else Fraction(0)
-        point = tuple(t + weight * (c - t) for t, c in zip(theta, centre))
-        inside = region.contains(point) and all(lo < x < hi for x, (lo, hi) in zip(point, domain))
+        point = tuple(t + weight * (c - t) for t, c in zip(theta, centre, strict=False))
+        inside = region.contains(point) and all(lo < x < hi for x, (lo, hi) in zip(point, domain, strict=False))
         if not inside:
             continue
         gradient = backprop_gradient(problem, point)
@@ -170,7 +169,7 @@ def _inside_witness(problem: Problem, region: Region, theta: Point, bound: Fract
 
 def _obligation(problem: Problem, region: Region, bound: Fraction, subject: str, max_nodes: int) -> Obligation:
     names = list(problem.parameter_names)
-    variables = {n: z3.Real(n) for n in names}
+    variables = param_vars(names)
     facts = box_constraints([variables[n] for n in names], problem.domain) + closed_region(region, variables, names)
     q = polynomial_z3(squared_gradient_norm(region), variables, names)
     facts.append(q > rational_val(bound))

@@ -30,10 +30,11 @@ from typing import Any, Literal
 
 import z3
 
-from .bounds import given_square
 from ..errors import InputFormatError
 from ..params.problem import Problem
+from ..params.z3tools import param_symbol, param_vars
 from .assemble import rational_sqrt, run_check
+from .bounds import given_square
 from .closure import box_constraints
 from .encode import absolute, add_all, rational_val
 from .intervals import output_bounds
@@ -51,7 +52,7 @@ def lemma_constants(problem: Problem) -> dict[str, Any]:
     bounds = output_bounds(problem)
     k = len(problem.parameter_names)
     rho = [[max(abs(b.value[0] - y[o]), abs(b.value[1] - y[o])) for o, b in enumerate(row)]
-           for row, (_, y) in zip(bounds, problem.data)]
+           for row, (_, y) in zip(bounds, problem.data, strict=False)]
     u = []
     for j in range(k):
         if problem.loss == "squared":
@@ -82,12 +83,12 @@ def grid_witness(problem: Problem, bound: Fraction, budget: int = 4096) -> dict[
     best: tuple[Fraction, tuple[int, ...], tuple[int, ...]] | None = None
     for index in grid:
         for d in directions:
-            other = tuple(i + v for i, v in zip(index, d))
+            other = tuple(i + v for i, v in zip(index, d, strict=False))
             if other not in losses:
                 continue
             a = tuple(axes[j][i] for j, i in enumerate(index))
             b = tuple(axes[j][i] for j, i in enumerate(other))
-            distance = sum(((p - q) ** 2 for p, q in zip(a, b)), Fraction(0))
+            distance = sum(((p - q) ** 2 for p, q in zip(a, b, strict=False)), Fraction(0))
             ratio = (losses[index] - losses[other]) ** 2 / distance
             if ratio > bound and (best is None or ratio > best[0]):
                 best = (ratio, index, other)
@@ -102,8 +103,8 @@ def grid_witness(problem: Problem, bound: Fraction, budget: int = 4096) -> dict[
 
 def _copies(problem: Problem) -> tuple[dict[str, z3.ArithRef], dict[str, z3.ArithRef], list[z3.BoolRef]]:
     names = problem.parameter_names
-    a = {n: z3.Real(f"t_{n}") for n in names}
-    b = {n: z3.Real(f"tp_{n}") for n in names}
+    a = param_vars(names, "t")
+    b = param_vars(names, "tp")
     facts = box_constraints([a[n] for n in names], problem.domain) + box_constraints([b[n] for n in names], problem.domain)
     return a, b, facts
 
@@ -118,7 +119,7 @@ def _lemma_obligations(problem: Problem, constants: Mapping[str, Any], subject: 
         defs_b, out_b = encode_outputs(problem, b, "b", i)
         for o in range(len(out_a)):
             slopes = constants["slopes"][i][o]
-            allowed = add_all([rational_val(c) * absolute(a[n] - b[n]) for c, n in zip(slopes, names) if c != 0])
+            allowed = add_all([rational_val(c) * absolute(a[n] - b[n]) for c, n in zip(slopes, names, strict=False) if c != 0])
             obligations.append(Obligation.build(
                 f"output-variation-d{i}-o{o}", facts + defs_a + defs_b + [absolute(out_a[o] - out_b[o]) > allowed],
                 check=CHECK, subject=subject, max_nodes=max_nodes,
@@ -197,12 +198,12 @@ def lipschitz_on_domain(
 
     def replay(ob: Obligation, model: Mapping[str, Any]) -> Replayed:
         names = problem.parameter_names
-        theta = problem.point([model.get(f"t_{n}", Fraction(0)) for n in names])
-        other = problem.point([model.get(f"tp_{n}", Fraction(0)) for n in names])
-        if not all(lo <= v <= hi for pt in (theta, other) for v, (lo, hi) in zip(pt, problem.domain or ())):
+        theta = problem.point([model.get(param_symbol(n, "t"), Fraction(0)) for n in names])
+        other = problem.point([model.get(param_symbol(n, "tp"), Fraction(0)) for n in names])
+        if not all(lo <= v <= hi for pt in (theta, other) for v, (lo, hi) in zip(pt, problem.domain or (), strict=False)):
             return Replayed(False, reason="the pair leaves D")
         la, lb = problem.loss_at(theta), problem.loss_at(other)
-        distance = sum(((p - q) ** 2 for p, q in zip(theta, other)), Fraction(0))
+        distance = sum(((p - q) ** 2 for p, q in zip(theta, other, strict=False)), Fraction(0))
         if distance == 0 or (la - lb) ** 2 <= target * distance:
             return Replayed(False, reason="the pair does not violate the bound in exact arithmetic")
         return Replayed(True, {"theta": theta, "theta_prime": other, "loss": la, "loss_prime": lb,

@@ -35,12 +35,13 @@ import z3
 from ..errors import InputFormatError
 from ..network import Network, format_pattern
 from ..params.kinks import Kink, dangerous_kinks, find_kinks
-from ..params.landscape import Landscape, enumerate_regions
+from ..params.landscape import Landscape, Region, enumerate_regions
 from ..params.problem import Problem
+from ..params.z3tools import param_vars
 from ..regions import Region as InputRegion
 from ..regions import enumerate_regions as enumerate_input_regions
 from .assemble import run_check
-from .closure import open_region_relations, polynomial_z3
+from .closure import box_constraints, closed_region, open_region_relations, polynomial_z3
 from .encode import add_all, rational_val
 from .hessian import hessian_bound, region_tag
 from .kinks import no_global_gradient_lipschitz_at_kink
@@ -52,7 +53,7 @@ from .verdict import CheckResult, Verdict
 
 CHECK = "no_global_gradient_lipschitz"
 SMOOTH_ARGUMENT = (
-    "every kink has a zero gradient jump, so l is C^1 with a piecewise-polynomial gradient; along any segment "
+    "the gradients of any two regions agree on their common closure, so l is C^1 with a piecewise-polynomial gradient; along any segment "
     "the gradient is continuous and piecewise C^1, hence ||grad l(t) - grad l(t')|| <= max_R ||H_R|| ||t - t'||"
 )
 
@@ -90,8 +91,8 @@ def _reach(contains_plus: Any, contains_minus: Any, point: Sequence[Fraction], e
     """A step t0 = 2^-m with θ* ± t0·e inside the two regions (checked exactly)."""
     t = Fraction(1)
     for _ in range(60):
-        plus = tuple(p + t * v for p, v in zip(point, e))
-        minus = tuple(p - t * v for p, v in zip(point, e))
+        plus = tuple(p + t * v for p, v in zip(point, e, strict=False))
+        minus = tuple(p - t * v for p, v in zip(point, e, strict=False))
         if contains_plus(plus) and contains_minus(minus):
             return t
         t /= 2
@@ -136,13 +137,24 @@ def _across_kink(land: Landscape, kink: Kink, runner: Runner | None, subject: st
                        details, result.obligations, result.elapsed_s)
 
 
+MAX_CONTINUITY_PAIRS = 2_000
+"""Largest number of region pairs whose gradient continuity the smooth path proves (else UNKNOWN)."""
+
+
 def _smooth_problem(problem: Problem, land: Landscape, kinks: Sequence[Kink], runner: Runner | None, subject: str,
                     scope: str) -> CheckResult:
-    """No kink jumps: re-prove the zero jumps, bound the Hessians, answer REFUTED with λ (or UNKNOWN)."""
+    """No kink found to jump: prove ∇ℓ continuous across every pair of region closures, bound the Hessians."""
     names = list(problem.parameter_names)
     details: dict[str, Any] = {"scope": scope, "kinks": len(kinks), "regions": len(land.regions)}
-    zero_jump = [_zero_jump_obligation(problem, land, k, names, subject) for k in kinks if any(not j.is_zero for j in k.jump)]
-    zero_jump = [ob for ob in zero_jump if ob is not None]
+    regions = land.regions
+    pairs = [(r1, r2) for i, r1 in enumerate(regions) for r2 in regions[i + 1 :]
+             if any(not (a - b).is_zero for a, b in zip(r1.gradient, r2.gradient, strict=False))]
+    details["continuity_pairs"] = len(pairs)
+    if len(pairs) > MAX_CONTINUITY_PAIRS:
+        return CheckResult(CHECK, Verdict.UNKNOWN, reason=f"no kink with a gradient jump was found, but proving the "
+                           f"gradient continuous needs {len(pairs)} region-pair obligations (more than "
+                           f"{MAX_CONTINUITY_PAIRS}); shrink the problem or its domain", details=details)
+    continuity = [_continuity_obligation(problem, r1, r2, names, subject) for r1, r2 in pairs]
     hessian = hessian_bound(problem, landscape=land, runner=runner, subject=subject)
     details["hessian"] = {"verdict": hessian.verdict.value, "value_squared": hessian.value_squared,
                           "reason": hessian.reason}
@@ -150,41 +162,40 @@ def _smooth_problem(problem: Problem, land: Landscape, kinks: Sequence[Kink], ru
         return CheckResult(CHECK, Verdict.UNKNOWN, reason="no kink has a gradient jump, but no global constant was "
                            f"proved: hessian_bound is {hessian.verdict.value} ({hessian.reason})", details=details,
                            obligations=hessian.obligations)
-    jumps = run_check(CHECK, zero_jump, runner) if zero_jump else None
+    jumps = run_check(CHECK, continuity, runner) if continuity else None
     obligations = hessian.obligations + (jumps.obligations if jumps else ())
     if jumps is not None and jumps.verdict is not Verdict.PROVED:
-        return CheckResult(CHECK, Verdict.UNKNOWN, reason=f"zero gradient jumps not confirmed: {jumps.reason}",
-                           details=details, obligations=obligations)
+        return CheckResult(CHECK, Verdict.UNKNOWN, reason=f"gradient continuity across region boundaries not "
+                           f"proved: {jumps.reason}", details=details, obligations=obligations)
     witness = dict(hessian.witness or {"constant_squared_expression": hessian.details.get("value_squared_expression")})
     witness["argument"] = SMOOTH_ARGUMENT
     solvers = tuple(s for s in hessian.solvers if jumps is None or s in jumps.solvers)
     constant = "0" if hessian.value_squared == 0 else f"{hessian.value} (squared {hessian.value_squared})"
     return CheckResult(
         CHECK, Verdict.REFUTED, hessian.value, hessian.value_squared, solvers, witness,
-        f"the gradient IS Lipschitz {scope}: constant {constant}, proved (zero jumps on {len(zero_jump)} kink(s) "
-        "with a non-identical jump polynomial, Hessian bound per region)", details, obligations,
-        hessian.elapsed_s + (jumps.elapsed_s if jumps else 0.0),
+        f"the gradient IS Lipschitz {scope}: constant {constant}, proved (gradients agree on the common closure "
+        f"of every one of {len(pairs)} region pair(s) with different gradient polynomials; Hessian bound per region)",
+        details, obligations, hessian.elapsed_s + (jumps.elapsed_s if jumps else 0.0),
     )
 
 
-def _zero_jump_obligation(problem: Problem, land: Landscape, kink: Kink, names: Sequence[str], subject: str) -> Obligation | None:
-    """"Some point of the kink's boundary piece has a non-zero jump" — unsat when the gradient is continuous there."""
-    variables = {n: z3.Real(n) for n in names}
-    below = land.region(kink.below)
-    g = kink.surface[0]
-    facts = [polynomial_z3(g, variables, names) == rational_val(0)]
-    for index, poly, sign in below.constraints:
-        if index in kink.switch_indices:
-            continue
-        term = polynomial_z3(poly, variables, names)
-        facts.append(term > rational_val(0) if sign > 0 else term < rational_val(0))
-    if problem.domain is not None:
-        for n, (lo, hi) in zip(names, problem.domain):
-            facts += [variables[n] > rational_val(lo), variables[n] < rational_val(hi)]
-    facts.append(z3.Or(*[polynomial_z3(j, variables, names) != rational_val(0) for j in kink.jump if not j.is_zero]))
+def _continuity_obligation(problem: Problem, first: Region, second: Region, names: Sequence[str],
+                           subject: str) -> Obligation:
+    """"Some θ in both closed regions (within closed D) has ∇ℓ_first(θ) ≠ ∇ℓ_second(θ)" — unsat when continuous.
+
+    Complete by construction: every point where two regions' gradients could
+    disagree lies in the closures of both (the non-strict constraints are a
+    superset of the closure), whatever the number of differing bits.
+    """
+    variables = param_vars(names)
+    facts = box_constraints([variables[n] for n in names], problem.domain)
+    facts += closed_region(first, variables, names) + closed_region(second, variables, names)
+    differ = [polynomial_z3(a - b, variables, names) != rational_val(0)
+              for a, b in zip(first.gradient, second.gradient, strict=False) if not (a - b).is_zero]
+    facts.append(z3.Or(*differ) if len(differ) > 1 else differ[0])
     return Obligation.build(
-        f"zero-jump-{region_tag(kink.below)}-{region_tag(kink.above)}", facts, check=CHECK, subject=subject,
-        region=f"kink between {kink.below} and {kink.above} ({kink.switch.describe()})",
+        f"continuity-{region_tag(first.pattern)}-{region_tag(second.pattern)}", facts, check=CHECK, subject=subject,
+        region=f"closures of regions {first.pattern} and {second.pattern} within D: equal gradients",
     )
 
 
@@ -195,7 +206,7 @@ def _gradient(region: InputRegion, output: int) -> tuple[Fraction, ...]:
 
 def _opposite(c1: Any, c2: Any) -> bool:
     """c2 is c1's hyperplane with the other side: c2 = −λ·c1 for some λ > 0 (coefficients and bound)."""
-    pairs = list(zip(c1.coefficients, c2.coefficients)) + [(c1.bound, c2.bound)]
+    pairs = list(zip(c1.coefficients, c2.coefficients, strict=False)) + [(c1.bound, c2.bound)]
     ratio = next((b / a for a, b in pairs if a != 0), None)
     return ratio is not None and ratio < 0 and all(b == ratio * a for a, b in pairs)
 
@@ -206,7 +217,7 @@ def _facet_point(r1: InputRegion, r2: InputRegion, c1: Any, c2: Any) -> tuple[Fr
     x = [z3.Real(f"x_{i}") for i in range(dim)]
 
     def lin(c: Any) -> z3.ArithRef:
-        return add_all([rational_val(a) * xi for a, xi in zip(c.coefficients, x) if a != 0])
+        return add_all([rational_val(a) * xi for a, xi in zip(c.coefficients, x, strict=False) if a != 0])
 
     solver = z3.SolverFor("QF_LRA")
     solver.add(lin(c1) == rational_val(c1.bound))
@@ -263,13 +274,13 @@ def _network_kink(net: Network, r1: InputRegion, r2: InputRegion, c1: Any, point
     e = tuple(c1.coefficients)  # leaves r1 (a·x <= b) into r2
 
     def relations(region: InputRegion) -> list[sympy.Rel]:
-        return [sympy.Add(*[sympy.Rational(a.numerator, a.denominator) * s for a, s in zip(c.coefficients, symbols)])
+        return [sympy.Add(*[sympy.Rational(a.numerator, a.denominator) * s for a, s in zip(c.coefficients, symbols, strict=False)])
                 < sympy.Rational(c.bound.numerator, c.bound.denominator) for c in region.constraints]
 
     def inside(region: InputRegion) -> Any:
         return lambda p: region.contains(p, strictly=True)
 
-    jump = tuple(b - a for a, b in zip(g1, g2))
+    jump = tuple(b - a for a, b in zip(g1, g2, strict=False))
     t0 = _reach(inside(r2), inside(r1), point, e)
     result: CheckResult | None = None
     for skolem in _skolem_choices(jump, e, t0):
@@ -301,7 +312,7 @@ def _affine_network(net: Network, bounds: Sequence[tuple[Fraction, Fraction]], o
         facts += [x[i] >= rational_val(lo), x[i] <= rational_val(hi), xp[i] >= rational_val(lo), xp[i] <= rational_val(hi)]
     defs_a, out_a = encode_network(net, x, "a")
     defs_b, out_b = encode_network(net, xp, "b")
-    slope = add_all([rational_val(g) * (a - b) for g, a, b in zip(gradient, x, xp) if g != 0])
+    slope = add_all([rational_val(g) * (a - b) for g, a, b in zip(gradient, x, xp, strict=False) if g != 0])
     facts += defs_a + defs_b + [out_a[output] - out_b[output] != slope]
     obligation = Obligation.build("affine-on-box", facts, check=CHECK, subject=subject, region=scope)
     result = run_check(CHECK, [obligation], runner)
@@ -312,7 +323,7 @@ def _affine_network(net: Network, bounds: Sequence[tuple[Fraction, Fraction]], o
     lo = tuple(b[0] for b in bounds)
     hi = tuple(b[1] for b in bounds)
     f_lo, f_hi = net.evaluate(lo)[output], net.evaluate(hi)[output]
-    replayed = f_hi - f_lo == sum((g * (b - a) for g, a, b in zip(gradient, lo, hi)), Fraction(0))
+    replayed = f_hi - f_lo == sum((g * (b - a) for g, a, b in zip(gradient, lo, hi, strict=False)), Fraction(0))
     witness: Mapping[str, Any] = {
         "gradient": gradient, "x": lo, "x_prime": hi, "f_x": f_lo, "f_x_prime": f_hi, "affine_identity_replayed": replayed,
         "argument": "f(x) - f(x') = g.(x - x') on the whole box, so grad f = g everywhere: 0-Lipschitz",

@@ -27,6 +27,7 @@ from ..exact import to_rational
 from ..params.backprop import backprop_gradient
 from ..params.landscape import Landscape, Region, enumerate_regions
 from ..params.problem import Problem
+from ..params.z3tools import param_symbol, param_vars
 from .assemble import rational_sqrt, run_check
 from .closure import box_constraints, closed_region, polynomial_z3
 from .encode import rational_val
@@ -58,18 +59,20 @@ def constant_hessian(region: Region) -> tuple[tuple[Fraction, ...], ...] | None:
 def finite_difference(
     problem: Problem, region: Region, vector: Sequence[Fraction]
 ) -> tuple[tuple[Fraction, ...], tuple[Fraction, ...], tuple[Fraction, ...]] | None:
-    """(θ, θ + t v, H_R v) with H_R v recomputed from two exact backpropagated gradients inside the region.
+    """(θ, θ + t v, H_R v) with H_R v recomputed from two exact backpropagated gradients inside the region and D.
 
     Independent of the region's polynomial: on a constant-Hessian region the
     gradient is affine, so (∇ℓ(θ + t v) − ∇ℓ(θ)) / t = H_R v exactly.
     """
     start = region.interior_point
     step = Fraction(1)
+    domain = problem.domain
     for _ in range(64):
-        end = tuple(a + step * v for a, v in zip(start, vector))
-        if region.contains(end):
+        end = tuple(a + step * v for a, v in zip(start, vector, strict=False))
+        inside = domain is None or all(lo <= c <= hi for c, (lo, hi) in zip(end, domain, strict=True))
+        if region.contains(end) and inside:  # both points of the witness lie in the region and in D
             g0, g1 = backprop_gradient(problem, start), backprop_gradient(problem, end)
-            return start, end, tuple((b - a) / step for a, b in zip(g0, g1))
+            return start, end, tuple((b - a) / step for a, b in zip(g0, g1, strict=False))
         step /= 2
     return None
 
@@ -119,7 +122,7 @@ def hessian_bound(
     if target is None:  # pragma: no cover - no region at all cannot happen
         raise InputFormatError("the problem has no region")
     obligations = [_obligation(problem, r, names, constant[r.pattern], target, subject, max_nodes) for r in land.regions]
-    by_name = {ob.name: r for ob, r in zip(obligations, land.regions)}
+    by_name = {ob.name: r for ob, r in zip(obligations, land.regions, strict=False)}
 
     def replay(ob: Obligation, model: Mapping[str, Any]) -> Replayed:
         region = by_name[ob.name]
@@ -128,7 +131,7 @@ def hessian_bound(
             return Replayed(False, reason="no bound to refute, or v = 0")
         matrix = constant[region.pattern]
         if matrix is None:
-            theta = tuple(model.get(n, Fraction(0)) for n in names)
+            theta = tuple(model.get(param_symbol(n), Fraction(0)) for n in names)
             if not region.contains(theta):
                 return Replayed(False, reason="θ lies on the region's boundary, where the Hessian need not exist")
             hv = tuple(sum((row[k](theta) * v[k] for k in range(len(v))), Fraction(0)) for row in region.hessian)
@@ -199,7 +202,7 @@ def _obligation(
         rows = [[rational_val(entry) for entry in row] for row in matrix]
         where = f"region {region.pattern} (constant Hessian)"
     else:
-        variables = {n: z3.Real(n) for n in names}
+        variables = param_vars(names)
         rows = [[polynomial_z3(entry, variables, names) for entry in row] for row in region.hessian]
         facts += box_constraints([variables[n] for n in names], problem.domain)
         facts += closed_region(region, variables, names)

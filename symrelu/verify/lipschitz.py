@@ -25,11 +25,11 @@ from typing import Any, Literal
 
 import z3
 
-from .bounds import given_square
 from ..errors import DomainError, InputFormatError, ShapeError
 from ..exact import to_rational
 from ..network import Network
 from .assemble import rational_sqrt, run_check
+from .bounds import given_square
 from .encode import absolute, add_all, rational_val
 from .obligation import DEFAULT_MAX_NODES, Obligation
 from .relu_encoding import encode_network
@@ -80,7 +80,7 @@ def _norm_exact(diff: Sequence[Fraction], norm: Norm) -> Fraction:
 def _ratio_squared(net: Network, x: Sequence[Fraction], xp: Sequence[Fraction], output: int, norm: Norm) -> tuple[Fraction, Fraction, Fraction, Fraction] | None:
     """(f(x), f(x'), Δ², ‖d‖²) computed exactly, or None when x = x'."""
     fx, fxp = net.evaluate(x)[output], net.evaluate(xp)[output]
-    size = _norm_exact([a - b for a, b in zip(x, xp)], norm)
+    size = _norm_exact([a - b for a, b in zip(x, xp, strict=False)], norm)
     size_sq = size if norm == "2" else size * size
     if size_sq == 0:
         return None
@@ -99,12 +99,19 @@ def input_lipschitz(
     runner: Runner | None = None,
     subject: str | None = None,
     max_nodes: int = DEFAULT_MAX_NODES,
+    route: str = "auto",
 ) -> CheckResult:
     """Prove or refute that ``K`` (or ``sqrt(K_squared)``) bounds output ``output`` on ``box`` in the p-norm.
 
     ``tight_pair`` (x, x') is checked exactly: its difference quotient must equal
-    K for tightness; one that exceeds K refutes directly.
+    K for tightness; one that exceeds K refutes directly. ``route`` ``"auto"``
+    first tries the region certificate (:mod:`.region_certificate`: exact
+    regions, linear obligations) and falls back to the direct encoding when the
+    box has too many regions or the certificate stays undecided; ``"regions"``
+    and ``"direct"`` force one route.
     """
+    if route not in ("auto", "regions", "direct"):
+        raise InputFormatError(f"route {route!r} must be auto, regions or direct")
     net.require_concrete(CHECK)
     p = parse_norm(norm)
     bounds = check_box(net, box)
@@ -123,6 +130,23 @@ def input_lipschitz(
                 "the given pair exceeds K (checked exactly)", details,
             )
 
+    if route != "direct":
+        from .region_certificate import region_lipschitz
+
+        certified = region_lipschitz(net, bounds, out, p, k_squared, subject, runner, max_nodes=max_nodes)
+        too_large = certified is not None and bool(certified.details.get("too_large"))
+        if certified is not None and (certified.verdict is not Verdict.UNKNOWN or route == "regions" or too_large):
+            if certified.verdict is Verdict.PROVED and tightness is not None:
+                note = "K is attained by the given pair (tight)" if tightness["attains_K"] else "the given pair does not attain K"
+                return CheckResult(certified.name, certified.verdict, k_value, k_squared, certified.solvers, tightness,
+                                   f"{note}; {certified.reason}", dict(certified.details, tightness=tightness),
+                                   certified.obligations, certified.elapsed_s)
+            return CheckResult(certified.name, certified.verdict, k_value, k_squared, certified.solvers,
+                               certified.witness, certified.reason, certified.details, certified.obligations,
+                               certified.elapsed_s)
+        if route == "regions":
+            raise InputFormatError("the box has too many regions for the region certificate; use route='direct'")
+        details["region_certificate"] = "too many regions" if certified is None else certified.reason
     obligation = _obligation(net, bounds, out, p, k_value, k_squared, subject, max_nodes)
 
     def replay(ob: Obligation, model: Mapping[str, Any]) -> Replayed:
@@ -201,7 +225,7 @@ def _obligation(
     defs_b, outs_b = encode_network(net, xp, "b")
     delta = z3.Real("delta")
     facts += defs_a + defs_b + [delta == outs_a[out] - outs_b[out]]
-    diffs = [a - b for a, b in zip(x, xp)]
+    diffs = [a - b for a, b in zip(x, xp, strict=False)]
     if p == "2":
         violation = delta * delta > rational_val(k_squared) * add_all([d * d for d in diffs])
     else:

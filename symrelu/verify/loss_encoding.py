@@ -8,7 +8,8 @@ parameters, so the formula grows linearly with network and data.
 >>> from fractions import Fraction as F
 >>> from symrelu.params import paper_instance
 >>> prob = paper_instance()
->>> theta = {n: z3.Real(n) for n in prob.parameter_names}
+>>> from symrelu.params.z3tools import param_vars
+>>> theta = param_vars(prob.parameter_names)
 >>> enc = encode_loss(prob, theta, "a")
 >>> s = z3.Solver(); s.add(enc.constraints); s.add(theta["w1"] == F(1, 2), theta["w2"] == -1)
 >>> s.check(), s.model().eval(enc.loss)
@@ -51,7 +52,7 @@ def encode_loss(problem: Problem, theta: Mapping[str, z3.ArithRef], tag: str) ->
     for i, (_, y) in enumerate(problem.data):
         defs, out = encode_outputs(problem, theta, tag, i)
         constraints += defs
-        r = tuple(o - rational_val(t) for o, t in zip(out, y))
+        r = tuple(o - rational_val(t) for o, t in zip(out, y, strict=False))
         outputs.append(out)
         residuals.append(r)
         terms += [v * v for v in r] if problem.loss == "squared" else [absolute(v) for v in r]

@@ -6,10 +6,20 @@ Rules (see design.md, "Rules that make the answers trustworthy"):
 * an answer equal to the obligation's expected one proves it (for an expected
   ``sat`` only after the model replays exactly);
 * a ``sat`` against an expected ``unsat`` refutes only after the check's
-  ``replay`` confirmed the model in exact arithmetic; otherwise UNKNOWN;
-* timeouts and give-ups are UNKNOWN unless another solver decided; a solver
-  that is missing or undecided is named in the reason, never dropped silently.
-  With ``require_all=True`` every solver must decide.
+  ``replay`` confirmed the model in exact arithmetic (a check without its own
+  replay gets :func:`.replay.exact_replay`: the model substituted into the
+  obligation's own formulas); otherwise UNKNOWN;
+* an ``unsat`` proves only with two confirmations: both solvers. A single
+  solver's ``unsat`` is UNKNOWN unless ``allow_single_solver=True`` (an explicit
+  opt-in); then the outcome names the single confirmer;
+* a PROVED from an expected ``unsat`` also needs its hypotheses (every assertion
+  but the last, the negated goal) to be satisfiable: confirmed by a model
+  replayed exactly, or by both solvers. Unsat hypotheses give UNKNOWN
+  "vacuous hypotheses"; the hypotheses-only check is kept in
+  :attr:`ObligationOutcome.hypotheses` and written with the artifacts;
+* give-ups are UNKNOWN with the solver named, never dropped silently. Budgets
+  are deterministic (see :mod:`.solvers`); the wall-clock ``timeout_s`` is
+  only an outer safety net.
 
 Work is sent to worker processes (:mod:`symrelu.verify.workers`) as
 :class:`Obligation` (SMT-LIB text), never as z3 objects.
@@ -18,40 +28,33 @@ Work is sent to worker processes (:mod:`symrelu.verify.workers`) as
 >>> from symrelu.verify.obligation import Obligation
 >>> x = z3.Real("x")
 >>> ob = Obligation.build("sq", [x * x < 0], check="demo", subject="none")
->>> outcome, = Runner(timeout_s=10).run([ob])
->>> outcome.verdict, outcome.solvers[0].split()[0]
-(<Verdict.PROVED: 'PROVED'>, 'z3')
+>>> outcome, = Runner().run([ob])
+>>> outcome.verdict, [s.split()[0] for s in outcome.solvers]
+(<Verdict.PROVED: 'PROVED'>, ['z3', 'cvc5'])
+>>> outcome.hypotheses is None  # a lone negated goal has no hypotheses to check
+True
+>>> vacuous = Obligation.build("vac", [x > 1, x < 0, x * x < 0], check="demo", subject="none")
+>>> bad, = Runner().run([vacuous])
+>>> bad.verdict, bad.reason.split(":")[0]
+(<Verdict.UNKNOWN: 'UNKNOWN'>, 'vacuous hypotheses')
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ..errors import InputFormatError, SymreluError
 from .obligation import Obligation
-from .solvers import Backend, Model, SolverAnswer, default_backends
+from .replay import Replayed, exact_replay
+from .solvers import MAX_TIMEOUT_S, Backend, SolverAnswer, budgets, default_backends
 from .verdict import Verdict
 from .workers import solve_isolated
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class Replayed:
-    """What a check's exact replay of a model found.
-
-    ``confirmed`` is true when the model, recomputed in exact arithmetic on the
-    original network or problem, really is what the obligation says (a
-    counterexample, or the claimed witness); ``witness`` is that exact data.
-    """
-
-    confirmed: bool
-    witness: Mapping[str, Any] = field(default_factory=dict)
-    reason: str = ""
 
 
 Replay = Callable[[Obligation, Mapping[str, Any]], Replayed]
@@ -68,6 +71,37 @@ class ObligationOutcome:
     reason: str = ""
     witness: Mapping[str, Any] | None = None
     elapsed_s: float = field(default=0.0, compare=False)
+    hypotheses: ObligationOutcome | None = None
+    """The hypotheses-only check behind a PROVED (expected sat; None when there are no hypotheses)."""
+
+
+def hypotheses_obligation(obligation: Obligation) -> Obligation | None:
+    """The obligation without its last assertion (the negated goal), expected ``sat``; None if nothing is left.
+
+    Only built obligations have this structure; a committed ``.smt2`` file re-run by ``symrelu proofs check``
+    has its hypotheses-only check committed beside it (``*.hyp.smt2``), which is checked as a file of its own.
+    """
+    if not isinstance(obligation, Obligation) or obligation.expected != "unsat" or len(obligation.assertions) < 2:
+        return None
+    return replace(obligation, name=f"{obligation.name}.hyp", expected="sat", assertions=obligation.assertions[:-1],
+                   region=f"hypotheses only of {obligation.name} (must be satisfiable)")
+
+
+def is_hypotheses_check(obligation: Any) -> bool:
+    """True for a hypotheses-only check (built here, or its committed ``*.hyp.smt2`` file)."""
+    return str(obligation.name).removesuffix(".smt2").endswith(".hyp")
+
+
+def with_hypotheses(outcomes: Sequence[ObligationOutcome]) -> tuple[ObligationOutcome, ...]:
+    """Each outcome followed by its hypotheses-only check (for artifacts)."""
+
+    def walk() -> Iterator[ObligationOutcome]:
+        for outcome in outcomes:
+            yield outcome
+            if outcome.hypotheses is not None:
+                yield outcome.hypotheses
+
+    return tuple(walk())
 
 
 def _solve(backend: Backend, obligation: Obligation, timeout_s: float) -> SolverAnswer:
@@ -88,19 +122,22 @@ class Runner:
     """
 
     backends: tuple[Backend, ...] = field(default_factory=default_backends)
-    timeout_s: float = 60.0
+    timeout_s: float = 120.0
     jobs: int = 1
     require_all: bool = False
     isolate: bool = True
     grace_s: float = 5.0
+    allow_single_solver: bool = False
 
     def __post_init__(self) -> None:
         if not self.backends:
             raise InputFormatError("a Runner needs at least one solver backend")
         if not self.grace_s >= 0:
             raise InputFormatError(f"grace_s must be at least 0, got {self.grace_s!r}")
-        if not self.timeout_s > 0:
-            raise InputFormatError(f"--timeout must be positive seconds, got {self.timeout_s!r}")
+        if not (isinstance(self.timeout_s, (int, float)) and 0 < self.timeout_s < float("inf")):
+            raise InputFormatError(f"--timeout must be positive, finite seconds, got {self.timeout_s!r}")
+        if self.timeout_s > MAX_TIMEOUT_S:
+            object.__setattr__(self, "timeout_s", MAX_TIMEOUT_S)
         if not isinstance(self.jobs, int) or self.jobs < 1:
             raise InputFormatError(f"--jobs must be a positive integer, got {self.jobs!r}")
 
@@ -112,9 +149,51 @@ class Runner:
         started = time.perf_counter()
         answers = self._answers(obligations)
         elapsed = (time.perf_counter() - started) / max(1, len(obligations))
-        return tuple(
-            self.combine(ob, tuple(answers[i]), replay, elapsed) for i, ob in enumerate(obligations)
-        )
+        outcomes = [self.combine(ob, tuple(answers[i]), replay, elapsed) for i, ob in enumerate(obligations)]
+        return tuple(self._guard_vacuity(outcomes))
+
+    @property
+    def budgets(self) -> dict[str, Any]:
+        """The deterministic budgets per solver and the wall-clock safety net (for JSON and artifacts)."""
+        return {"solvers": budgets(self.backends), "wall_clock_safety_net_s": f"{self.timeout_s:g}",
+                "allow_single_solver": self.allow_single_solver}
+
+    def _guard_vacuity(self, outcomes: list[ObligationOutcome]) -> list[ObligationOutcome]:
+        """Check the hypotheses of every PROVED expected-unsat obligation; vacuous ones become UNKNOWN."""
+        checks = {i: hyp for i, o in enumerate(outcomes)
+                  if o.verdict is Verdict.PROVED and (hyp := hypotheses_obligation(o.obligation)) is not None}
+        if not checks:
+            return outcomes
+        order = sorted(checks)
+        answers = self._answers([checks[i] for i in order])
+        for i, hyp_answers in zip(order, answers, strict=True):
+            outcomes[i] = self._vacuity(outcomes[i], checks[i], tuple(hyp_answers))
+        return outcomes
+
+    @staticmethod
+    def _vacuity(outcome: ObligationOutcome, hyp: Obligation, answers: tuple[SolverAnswer, ...]) -> ObligationOutcome:
+        sat = [a for a in answers if a.status == "sat"]
+        unsat = [a for a in answers if a.status == "unsat"]
+        witness = None
+        for answer in sat:
+            if answer.model is not None and (replayed := exact_replay(hyp, answer.model_dict())).confirmed:
+                how, witness = f"witness from {answer.solver} replayed exactly", dict(replayed.witness)
+                break
+        else:
+            how = "both solvers say sat" if len(sat) >= 2 and not unsat else ""
+        said = ", ".join(f"{a.solver}: {a.status}" + (f" ({a.reason})" if a.reason else "") for a in answers)
+        if how:
+            checked = ObligationOutcome(hyp, Verdict.PROVED, answers, tuple(a.solver for a in sat),
+                                        f"hypotheses satisfiable: {how}", witness, outcome.elapsed_s)
+            return replace(outcome, hypotheses=checked)
+        if unsat and not sat:
+            reason = (f"vacuous hypotheses: the hypotheses of {outcome.obligation.name} without the negated goal are "
+                      f"unsat ({said}); the unsat answer proves nothing")
+            log.warning(reason)
+        else:
+            reason = f"hypotheses of {outcome.obligation.name} not confirmed satisfiable ({said}); PROVED withheld"
+        checked = ObligationOutcome(hyp, Verdict.UNKNOWN, answers, (), reason, None, outcome.elapsed_s)
+        return replace(outcome, verdict=Verdict.UNKNOWN, solvers=(), reason=reason, hypotheses=checked)
 
     def _answers(self, obligations: Sequence[Obligation]) -> list[list[SolverAnswer]]:
         if not self.isolate:
@@ -149,13 +228,21 @@ class Runner:
             return outcome(Verdict.UNKNOWN, message)
         if undecided and self.require_all:
             return outcome(Verdict.UNKNOWN, f"not every solver decided {obligation.name}: {notes}")
-        if undecided:
-            log.info("obligation %s decided without a second opinion: %s", obligation.name, notes)
         status = statuses[0]
         agreed = tuple(a.solver for a in decisive)
         if status == "unsat":
             if obligation.expected == "unsat":
-                return outcome(Verdict.PROVED, notes, agreed)
+                if len(agreed) >= 2:
+                    return outcome(Verdict.PROVED, notes, agreed)
+                if self.allow_single_solver:
+                    log.info("obligation %s proved by one solver (opt-in): %s", obligation.name, notes)
+                    return outcome(Verdict.PROVED, f"single solver (opt-in): only {agreed[0]} confirmed"
+                                   + (f"; {notes}" if notes else ""), agreed)
+                return outcome(
+                    Verdict.UNKNOWN,
+                    f"{obligation.name}: only {agreed[0]} answered unsat ({notes or 'no second solver'}); a PROVED "
+                    "needs two confirmations (raise --rlimit, or accept one solver with --allow-single-solver)",
+                )
             return outcome(
                 Verdict.UNKNOWN,
                 f"{obligation.name}: solvers found no witness (unsat) although one was expected; "
@@ -174,11 +261,13 @@ class Runner:
     ) -> ObligationOutcome:
         kind = Verdict.PROVED if obligation.expected == "sat" else Verdict.REFUTED
         with_model = [a for a in decisive if a.model is not None]
+        if not with_model and len(decisive) >= 2 and is_hypotheses_check(obligation):
+            return outcome(kind, "hypotheses satisfiable: both solvers say sat (no rational model to replay)", agreed)
         if not with_model:
             why = "; ".join(f"{a.solver}: {a.reason}" for a in decisive)
             return outcome(Verdict.UNKNOWN, f"{obligation.name}: sat, but no exact model to replay ({why})")
-        if replay is None:
-            return outcome(Verdict.UNKNOWN, f"{obligation.name}: sat, but the check gave no exact replay; not trusted")
+        if replay is None:  # every sat is replayed: at least in the obligation's own formulas, in exact rationals
+            replay = exact_replay
         failures = []
         for answer in with_model:
             try:

@@ -14,11 +14,16 @@ reported, never rounded.
 * :class:`UnavailableBackend` stands for a solver that is not installed; it
   answers ``unknown`` with a "second opinion unavailable" reason.
 
+Budgets are deterministic: Z3's ``rlimit`` and cvc5's ``rlimit-per`` count
+solver steps, not seconds, so the same obligation gets the same answer on a
+quiet or a saturated machine. The wall-clock timeout given to ``check`` is
+only an outer safety net; an answer cut by it says so in its reason.
+
 >>> import z3
 >>> from symrelu.verify.obligation import Obligation
 >>> x = z3.Real("x")
 >>> ob = Obligation.build("half", [2 * x == 1], check="demo", subject="none", expected="sat")
->>> answer = Z3Backend().check(ob, timeout_s=5)
+>>> answer = Z3Backend().check(ob, timeout_s=60)
 >>> answer.status, answer.model
 ('sat', (('x', Fraction(1, 2)),))
 """
@@ -44,6 +49,30 @@ Model = tuple[tuple[str, ModelValue], ...]
 """A model: sorted ``(smt_name, value)`` pairs, every value exact."""
 
 UNAVAILABLE = "second opinion unavailable"
+DEFAULT_Z3_RLIMIT = 10_000_000
+"""Z3 resource units per obligation (deterministic; roughly 10 s of Z3 work on a quiet machine, about 400 times
+what the largest obligation under ``proofs/`` uses: 25,561 units)."""
+DEFAULT_CVC5_RLIMIT = 2_000_000
+"""cvc5 resource units per obligation (``rlimit-per``; about 40 times the largest ``proofs/`` obligation, 54,148).
+cvc5's nonlinear coverings do not always spend resources, so on a hard QF_NRA obligation the wall-clock
+safety net may be what stops cvc5; the answer is then UNKNOWN, named as such."""
+MAX_RLIMIT = 10**12
+"""Largest budget accepted (beyond it a budget means "no limit" in all but name)."""
+
+
+def check_rlimit(value: object, what: str = "rlimit") -> int:
+    """A positive integer budget no larger than :data:`MAX_RLIMIT`, else :class:`SolverError`.
+
+    >>> check_rlimit(1000)
+    1000
+    >>> check_rlimit(0)
+    Traceback (most recent call last):
+    ...
+    symrelu.errors.SolverError: rlimit must be a whole number from 1 to 1000000000000, got 0
+    """
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_RLIMIT:
+        raise SolverError(f"{what} must be a whole number from 1 to {MAX_RLIMIT}, got {value!r}")
+    return value
 
 
 @dataclass(frozen=True)
@@ -81,28 +110,38 @@ class Backend(Protocol):
     def check(self, obligation: Obligation, timeout_s: float) -> SolverAnswer: ...
 
 
+MAX_TIMEOUT_S = 86_400.0
+"""The wall-clock safety net is at most a day (larger values are clamped to it)."""
+
+
 def _timeout_ms(timeout_s: float) -> int:
     if not timeout_s > 0:
         raise SolverError(f"timeout must be positive, got {timeout_s!r} seconds")
-    return max(1, int(timeout_s * 1000))
+    return max(1, int(min(timeout_s, MAX_TIMEOUT_S) * 1000))
 
 
 @dataclass(frozen=True)
 class Z3Backend:
-    """Z3 through its Python API; ``rlimit`` (optional) makes resource-outs deterministic."""
+    """Z3 through its Python API with a deterministic ``rlimit`` (resource units per obligation)."""
 
-    rlimit: int | None = None
+    rlimit: int = DEFAULT_Z3_RLIMIT
+
+    def __post_init__(self) -> None:
+        check_rlimit(self.rlimit, "z3 rlimit")
 
     @property
     def name(self) -> str:
         return f"z3 {z3.get_version_string()}"
 
+    @property
+    def budget(self) -> dict[str, int]:
+        return {"rlimit": self.rlimit}
+
     def check(self, obligation: Obligation, timeout_s: float) -> SolverAnswer:
         context = z3.Context()
         solver = z3.Solver(ctx=context)
         solver.set("timeout", _timeout_ms(timeout_s))
-        if self.rlimit is not None:
-            solver.set("rlimit", self.rlimit)
+        solver.set("rlimit", self.rlimit)
         try:
             solver.from_string(obligation.to_smtlib())
         except z3.Z3Exception as err:
@@ -111,7 +150,12 @@ class Z3Backend:
         if result == z3.unsat:
             return SolverAnswer(self.name, "unsat")
         if result == z3.unknown:
-            return SolverAnswer(self.name, "unknown", reason=f"z3 gave up: {solver.reason_unknown()}")
+            why = solver.reason_unknown()
+            if "resource" in why:
+                why = f"resource budget exhausted (rlimit {self.rlimit}; raise it with --rlimit)"
+            elif why in ("timeout", "canceled"):
+                why = f"wall-clock safety net of {timeout_s:g}s reached before the budget"
+            return SolverAnswer(self.name, "unknown", reason=f"z3 gave up: {why}")
         return self._sat_answer(obligation, solver.model(), context)
 
     def _sat_answer(self, obligation: Obligation, model: z3.ModelRef, context: z3.Context) -> SolverAnswer:
@@ -133,9 +177,17 @@ class Z3Backend:
 
 @dataclass(frozen=True)
 class Cvc5Backend:
-    """cvc5 through its Python API, reading the SMT-LIB text with its own parser."""
+    """cvc5 through its Python API, reading the SMT-LIB text with its own parser; ``rlimit`` is ``rlimit-per``."""
 
     nl_cov: bool = True
+    rlimit: int = DEFAULT_CVC5_RLIMIT
+
+    def __post_init__(self) -> None:
+        check_rlimit(self.rlimit, "cvc5 rlimit")
+
+    @property
+    def budget(self) -> dict[str, int]:
+        return {"rlimit-per": self.rlimit}
 
     @property
     def name(self) -> str:
@@ -154,6 +206,7 @@ class Cvc5Backend:
         solver = cvc5.Solver(manager)
         solver.setOption("produce-models", "true")
         solver.setOption("tlimit-per", str(_timeout_ms(timeout_s)))
+        solver.setOption("rlimit-per", str(self.rlimit))
         if self.nl_cov:
             solver.setOption("nl-cov", "true")
         symbols = cvc5.SymbolManager(manager)
@@ -176,7 +229,12 @@ class Cvc5Backend:
         if result.isUnsat():
             return SolverAnswer(self.name, "unsat")
         if result.isUnknown():
-            return SolverAnswer(self.name, "unknown", reason=f"cvc5 gave up: {result.getUnknownExplanation()}")
+            why = str(result.getUnknownExplanation())
+            if "RESOURCEOUT" in why:
+                why = f"resource budget exhausted (rlimit-per {self.rlimit}; raise it with --rlimit)"
+            elif "TIMEOUT" in why:
+                why = f"wall-clock safety net of {timeout_s:g}s reached before the budget"
+            return SolverAnswer(self.name, "unknown", reason=f"cvc5 gave up: {why}")
         terms = {term.getSymbol(): term for term in symbols.getDeclaredTerms()}
         values: list[tuple[str, ModelValue]] = []
         for smt_name, sort in obligation.variables:
@@ -206,6 +264,10 @@ class UnavailableBackend:
     def name(self) -> str:
         return self.solver_name
 
+    @property
+    def budget(self) -> dict[str, int]:
+        return {}
+
     def check(self, obligation: Obligation, timeout_s: float) -> SolverAnswer:
         return SolverAnswer(self.solver_name, "unknown", reason=f"{UNAVAILABLE}: {self.why}")
 
@@ -219,9 +281,20 @@ def cvc5_available() -> bool:
     return True
 
 
-def default_backends() -> tuple[Backend, ...]:
-    """Z3 first, then cvc5 (or a placeholder that reports it missing)."""
-    second: Backend = Cvc5Backend() if cvc5_available() else UnavailableBackend(
+def default_backends(rlimit: int | None = None) -> tuple[Backend, ...]:
+    """Z3 first, then cvc5 (or a placeholder that reports it missing).
+
+    ``rlimit`` sets both budgets: Z3 gets ``rlimit`` units, cvc5 a fifth as
+    ``rlimit-per``; None keeps the defaults.
+    """
+    z3_limit = DEFAULT_Z3_RLIMIT if rlimit is None else check_rlimit(rlimit, "--rlimit")
+    cvc5_limit = DEFAULT_CVC5_RLIMIT if rlimit is None else max(1, z3_limit // 5)
+    second: Backend = Cvc5Backend(rlimit=cvc5_limit) if cvc5_available() else UnavailableBackend(
         "cvc5", "cvc5 is not installed (pip install symrelu[cvc5])"
     )
-    return (Z3Backend(), second)
+    return (Z3Backend(rlimit=z3_limit), second)
+
+
+def budgets(backends: tuple[Backend, ...]) -> dict[str, dict[str, int]]:
+    """Every backend's deterministic budget, by solver name (recorded in JSON and artifacts)."""
+    return {b.name: dict(getattr(b, "budget", {})) for b in backends}

@@ -1,0 +1,25 @@
+; symrelu obligation inductive-step.hyp
+; check: subgradient_stability_bound
+; subject: any loss whose subgradients on D have norm <= G
+; region: hypotheses only of inductive-step (must be satisfiable)
+; expected: sat
+(set-info :smt-lib-version 2.6)
+(set-logic QF_NRA)
+(set-info :status sat)
+(declare-fun A () Real)
+(declare-fun B () Real)
+(declare-fun C () Real)
+(declare-fun D () Real)
+(declare-fun E () Real)
+(declare-fun G () Real)
+(assert (>= G 0.0))
+(assert (= 2.0 (* G G)))
+(assert (= E (* (/ 1.0 10.0) G)))
+(assert (>= A 0.0))
+(assert (>= B 0.0))
+(assert (>= C 0.0))
+(assert (<= A D))
+(assert (<= B E))
+(assert (<= C E))
+(check-sat)
+(exit)

@@ -1,0 +1,25 @@
+; symrelu obligation triangle-three-terms.hyp
+; check: subgradient_stability_bound
+; subject: any loss whose subgradients on D have norm <= G
+; region: hypotheses only of triangle-three-terms (must be satisfiable)
+; expected: sat
+(set-info :smt-lib-version 2.6)
+(set-logic QF_NRA)
+(set-info :status sat)
+(declare-fun A () Real)
+(declare-fun B () Real)
+(declare-fun C () Real)
+(declare-fun N () Real)
+(declare-fun P () Real)
+(declare-fun Q () Real)
+(declare-fun R () Real)
+(assert (>= A 0.0))
+(assert (>= B 0.0))
+(assert (>= C 0.0))
+(assert (let ((a!1 (+ (- (+ (* A A) (* B B) (* C C)) (* 2.0 P)) (* 2.0 Q))))
+  (= N (- a!1 (* 2.0 R)))))
+(assert (<= (- P) (* A B)))
+(assert (<= Q (* A C)))
+(assert (<= (- R) (* B C)))
+(check-sat)
+(exit)
