@@ -126,7 +126,8 @@ def run_verify(
     from ..verify.verdict import Verdict, jsonable
 
     registry = registry if registry is not None else default_registry()
-    problem = _load_problem(args.subject)
+    policy = getattr(args, "policy", "exact")
+    problem = _load_problem(args.subject, policy)
     kind = PAPER if args.subject == PAPER else ("problem" if problem is not None else "network")
     if args.checks == "list":
         rows = [(s.name, s.claim, _applies(s, kind, args.box is not None), s.summary) for s in registry.values()]
@@ -142,7 +143,7 @@ def run_verify(
                               allow_single_solver=getattr(args, "allow_single_solver", False))
     network = None
     if problem is None and any(spec.needs in ("network", "network-or-problem") for spec in specs):
-        network = (load_network or _load_network)(args.subject)
+        network = load_network(args.subject) if load_network else _load_network(args.subject, policy)
     box = parse_box(args.box) if args.box else None
     context = CheckContext(args.subject, runner, network, problem, box, options)
     show = not args.json and sys.stderr.isatty()
@@ -203,13 +204,13 @@ def scope_of(result: CheckResult) -> str:
     return ""
 
 
-def _load_problem(subject: str) -> Any:
+def _load_problem(subject: str, policy: str = "exact") -> Any:
     """The paper instance for 'paper', a Problem for a problem file, else None (a network)."""
     from ..params import load_problem, paper_instance
 
     if subject == PAPER:
         return paper_instance()
-    return load_problem(subject) if is_problem_file(subject) else None
+    return load_problem(subject, policy=policy) if is_problem_file(subject) else None
 
 
 def _select(args: argparse.Namespace, registry: Mapping[str, CheckSpec], is_problem: bool = False) -> list[CheckSpec]:
@@ -249,10 +250,10 @@ def _options(args: argparse.Namespace) -> dict[str, Any]:
     return options
 
 
-def _load_network(path: str) -> Any:
-    from ..loaders import load_network  # lazy: written in parallel
+def _load_network(path: str, policy: str = "exact") -> Any:
+    from ..loaders import load_network
 
-    return load_network(path)
+    return load_network(path, policy=policy)
 
 
 def _json_entry(result: CheckResult) -> dict[str, Any]:
