@@ -35,10 +35,10 @@
 # Floats appear only when we draw.
 
 # %%
+import os
 from fractions import Fraction as F
 from importlib import resources
 from pathlib import Path
-import os
 
 import matplotlib.pyplot as plt
 import numpy as np

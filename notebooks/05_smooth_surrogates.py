@@ -42,9 +42,9 @@ from fractions import Fraction as F
 
 import matplotlib.pyplot as plt
 import mpmath
-from mpmath import iv
 import numpy as np
 import sympy
+from mpmath import iv
 
 from symrelu import params
 from symrelu.params.surrogate import c6_second_derivative_limit, check_uniform_distance, distance_to_path, softplus

@@ -82,7 +82,7 @@ def tangent_network(net: Network, x: Sequence[object]) -> tuple[Network, tuple[t
             for row in layer.weight
         ]
         if index >= net.relu_layer_count:
-            layers.append(Layer(tuple(rows), tuple(zero for _ in rows)))  # type: ignore[arg-type]
+            layers.append(Layer(tuple(rows), tuple(zero for _ in rows)))
             break
         new_rows: list[tuple[Fraction, ...]] = []
         back = []
@@ -98,7 +98,7 @@ def tangent_network(net: Network, x: Sequence[object]) -> tuple[Network, tuple[t
             back.append(reading)
         if not new_rows:  # every neuron strictly inactive: the tangent is zero from here on
             new_rows = [tuple(zero for _ in range(width))]
-        layers.append(Layer(tuple(new_rows), tuple(zero for _ in new_rows)))  # type: ignore[arg-type]
+        layers.append(Layer(tuple(new_rows), tuple(zero for _ in new_rows)))
         width = len(new_rows)
     if net.output_relu:
         readout = tuple(tuple(reading.get(c, zero) for c in range(width)) for reading in back)
@@ -132,7 +132,7 @@ def backprop_jacobian(net: Network, x: Sequence[object], relu_grad_at_zero: obje
             adjoint = [[a * slope for a, slope in zip(row, slopes)] for row in adjoint]
         weight = net.layers[index].weight
         adjoint = [
-            [sum((row[k] * weight[k][c] for k in range(len(weight))), Fraction(0)) for c in range(len(weight[0]))]  # type: ignore[misc]
+            [sum((row[k] * weight[k][c] for k in range(len(weight))), Fraction(0)) for c in range(len(weight[0]))]
             for row in adjoint
         ]
     return tuple(tuple(row) for row in adjoint)

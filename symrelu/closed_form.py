@@ -42,7 +42,7 @@ def closed_form(
     ``form="piecewise"`` rewrites every ``Max`` as a ``Piecewise``.
     """
     values: list[sympy.Expr] = list(input_symbols(net)) if inputs is None else [
-        v if isinstance(v, sympy.Basic) else _sym(Fraction(v)) for v in inputs  # type: ignore[arg-type]
+        v if isinstance(v, sympy.Basic) else _sym(Fraction(v)) for v in inputs  # type: ignore[call-overload]
     ]
     for index, layer in enumerate(net.layers):
         values = [

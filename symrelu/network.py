@@ -25,7 +25,7 @@ import sympy
 from .errors import InputFormatError, ParameterError, ShapeError
 from .exact import to_rational
 
-Weight = Union[Fraction, sympy.Symbol]
+Weight = Union[Fraction, sympy.Symbol]  # noqa: UP007 (sympy is untyped: mypy needs Union here)
 Vector = tuple[Fraction, ...]
 Matrix = tuple[Vector, ...]
 Pattern = tuple[tuple[int, ...], ...]
@@ -121,7 +121,7 @@ class Network:
         policy: str = "exact",
         source: str = "<memory>",
         allow_symbols: bool = True,
-    ) -> "Network":
+    ) -> Network:
         """Build from ``[(weight_rows, bias), ...]`` with numbers, text or parameter names."""
         built = []
         for index, (weight, bias) in enumerate(layers):
@@ -178,7 +178,7 @@ class Network:
                 "substitute values first (Network.substitute)"
             )
 
-    def substitute(self, values: Mapping[sympy.Symbol | str, object]) -> "Network":
+    def substitute(self, values: Mapping[sympy.Symbol | str, object]) -> Network:
         """Replace parameters by rational values; unknown names are refused."""
         by_name = {(k.name if isinstance(k, sympy.Symbol) else str(k)): v for k, v in values.items()}
         known = {p.name for p in self.parameters}
@@ -211,10 +211,10 @@ class Network:
         values = []
         for index, layer in enumerate(self.layers):
             z = tuple(sum((w * a for w, a in zip(row, current)), Fraction(0)) + b for row, b in zip(layer.weight, layer.bias))
-            values.append(z)  # type: ignore[arg-type]
+            values.append(z)
             if index < len(self.layers) - 1 or self.output_relu:
-                current = tuple(v if v > 0 else Fraction(0) for v in z)  # type: ignore[operator]
-        return tuple(values)  # type: ignore[return-value]
+                current = tuple(v if v > 0 else Fraction(0) for v in z)
+        return tuple(values)
 
     def evaluate(self, x: Sequence[object]) -> Vector:
         """Exact output ``f(x)``."""
@@ -237,8 +237,8 @@ class Network:
         jac: list[list[Fraction]] = [[Fraction(int(i == j)) for j in range(n)] for i in range(n)]
         off: list[Fraction] = [Fraction(0)] * n
         for index, layer in enumerate(self.layers):
-            jac = [[sum((w * jac[k][j] for k, w in enumerate(row)), Fraction(0)) for j in range(n)] for row in layer.weight]  # type: ignore[misc]
-            off = [sum((w * off[k] for k, w in enumerate(row)), Fraction(0)) + b for row, b in zip(layer.weight, layer.bias)]  # type: ignore[misc]
+            jac = [[sum((w * jac[k][j] for k, w in enumerate(row)), Fraction(0)) for j in range(n)] for row in layer.weight]
+            off = [sum((w * off[k] for k, w in enumerate(row)), Fraction(0)) + b for row, b in zip(layer.weight, layer.bias)]
             if index < self.relu_layer_count:
                 bits = pattern[index]
                 jac = [row if bit else [Fraction(0)] * n for row, bit in zip(jac, bits)]

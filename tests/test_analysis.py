@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 import sympy
 from hypothesis import given, settings
-
 from netgen import random_network, small_networks
+
 from symrelu import Network
 from symrelu.clarke import backprop_audit, backprop_jacobian, clarke_jacobian
 from symrelu.closed_form import closed_form, input_symbols

@@ -10,10 +10,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from symrelu.errors import DomainError
+from symrelu.hull import hull_vertices, in_hull
 from symrelu.network import Network
 from symrelu.params.backprop import backprop_gradient
 from symrelu.params.examples import paper_instance, tied_relu_instance, two_layer_instance
-from symrelu.hull import hull_vertices, in_hull
 from symrelu.params.kinks import dangerous_kinks, find_kinks, gradient_jump
 from symrelu.params.landscape import enumerate_regions
 from symrelu.params.minnorm import is_min_norm, min_norm_point

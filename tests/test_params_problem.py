@@ -9,7 +9,15 @@ from pathlib import Path
 import pytest
 
 from symrelu.cli.main import main
-from symrelu.errors import SymreluError, DomainError, InputFormatError, NonFiniteError, ParameterError, ShapeError, TooLargeError
+from symrelu.errors import (
+    DomainError,
+    InputFormatError,
+    NonFiniteError,
+    ParameterError,
+    ShapeError,
+    SymreluError,
+    TooLargeError,
+)
 from symrelu.network import Network
 from symrelu.params.examples import paper_instance
 from symrelu.params.problem import Problem, load_problem, parse_assignment, parse_step_size

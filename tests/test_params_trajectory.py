@@ -14,6 +14,8 @@ from hypothesis import strategies as st
 
 from symrelu.cli.main import main
 from symrelu.params.examples import paper_instance, two_layer_instance
+from symrelu.params.surrogate import Surrogate, c6_second_derivative_limit, check_uniform_distance
+from symrelu.params.switches import SwitchTable
 from symrelu.params.trajectory import (
     Rule,
     amplification,
@@ -24,8 +26,6 @@ from symrelu.params.trajectory import (
     kink_distance,
     subgradient_method,
 )
-from symrelu.params.surrogate import Surrogate, c6_second_derivative_limit, check_uniform_distance
-from symrelu.params.switches import SwitchTable
 
 eps_values = st.fractions(min_value=F(1, 1000), max_value=F(499, 1000), max_denominator=1000)
 eta_values = st.fractions(min_value=F(1, 100), max_value=F(1, 2), max_denominator=100)

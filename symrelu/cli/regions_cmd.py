@@ -9,11 +9,11 @@ from typing import TYPE_CHECKING
 from ..errors import ShapeError
 from ..exact import format_matrix, format_rational, format_vector
 from .common import (
+    add_display_arguments,
     add_json_flag,
     add_network_argument,
     box_argument,
     load_network_argument,
-    add_display_arguments,
     plot_path,
     positive_int,
     progress_bar,

@@ -361,7 +361,7 @@ def load_onnx(path: str | Path, policy: str = "exact") -> Network:
     onnx = _import_onnx()
     path = Path(path)
     raw = read_bytes(path, "ONNX model")
-    from google.protobuf.message import Error as ProtobufError  # type: ignore[import-untyped]
+    from google.protobuf.message import Error as ProtobufError
 
     try:
         model = onnx.load_from_string(raw)

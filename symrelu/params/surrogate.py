@@ -38,7 +38,7 @@ def _interval_modules() -> list:
     return [{"exp": iv.exp, "log": iv.log, "mpf": iv.mpf}, "mpmath"]
 
 
-def _iv(value: Fraction | int) -> "iv.mpf":
+def _iv(value: Fraction | int) -> iv.mpf:
     value = Fraction(value)
     return iv.mpf(value.numerator) / iv.mpf(value.denominator)
 
@@ -83,7 +83,7 @@ class Surrogate:
 
     @staticmethod
     def _sym(w: object) -> sympy.Expr:
-        return w if isinstance(w, sympy.Symbol) else sympy.Rational(w.numerator, w.denominator)  # type: ignore[union-attr]
+        return w if isinstance(w, sympy.Symbol) else sympy.Rational(w.numerator, w.denominator)  # type: ignore[attr-defined]
 
     @cached_property
     def gradient(self) -> sympy.Matrix:
@@ -98,7 +98,7 @@ class Surrogate:
         """sup_z |softplus_β(z) − relu(z)| = log(2)/β, attained at z = 0 (see :func:`check_uniform_distance`)."""
         return sympy.log(2) / self.beta_sympy
 
-    def curvature_lower_bound(self, point: Mapping[str, object], dps: int = 40) -> "iv.mpf":
+    def curvature_lower_bound(self, point: Mapping[str, object], dps: int = 40) -> iv.mpf:
         """A rigorous interval for max_i |∂²ℓ_β/∂θ_i²| at ``point``: a lower bound on the gradient-Lipschitz constant."""
         theta = self.problem.point(point, "curvature point")
         best = None

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Union
+from typing import Any
 
 from ..errors import InputFormatError
 from ..verify import CheckResult, Verdict
@@ -140,4 +140,4 @@ class PendingItem:
         return Verdict.UNKNOWN
 
 
-Item = Union[SolverItem, ComputedItem, PendingItem]
+Item = SolverItem | ComputedItem | PendingItem

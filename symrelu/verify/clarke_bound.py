@@ -132,10 +132,10 @@ def clarke_bound(
 
     details["method"] = "; ".join(sorted({m.method for m in maxima}))
     result = run_check(CHECK, obligations, runner, replay, rational_sqrt(target), target, details)
-    witness = result.witness
+    final_witness: Mapping[str, Any] | None = result.witness
     if result.verdict is Verdict.PROVED and top is not None and target == exact:
-        witness = _attained(by_pattern[top.pattern], top.point, exact)  # type: ignore[arg-type]
-    return CheckResult(result.name, result.verdict, result.value, result.value_squared, result.solvers, witness,
+        final_witness = _attained(by_pattern[top.pattern], top.point, exact)  # type: ignore[arg-type]
+    return CheckResult(result.name, result.verdict, result.value, result.value_squared, result.solvers, final_witness,
                        result.reason, result.details, result.obligations, result.elapsed_s)
 
 

@@ -320,12 +320,12 @@ def _affine_network(net: Network, bounds: Sequence[tuple[Fraction, Fraction]], o
     if result.verdict is not Verdict.PROVED:
         return CheckResult(CHECK, Verdict.UNKNOWN, reason=f"every region has the same gradient, but the affine identity "
                            f"was not confirmed: {result.reason}", details=details, obligations=result.obligations)
-    lo = tuple(b[0] for b in bounds)
-    hi = tuple(b[1] for b in bounds)
-    f_lo, f_hi = net.evaluate(lo)[output], net.evaluate(hi)[output]
-    replayed = f_hi - f_lo == sum((g * (b - a) for g, a, b in zip(gradient, lo, hi, strict=False)), Fraction(0))
+    corner_lo = tuple(b[0] for b in bounds)
+    corner_hi = tuple(b[1] for b in bounds)
+    f_lo, f_hi = net.evaluate(corner_lo)[output], net.evaluate(corner_hi)[output]
+    replayed = f_hi - f_lo == sum((g * (b - a) for g, a, b in zip(gradient, corner_lo, corner_hi, strict=False)), Fraction(0))
     witness: Mapping[str, Any] = {
-        "gradient": gradient, "x": lo, "x_prime": hi, "f_x": f_lo, "f_x_prime": f_hi, "affine_identity_replayed": replayed,
+        "gradient": gradient, "x": corner_lo, "x_prime": corner_hi, "f_x": f_lo, "f_x_prime": f_hi, "affine_identity_replayed": replayed,
         "argument": "f(x) - f(x') = g.(x - x') on the whole box, so grad f = g everywhere: 0-Lipschitz",
     }
     if not replayed:  # pragma: no cover - contradicts the proved obligation

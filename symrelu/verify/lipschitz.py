@@ -37,7 +37,8 @@ from .runner import Replayed, Runner
 from .verdict import CheckResult, Verdict
 
 Norm = Literal["1", "2", "inf"]
-Box = Sequence[tuple[Fraction, Fraction]]
+Box = Sequence[Sequence[object]]
+"""A box as given: (low, high) per input, anything :func:`symrelu.exact.to_rational` reads."""
 CHECK = "input_lipschitz"
 
 

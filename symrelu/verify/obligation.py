@@ -72,7 +72,7 @@ class Obligation:
         region: str = "-",
         expected: Status = "unsat",
         max_nodes: int = DEFAULT_MAX_NODES,
-    ) -> "Obligation":
+    ) -> Obligation:
         """Freeze z3 assertions into text; refuse formulas over ``max_nodes`` nodes."""
         if not _NAME.match(name):
             raise InputFormatError(f"obligation name {name!r} must use letters, digits and _.:+- only")

@@ -14,10 +14,10 @@ from typing import Any
 
 import z3
 
-from .bounds import given_square
 from ..errors import DomainError, InputFormatError
 from ..exact import to_rational
 from .assemble import rational_sqrt, run_check
+from .bounds import given_square
 from .encode import dot, rational_val, squared_norm
 from .obligation import Obligation
 from .paper_instance import gd_step_exact, gradient_z3

@@ -69,7 +69,7 @@ class _Worker:
         self.process.stdin.flush()  # type: ignore[union-attr]
 
     def receive(self) -> tuple[str, Any]:
-        return pickle.load(self.replies)  # type: ignore[no-any-return]
+        return pickle.load(self.replies)
 
     def stop(self) -> None:
         try:
@@ -111,7 +111,7 @@ def solve_isolated(tasks: Sequence[Task], jobs: int, grace_s: float) -> list[Sol
                 worker.send((backend, obligation, timeout_s))
                 busy[worker.replies] = (worker, index, time.monotonic() + timeout_s + grace_s)
             next_deadline = min(deadline for _, _, deadline in busy.values())
-            for ready in wait(list(busy), timeout=max(0.0, next_deadline - time.monotonic())):
+            for ready in wait(list(busy), timeout=max(0.0, next_deadline - time.monotonic())):  # type: ignore[arg-type]
                 worker, index, _ = busy.pop(ready)  # type: ignore[call-overload]
                 backend = tasks[index][0]
                 try:
