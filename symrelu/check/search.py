@@ -123,12 +123,15 @@ class _Searcher:
         mins = row_minimum(rows, lo, hi)
         best = int(np.argmax(mins))
         scale = 1e-9 * (1.0 + float(np.abs(rows[best]).sum()))
-        if mins[best] > -scale:
-            multipliers = tuple(int(k == best) for k in range(len(mins)))
-            stats["exact_checks"] += 1
-            if self.exact.check(BoxCertificate(box, multipliers)).proved:
-                stats["certificates"] += 1
-                return ("cert", multipliers)
+        if mins[best] > -scale and self.certify(box, best):
+            return ("cert", self.unit(best))
+        crown = self.float.crown_rows(lo, hi)
+        crown_mins = row_minimum(crown, lo, hi)
+        best = int(np.argmax(crown_mins))
+        if crown_mins[best] > -scale and self.certify(box, 2 * len(self.task.rows) + best):
+            return ("cert", self.unit(2 * len(self.task.rows) + best))
+        if crown_mins[best] > mins.max():
+            rows = crown
         center = tuple((a + b) / 2 for a, b in box)
         if np.all(self.float.evaluate(np.array([float(v) for v in center])) <= scale) and rows_hold(self.task, center):
             raise _Found(center)
@@ -139,6 +142,17 @@ class _Searcher:
         low = self.node(_with(box, dim, (box[dim][0], mid)), depth + 1)
         high = self.node(_with(box, dim, (mid, box[dim][1])), depth + 1)
         return ("split", dim, mid, low, high)
+
+    def unit(self, index: int) -> tuple[int, ...]:
+        return tuple(int(k == index) for k in range(self.exact.row_count))
+
+    def certify(self, box: Box, index: int) -> bool:
+        """Exactly check the certificate that uses candidate row ``index`` alone."""
+        self.stats["exact_checks"] += 1
+        if self.exact.check(BoxCertificate(box, self.unit(index))).proved:
+            self.stats["certificates"] += 1
+            return True
+        return False
 
     def split_dimension(self, rows: np.ndarray, mins: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> int:
         """The input whose width moves the candidate bounds most (summed over all rows)."""
