@@ -46,7 +46,7 @@ def test_rows_are_lower_bounds_at_exact_points(seed: int, scale: int, corners: l
     lo, hi = np.array([float(a) for a, _ in box]), np.array([float(b) for _, b in box])
     twin = float_model.crown_rows(lo, hi)
     for (bound, bound_constant), row in zip(bounds, twin, strict=True):
-        assert np.allclose([float(c) for c in bound] + [float(bound_constant)], row, atol=1e-6)
+        assert np.allclose([float(c) for c in bound] + [float(bound_constant)], row, atol=1e-4)
 
 
 def test_a_crown_certificate_closes_a_box_the_forward_rows_cannot() -> None:

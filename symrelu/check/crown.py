@@ -40,7 +40,7 @@ if TYPE_CHECKING:
 
 GRID_BITS = 64
 """Bound rows and neuron bounds live on the grid ``2**-GRID_BITS`` (rounded in the safe direction)."""
-SLOPE_BITS = 20
+SLOPE_BITS = 32
 """Upper chord slopes are multiples of ``2**-SLOPE_BITS``."""
 
 
