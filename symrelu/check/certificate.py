@@ -70,10 +70,8 @@ class CheckOutcome:
 
 
 def _common(values: Sequence[Fraction]) -> tuple[list[int], int]:
-    den = 1
-    for v in values:
-        den = den * v.denominator // math.gcd(den, v.denominator)
-    return [int(v * den) for v in values], den
+    den = math.lcm(*{v.denominator for v in values}) if values else 1
+    return [v.numerator * (den // v.denominator) for v in values], den
 
 
 def _array(matrix: fmpz_mat, rows: int, cols: int) -> np.ndarray:
