@@ -91,3 +91,21 @@ def test_bounds_on_two_inputs_match_regions(capsys: pytest.CaptureFixture[str]) 
     for j, entry in enumerate(json.loads(out)["outputs"]):
         values = [net.evaluate(v)[j] for r in enumerate_regions(net, box) for v in r.vertices]
         assert Fraction(entry["max"]) == max(values) and Fraction(entry["min"]) == min(values)
+
+
+def test_bundled_property_by_name_from_another_folder(capsys: pytest.CaptureFixture[str], tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """`symrelu check test_nano test_nano`: the network and the property of that name, read from any folder."""
+    from symrelu.check import load_vnnlib
+
+    nets = Path(__file__).parent.parent / "symrelu" / "examples" / "nets"
+    monkeypatch.chdir(tmp_path)
+    assert load_vnnlib("test_prop") == load_vnnlib(nets / "test_prop.vnnlib")  # same content as the file itself
+    code, out, _ = run(capsys, "check", "test_nano", "test_nano", "--json")
+    by_path = main(["check", str(nets / "test_nano.onnx"), str(nets / "test_nano.vnnlib"), "--json"])
+    assert code == by_path == 0 and json.loads(out) == json.loads(capsys.readouterr().out)
+    (tmp_path / "test_nano.vnnlib").write_text("(declare-const X_0 Real)", encoding="utf-8")  # a real file wins
+    code, _, err = run(capsys, "check", "test_nano", "test_nano.vnnlib")
+    assert code == 2 and "test_nano.vnnlib" in err
+    code, _, err = run(capsys, "check", "test_nano", "no_such_property")
+    assert code == 2 and "property file not found" in err and "test_prop" in err
