@@ -109,3 +109,16 @@ def test_bundled_property_by_name_from_another_folder(capsys: pytest.CaptureFixt
     assert code == 2 and "test_nano.vnnlib" in err
     code, _, err = run(capsys, "check", "test_nano", "no_such_property")
     assert code == 2 and "property file not found" in err and "test_prop" in err
+
+
+def test_terminal_shows_long_outputs_as_rounded_decimals(capsys: pytest.CaptureFixture[str]) -> None:
+    """Y values of test_sat have ~80 digits: a correctly rounded decimal on the terminal, every digit with --exact or --json."""
+    code, out, _ = run(capsys, "check", "test_sat", "test_prop", "--json")
+    exact = Fraction(json.loads(out)["counterexample"]["Y_0"])
+    code_short, short, _ = run(capsys, "check", "test_sat", "test_prop")
+    line = next(text for text in short.splitlines() if text.startswith("  Y_0 = "))
+    decimal = line.split("= ")[1].split("…")[0]
+    assert code == code_short == 0 and "[exact:" in line and "--exact prints every digit" in short
+    assert abs(Fraction(decimal) - exact) < Fraction(1, 10**12)  # rounded from the exact value
+    _, full, _ = run(capsys, "check", "test_sat", "test_prop", "--exact")
+    assert f"  Y_0 = {exact.numerator}/{exact.denominator}" in full.splitlines()
