@@ -7,7 +7,14 @@ from typing import Any
 
 from ..errors import SolverError
 from ..exact import format_rational, format_vector
-from .common import add_display_arguments, add_json_flag, add_network_argument, box_argument, load_network_argument, positive_int
+from .common import (
+    add_display_arguments,
+    add_json_flag,
+    add_network_argument,
+    box_argument,
+    load_network_argument,
+    positive_int,
+)
 from .output import Display, emit_json, emit_text
 
 
