@@ -38,9 +38,9 @@ if TYPE_CHECKING:
 
     from .certificate import Box, ExactModel
 
-GRID_BITS = 64
+GRID_BITS = 40
 """Bound rows and neuron bounds live on the grid ``2**-GRID_BITS`` (rounded in the safe direction)."""
-SLOPE_BITS = 32
+SLOPE_BITS = 24
 """Upper chord slopes are multiples of ``2**-SLOPE_BITS``."""
 
 
@@ -61,6 +61,7 @@ class _Relaxation:
         inactive = (~active) & (up <= 0)
         unstable = ~(active | inactive)
         self.unstable = int(unstable.sum())
+        self.columns = np.flatnonzero(unstable)
         width = low.shape[0]
         slope = np.zeros(width, dtype=object)
         alpha = np.zeros(width, dtype=object)
@@ -82,8 +83,12 @@ def _substitute(model: ExactModel, lam: np.ndarray, const: np.ndarray, top: int,
     shift = GRID_BITS + SLOPE_BITS
     for j in range(top, -1, -1):
         relax, layer = relaxations[j], model.layers[j]
-        coefficients = np.where(lam >= 0, lam * relax.alpha, lam * relax.slope)  # on z_j, over 2**shift
-        const = const + (np.minimum(lam, 0) * relax.intercept).sum(axis=1) // (1 << shift)
+        coefficients = lam * relax.slope  # on z_j, over 2**shift; exact for stable neurons and for lam < 0
+        if relax.unstable:
+            part = lam[:, relax.columns]
+            negative = np.minimum(part, 0)
+            coefficients[:, relax.columns] = np.where(part >= 0, part * relax.alpha[relax.columns], part * relax.slope[relax.columns])
+            const = const + (negative * relax.intercept[relax.columns]).sum(axis=1) // (1 << shift)
         matrix = _mat(coefficients)
         divisor = (1 << SLOPE_BITS) * layer.den
         const = const + _np(matrix * fmpz_mat([[b] for b in layer.bias]))[:, 0] // divisor
