@@ -61,6 +61,7 @@ class _Relaxation:
         inactive = (~active) & (up <= 0)
         unstable = ~(active | inactive)
         self.unstable = int(unstable.sum())
+        self.kinds = np.where(active, 1, np.where(inactive, 0, 2))
         self.columns = np.flatnonzero(unstable)
         width = low.shape[0]
         slope = np.zeros(width, dtype=object)
@@ -105,10 +106,8 @@ def _grid_minimum(rows: np.ndarray, den: int, const: np.ndarray, lo: np.ndarray,
     return (total * (1 << GRID_BITS)) // (den * q) + const
 
 
-def crown_rows(model: ExactModel, box: Box) -> list[tuple[list[Fraction], Fraction]]:
-    """Exact lower-bound rows ``(coefficients on x, constant)`` of every property row over ``box``."""
-    from fractions import Fraction
-
+def _relaxations(model: ExactModel, box: Box) -> list[_Relaxation]:
+    """Every hidden layer's relaxation, its bounds by back-substitution through the layers below."""
     from .certificate import _common
 
     lo_list, qlo = _common([a for a, _ in box])
@@ -131,6 +130,19 @@ def crown_rows(model: ExactModel, box: Box) -> list[tuple[list[Fraction], Fracti
         bounds = _grid_minimum(rows, den, const, lo, hi, q)
         width = weight.shape[0]
         relaxations.append(_Relaxation(bounds[:width], -bounds[width:]))
+    return relaxations
+
+
+def crown_phases(model: ExactModel, box: Box) -> tuple[tuple[int, ...], ...]:
+    """Exactly proved phase of every hidden neuron on ``box`` from these bounds: 1 active, 0 inactive, 2 unstable."""
+    return tuple(tuple(int(v) for v in relax.kinds) for relax in _relaxations(model, box))
+
+
+def crown_rows(model: ExactModel, box: Box) -> list[tuple[list[Fraction], Fraction]]:
+    """Exact lower-bound rows ``(coefficients on x, constant)`` of every property row over ``box``."""
+    from fractions import Fraction
+
+    relaxations = _relaxations(model, box)
     spec = model.spec
     const = np.array(spec.bias, dtype=object) * (1 << GRID_BITS) // spec.den
     if model.layers:

@@ -109,8 +109,8 @@ class FloatModel:
         backward = np.hstack([lam + self.spec_x, const[:, None]])
         return np.vstack([forward, backward]), unstable_count
 
-    def crown_rows(self, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
-        """Back-substitution bounds of the property rows, every layer's bounds also by back-substitution.
+    def crown_rows(self, lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, int]:
+        """Back-substitution bounds of the property rows, every layer's bounds also by back-substitution; unstable count.
 
         The float twin of :func:`symrelu.check.crown.crown_rows` (same relaxation choices).
         """
@@ -129,7 +129,7 @@ class FloatModel:
             intercept = np.where(unstable, -slope * l_val, 0.0)
             relaxations.append((alpha, slope, intercept, unstable))
         lam, const = _substitute(self.spec_weight, self.spec_bias.copy(), self.weights, self.biases, relaxations)
-        return np.hstack([lam + self.spec_x, const[:, None]])
+        return np.hstack([lam + self.spec_x, const[:, None]]), int(sum(r[3].sum() for r in relaxations))
 
     def evaluate(self, x: np.ndarray) -> np.ndarray:
         """Float value of each property row at ``x`` (``<= 0`` everywhere suggests a counterexample)."""

@@ -24,6 +24,7 @@ import numpy as np
 
 from ..network import Network
 from .certificate import Box, BoxCertificate, ExactModel, SpecRow
+from .crown import crown_phases
 from .floatbounds import FloatModel, row_minimum
 from .leaf import decide_box
 
@@ -125,7 +126,7 @@ class _Searcher:
         scale = 1e-9 * (1.0 + float(np.abs(rows[best]).sum()))
         if mins[best] > -scale and self.certify(box, best):
             return ("cert", self.unit(best))
-        crown = self.float.crown_rows(lo, hi)
+        crown, unstable = self.float.crown_rows(lo, hi)  # fewer unstable neurons than the forward count
         crown_mins = row_minimum(crown, lo, hi)
         best = int(np.argmax(crown_mins))
         if crown_mins[best] > -scale and self.certify(box, 2 * len(self.task.rows) + best):
@@ -163,7 +164,7 @@ class _Searcher:
 
     def z3_leaf(self, box: Box) -> Tree:
         self.stats["z3_boxes"] += 1
-        answer, point = decide_box(self.task.net, box, self.task.rows, self.exact.phases(box), self.task.rlimit, self.task.rows_x)
+        answer, point = decide_box(self.task.net, box, self.task.rows, crown_phases(self.exact, box), self.task.rlimit, self.task.rows_x)
         if answer == "sat" and point is not None and rows_hold(self.task, point):
             raise _Found(point)
         if answer == "unsat":
@@ -199,7 +200,7 @@ def verify_outcome(task: BoxTask, outcome: BoxOutcome) -> str:
             if not exact.check(BoxCertificate(box, tuple(tree[1]))).proved:
                 return "unknown"
         elif tree[0] == "z3" and len(tree) == 1:
-            answer, _ = decide_box(task.net, box, task.rows, exact.phases(box), task.rlimit, task.rows_x)
+            answer, _ = decide_box(task.net, box, task.rows, crown_phases(exact, box), task.rlimit, task.rows_x)
             if answer != "unsat":
                 return "unknown"
         elif tree[0] == "split" and len(tree) == 5:
