@@ -9,8 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from symrelu.check.certificate import BoxCertificate, ExactModel
-from symrelu.check.crown import crown_rows
-from symrelu.check.floatbounds import FloatModel
+from symrelu.check.crown import crown_phases, crown_rows
+from symrelu.check.floatbounds import FloatModel, row_minimum
 from symrelu.network import Network
 
 
@@ -41,12 +41,23 @@ def test_rows_are_lower_bounds_at_exact_points(seed: int, scale: int, corners: l
         for (coefficients, constant, _), (bound, bound_constant) in zip(rows, bounds, strict=True):
             value = constant + sum((c * v for c, v in zip(coefficients, y, strict=True)), Fraction(0))
             assert bound_constant + sum((c * v for c, v in zip(bound, x, strict=True)), Fraction(0)) <= value
-    # the float twin computes the same bounds up to rounding
+    # every phase it claims holds at each point: active means z >= 0, inactive z <= 0 (pre-activations by hand)
+    phases = crown_phases(model, box)
+    for x in points:
+        values = list(x)
+        for layer, kinds in zip(net.layers[:-1], phases, strict=True):
+            z = [sum((w * v for w, v in zip(row, values, strict=True)), b) for row, b in zip(layer.weight, layer.bias, strict=True)]
+            assert all(v >= 0 for v, k in zip(z, kinds, strict=True) if k == 1)
+            assert all(v <= 0 for v, k in zip(z, kinds, strict=True) if k == 0)
+            values = [max(v, Fraction(0)) for v in z]
+    # the float twin computes the same bounds over the box up to rounding (at exact ties the two may pick
+    # different relaxations of a neuron whose float interval is a hair wide, so the rows themselves can differ)
     float_model = FloatModel.from_network(net, np.array([[float(c) for c in r[0]] for r in rows]), np.array([float(r[1]) for r in rows]))
     lo, hi = np.array([float(a) for a, _ in box]), np.array([float(b) for _, b in box])
     twin, _ = float_model.crown_rows(lo, hi)
     for (bound, bound_constant), row in zip(bounds, twin, strict=True):
-        assert np.allclose([float(c) for c in bound] + [float(bound_constant)], row, atol=1e-4)
+        exact_min = bound_constant + sum((c * (a if c >= 0 else b) for c, (a, b) in zip(bound, box, strict=True)), Fraction(0))
+        assert abs(float(exact_min) - float(row_minimum(row[None, :], lo, hi)[0])) <= 1e-4 * (1 + abs(float(exact_min)))
 
 
 def test_a_crown_certificate_closes_a_box_the_forward_rows_cannot() -> None:
