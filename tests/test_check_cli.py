@@ -91,3 +91,34 @@ def test_bounds_on_two_inputs_match_regions(capsys: pytest.CaptureFixture[str]) 
     for j, entry in enumerate(json.loads(out)["outputs"]):
         values = [net.evaluate(v)[j] for r in enumerate_regions(net, box) for v in r.vertices]
         assert Fraction(entry["max"]) == max(values) and Fraction(entry["min"]) == min(values)
+
+
+def test_bundled_property_by_name_from_another_folder(capsys: pytest.CaptureFixture[str], tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """`symrelu check test_nano test_nano`: the network and the property of that name, read from any folder."""
+    from symrelu.check import load_vnnlib
+
+    nets = Path(__file__).parent.parent / "symrelu" / "examples" / "nets"
+    monkeypatch.chdir(tmp_path)
+    assert load_vnnlib("test_prop") == load_vnnlib(nets / "test_prop.vnnlib")  # same content as the file itself
+    code, out, _ = run(capsys, "check", "test_nano", "test_nano", "--json")
+    by_path = main(["check", str(nets / "test_nano.onnx"), str(nets / "test_nano.vnnlib"), "--json"])
+    assert code == by_path == 0 and json.loads(out) == json.loads(capsys.readouterr().out)
+    (tmp_path / "test_nano.vnnlib").write_text("(declare-const X_0 Real)", encoding="utf-8")  # a real file wins
+    code, _, err = run(capsys, "check", "test_nano", "test_nano.vnnlib")
+    assert code == 2 and "test_nano.vnnlib" in err
+    code, _, err = run(capsys, "check", "test_nano", "no_such_property")
+    assert code == 2 and "property file not found" in err and "test_prop" in err
+
+
+def test_terminal_shows_long_outputs_as_rounded_decimals(capsys: pytest.CaptureFixture[str]) -> None:
+    """Y values of test_sat have ~80 digits: a correctly rounded decimal on the terminal, every digit with --exact or --json."""
+    code, out, _ = run(capsys, "check", "test_sat", "test_prop", "--json")
+    exact = Fraction(json.loads(out)["counterexample"]["Y_0"])
+    code_short, short, _ = run(capsys, "check", "test_sat", "test_prop")
+    line = next(text for text in short.splitlines() if text.startswith("  Y_0 = "))
+    decimal = line.split("= ")[1].split("…")[0]
+    assert code == code_short == 0 and "[exact:" in line and "--exact prints every digit" in short
+    assert abs(Fraction(decimal) - exact) < Fraction(1, 10**12)  # rounded from the exact value
+    _, full, _ = run(capsys, "check", "test_sat", "test_prop", "--exact")
+    assert f"  Y_0 = {exact.numerator}/{exact.denominator}" in full.splitlines()

@@ -3,7 +3,8 @@
 A :class:`BoxCertificate` names a box and non-negative integer multipliers, one per
 candidate lower bound of a property row. :meth:`ExactModel.check` recomputes, exactly,
 symbolic linear bounds of every neuron over the box (forward, as in DeepPoly) and a
-backward (CROWN-style) bound of every property row, then verifies the multipliers:
+backward (CROWN-style) bound of every property row, or (the third set of rows) bounds by
+back-substitution at every layer (:mod:`symrelu.check.crown`), then verifies the multipliers:
 
 * every ReLU relaxation is valid: a neuron is treated as stable only when its exact
   bounds prove it; an unstable one is bounded above by ``s z + t`` with a dyadic slope
@@ -69,10 +70,8 @@ class CheckOutcome:
 
 
 def _common(values: Sequence[Fraction]) -> tuple[list[int], int]:
-    den = 1
-    for v in values:
-        den = den * v.denominator // math.gcd(den, v.denominator)
-    return [int(v * den) for v in values], den
+    den = math.lcm(*{v.denominator for v in values}) if values else 1
+    return [v.numerator * (den // v.denominator) for v in values], den
 
 
 def _array(matrix: fmpz_mat, rows: int, cols: int) -> np.ndarray:
@@ -170,8 +169,9 @@ class ExactModel:
 
     @property
     def row_count(self) -> int:
-        """Candidate rows: the forward bound of each property row, then its backward bound."""
-        return 2 * len(self.strict)
+        """Candidate rows: the forward bound of each property row, its backward bound, then its
+        back-substitution bound with every layer's bounds from back-substitution (:mod:`~symrelu.check.crown`)."""
+        return 3 * len(self.strict)
 
     # ------------------------------------------------------------------ forward
     def _forward(self, box: Box) -> tuple[fmpz_mat, fmpz_mat, int, list[_Relaxed], int]:
@@ -294,12 +294,23 @@ class ExactModel:
         if len(multipliers) != self.row_count or any(not isinstance(m, int) or m < 0 for m in multipliers):
             return CheckOutcome(False, -1, Fraction(0))
         m = len(self.strict)
-        rows, unstable = self.rows(box, backward=any(multipliers[m:]))
+        rows: list[tuple[list[Fraction], Fraction] | None] = [None] * (3 * m)
+        unstable = -1
+        if any(multipliers[:2 * m]):
+            cheap, unstable = self.rows(box, backward=any(multipliers[m:2 * m]))
+            rows[:len(cheap)] = cheap
+        if any(multipliers[2 * m:]):
+            from .crown import crown_rows
+
+            rows[2 * m:] = crown_rows(self, box)
         combined = [Fraction(0)] * self.inputs
         constant = Fraction(0)
         for k, weight in enumerate(multipliers):
             if weight:
-                coefficients, c = rows[k]  # only rows that carry a weight are read
+                row = rows[k]  # only rows that carry a weight are computed and read
+                if row is None:
+                    return CheckOutcome(False, unstable, Fraction(0))
+                coefficients, c = row
                 combined = [a + weight * b for a, b in zip(combined, coefficients, strict=True)]
                 constant += weight * c
         margin = constant + sum((c * (lo if c >= 0 else hi) for c, (lo, hi) in zip(combined, box, strict=True)), Fraction(0))

@@ -1,8 +1,8 @@
 """``check_property``: decide a VNN-LIB property on an exact network (sat / unsat / unknown).
 
 Each disjunct of the property is searched by input-box branch and bound
-(:mod:`symrelu.check.search`). With a parallel pool the disjunct's box is first cut
-into sub-boxes; each sub-box is a task for a worker, and everything that comes back is
+(:mod:`symrelu.check.search`). With a parallel pool the disjunct's root box is tried
+here first (one box, no split); when that does not decide it, the box is cut into sub-boxes; each sub-box is a task for a worker, and everything that comes back is
 re-checked here, from scratch, by :func:`~symrelu.check.search.verify_outcome`: a
 worker's answer is data, never a verdict.
 
@@ -22,7 +22,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from typing import Any
 
@@ -107,9 +107,15 @@ def check_property(
             return _sat(net, prop, center, stats)
         root = BoxTask(net, rows, rows_x, disjunct.box, max_nodes, deadline=deadline)
         serial = isinstance(pool, SerialPool)
+        probe = None
+        if not serial:  # the root box alone, here: when one box decides it, no worker is needed
+            probe = search_box(replace(root, max_nodes=1))
+            serial = probe.status in ("sat", "unsat")
         tasks = [root] if serial else _split(root, 4 * max(jobs, 2))
         stats["tasks"] += len(tasks)
-        if serial:
+        if probe is not None and serial:
+            outcomes = [probe]
+        elif serial:
             outcomes = [search_box(root, progress)]
         else:
             outcomes = pool.map(search_box, tasks)

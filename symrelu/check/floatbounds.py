@@ -109,12 +109,44 @@ class FloatModel:
         backward = np.hstack([lam + self.spec_x, const[:, None]])
         return np.vstack([forward, backward]), unstable_count
 
+    def crown_rows(self, lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, int]:
+        """Back-substitution bounds of the property rows, every layer's bounds also by back-substitution; unstable count.
+
+        The float twin of :func:`symrelu.check.crown.crown_rows` (same relaxation choices).
+        """
+        relaxations: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
+        for k, (weight, bias) in enumerate(zip(self.weights, self.biases, strict=True)):
+            lam, const = np.vstack([weight, -weight]), np.concatenate([bias, -bias])
+            if k:
+                lam, const = _substitute(lam, const, self.weights[:k], self.biases[:k], relaxations)
+            bounds = _minimum(np.hstack([lam, const[:, None]]), lo, hi)
+            width = weight.shape[0]
+            l_val, u_val = bounds[:width], -bounds[width:]
+            active = l_val >= 0
+            unstable = (~active) & (u_val > 0)
+            slope = np.where(unstable, u_val / np.where(unstable, u_val - l_val, 1.0), np.where(active, 1.0, 0.0))
+            alpha = np.where(active | (unstable & (u_val > -l_val)), 1.0, 0.0)
+            intercept = np.where(unstable, -slope * l_val, 0.0)
+            relaxations.append((alpha, slope, intercept, unstable))
+        lam, const = _substitute(self.spec_weight, self.spec_bias.copy(), self.weights, self.biases, relaxations)
+        return np.hstack([lam + self.spec_x, const[:, None]]), int(sum(r[3].sum() for r in relaxations))
+
     def evaluate(self, x: np.ndarray) -> np.ndarray:
         """Float value of each property row at ``x`` (``<= 0`` everywhere suggests a counterexample)."""
         a = x
         for weight, bias in zip(self.weights, self.biases, strict=True):
             a = np.maximum(weight @ a + bias, 0)
         return self.spec_weight @ a + self.spec_bias + self.spec_x @ x
+
+
+def _substitute(lam: np.ndarray, const: np.ndarray, weights: tuple[np.ndarray, ...], biases: tuple[np.ndarray, ...],
+                relaxations: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
+    """Lower-bound rows on the last layer's ReLU outputs rewritten over the inputs."""
+    for weight, bias, (alpha, slope, intercept, _) in zip(reversed(weights), reversed(biases), reversed(relaxations), strict=True):
+        coefficients = np.where(lam >= 0, lam * alpha, lam * slope)
+        const = const + (np.minimum(lam, 0) * intercept).sum(axis=1) + coefficients @ bias
+        lam = coefficients @ weight
+    return lam, const
 
 
 def _minimum(rows: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:

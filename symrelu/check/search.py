@@ -24,6 +24,7 @@ import numpy as np
 
 from ..network import Network
 from .certificate import Box, BoxCertificate, ExactModel, SpecRow
+from .crown import crown_phases
 from .floatbounds import FloatModel, row_minimum
 from .leaf import decide_box
 
@@ -123,12 +124,15 @@ class _Searcher:
         mins = row_minimum(rows, lo, hi)
         best = int(np.argmax(mins))
         scale = 1e-9 * (1.0 + float(np.abs(rows[best]).sum()))
-        if mins[best] > -scale:
-            multipliers = tuple(int(k == best) for k in range(len(mins)))
-            stats["exact_checks"] += 1
-            if self.exact.check(BoxCertificate(box, multipliers)).proved:
-                stats["certificates"] += 1
-                return ("cert", multipliers)
+        if mins[best] > -scale and self.certify(box, best):
+            return ("cert", self.unit(best))
+        crown, unstable = self.float.crown_rows(lo, hi)  # fewer unstable neurons than the forward count
+        crown_mins = row_minimum(crown, lo, hi)
+        best = int(np.argmax(crown_mins))
+        if crown_mins[best] > -scale and self.certify(box, 2 * len(self.task.rows) + best):
+            return ("cert", self.unit(2 * len(self.task.rows) + best))
+        if crown_mins[best] > mins.max():
+            rows = crown
         center = tuple((a + b) / 2 for a, b in box)
         if np.all(self.float.evaluate(np.array([float(v) for v in center])) <= scale) and rows_hold(self.task, center):
             raise _Found(center)
@@ -140,6 +144,17 @@ class _Searcher:
         high = self.node(_with(box, dim, (mid, box[dim][1])), depth + 1)
         return ("split", dim, mid, low, high)
 
+    def unit(self, index: int) -> tuple[int, ...]:
+        return tuple(int(k == index) for k in range(self.exact.row_count))
+
+    def certify(self, box: Box, index: int) -> bool:
+        """Exactly check the certificate that uses candidate row ``index`` alone."""
+        self.stats["exact_checks"] += 1
+        if self.exact.check(BoxCertificate(box, self.unit(index))).proved:
+            self.stats["certificates"] += 1
+            return True
+        return False
+
     def split_dimension(self, rows: np.ndarray, mins: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> int:
         """The input whose width moves the candidate bounds most (summed over all rows)."""
         influence = np.abs(rows[:, :-1]).sum(axis=0) * (hi - lo)
@@ -149,7 +164,7 @@ class _Searcher:
 
     def z3_leaf(self, box: Box) -> Tree:
         self.stats["z3_boxes"] += 1
-        answer, point = decide_box(self.task.net, box, self.task.rows, self.exact.phases(box), self.task.rlimit, self.task.rows_x)
+        answer, point = decide_box(self.task.net, box, self.task.rows, crown_phases(self.exact, box), self.task.rlimit, self.task.rows_x)
         if answer == "sat" and point is not None and rows_hold(self.task, point):
             raise _Found(point)
         if answer == "unsat":
@@ -185,7 +200,7 @@ def verify_outcome(task: BoxTask, outcome: BoxOutcome) -> str:
             if not exact.check(BoxCertificate(box, tuple(tree[1]))).proved:
                 return "unknown"
         elif tree[0] == "z3" and len(tree) == 1:
-            answer, _ = decide_box(task.net, box, task.rows, exact.phases(box), task.rlimit, task.rows_x)
+            answer, _ = decide_box(task.net, box, task.rows, crown_phases(exact, box), task.rlimit, task.rows_x)
             if answer != "unsat":
                 return "unknown"
         elif tree[0] == "split" and len(tree) == 5:

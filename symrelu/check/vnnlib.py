@@ -225,14 +225,19 @@ def _count(reader: _Reader, letter: str, source: str) -> int:
 
 
 def load_vnnlib(path: str | Path) -> Property:
-    """Read a ``.vnnlib`` file (only read, never written)."""
-    path = Path(path)
+    """Read a ``.vnnlib`` file (only read, never written); a bare name such as ``"test_prop"`` that is no
+    file here means the bundled property of that name (``symrelu/examples/nets/*.vnnlib``)."""
+    from ..loaders.examples import PROPERTY_SUFFIXES, list_examples, resolve_input
+
+    path = resolve_input(path, PROPERTY_SUFFIXES)
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise InputFormatError(f"{path}: property file not found") from None
+        raise InputFormatError(f"{path}: property file not found; or name a bundled property "
+                               f"({', '.join(list_examples(PROPERTY_SUFFIXES))})") from None
     except UnicodeDecodeError:
         raise InputFormatError(f"{path.name}: not a text file (VNN-LIB is UTF-8 text)") from None
     except OSError as err:
         raise InputFormatError(f"{path}: cannot read the property file ({err.strerror})") from None
     return parse_vnnlib(text, path.name)
+

@@ -7,8 +7,15 @@ from typing import Any
 
 from ..errors import SolverError
 from ..exact import format_rational, format_vector
-from .common import add_json_flag, add_network_argument, box_argument, load_network_argument, positive_int
-from .output import emit_json, emit_text
+from .common import (
+    add_display_arguments,
+    add_json_flag,
+    add_network_argument,
+    box_argument,
+    load_network_argument,
+    positive_int,
+)
+from .output import Display, emit_json, emit_text
 
 
 def register(subparsers: Any) -> None:
@@ -17,6 +24,7 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--box", required=True, help="LO:HI[,LO:HI...] per input (write --box=-1:1 when it starts with '-')")
     parser.add_argument("--max-nodes", dest="max_nodes", type=positive_int, default=20_000,
                         help="boxes the exact search may explore per bound before answering unknown (default 20000)")
+    add_display_arguments(parser)
     add_json_flag(parser)
     parser.set_defaults(handler=run)
 
@@ -42,9 +50,11 @@ def run(args: argparse.Namespace) -> int:
             ],
         })
         return 0
+    shown = Display.from_args(args)
     lines = [f"exact output bounds of {net.source} on {args.box}"]
     for b in bounds:
-        lines.append(f"Y_{b.output}: min {format_rational(b.minimum)} at ({', '.join(format_vector(b.argmin))}), "
-                     f"max {format_rational(b.maximum)} at ({', '.join(format_vector(b.argmax))})")
-    emit_text("\n".join(lines))
+        lines.append(f"Y_{b.output}: min {shown.rational(b.minimum)} at ({shown.vector(b.argmin)}), "
+                     f"max {shown.rational(b.maximum)} at ({shown.vector(b.argmax)})")
+    note = shown.note()
+    emit_text("\n".join(lines + ([note] if note else [])))
     return 0

@@ -11,9 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputFormatError
-from ..exact import format_rational
-from .common import add_json_flag, add_network_argument, load_network_argument, progress_bar
-from .output import emit_json, emit_text
+from .common import add_display_arguments, add_json_flag, add_network_argument, load_network_argument, progress_bar
+from .output import Display, emit_json, emit_text
 
 MAX_JOBS = 1024
 
@@ -30,6 +29,7 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--jobs", type=_jobs, default=1, help="local worker processes (default 1)")
     parser.add_argument("--dask", metavar="ADDR", help="Dask scheduler address, e.g. tcp://127.0.0.1:8786")
     parser.add_argument("--counterexample", metavar="FILE", help="write the witness in the VNN-COMP format when sat")
+    add_display_arguments(parser)
     add_json_flag(parser)
     parser.set_defaults(handler=run)
 
@@ -86,27 +86,22 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         emit_json(result_json(result))
     else:
-        emit_text(_report(result, net.source, prop.source))
+        emit_text(_report(result, net.source, prop.source, Display.from_args(args)))
     return 1 if result.result == "unknown" else 0
 
 
-def _shown(value: Any) -> str:
-    """The exact rational; a long one also as a 12-digit decimal for reading (display only)."""
-    text = format_rational(value)
-    return text if len(text) <= 40 else f"{float(value):.12g} (exactly {text})"
-
-
-def _report(result: Any, net: str, prop: str) -> str:
+def _report(result: Any, net: str, prop: str, shown: Display) -> str:
     stats = result.stats
     lines = [f"{result.result}: {net} against {prop}"]
     if result.result == "sat":
         lines.append("counterexample (exact; replayed through the exact network, every constraint re-checked):")
-        lines += [f"  X_{i} = {_shown(v)}" for i, v in enumerate(result.inputs)]
-        lines += [f"  Y_{j} = {_shown(v)}" for j, v in enumerate(result.outputs)]
+        lines += [f"  X_{i} = {shown.rational(v)}" for i, v in enumerate(result.inputs)]
+        lines += [f"  Y_{j} = {shown.rational(v)}" for j, v in enumerate(result.outputs)]
     elif result.result == "unsat":
         lines.append(f"no input reaches the unsafe set: {stats.get('certificates', 0)} box certificates and "
                      f"{stats.get('z3_boxes', 0)} Z3 boxes, all checked exactly")
     else:
         lines.append(f"reason: {result.reason}")
     lines.append(f"searched {stats.get('nodes', 0)} boxes ({stats.get('pool', 'serial')})")
-    return "\n".join(lines)
+    note = shown.note()
+    return "\n".join(lines + ([note] if note else []))

@@ -10,6 +10,8 @@ True
 ('two_inputs.json', 'fc1.onnx')
 >>> resolve_input("paper_instance").name, str(resolve_input("no/such/file.json"))
 ('paper_instance.json', 'no/such/file.json')
+>>> resolve_input("test_nano").name, resolve_input("test_nano", PROPERTY_SUFFIXES).name
+('test_nano.onnx', 'test_nano.vnnlib')
 """
 
 from __future__ import annotations
@@ -21,9 +23,11 @@ from ..errors import InputFormatError
 
 _FOLDERS: tuple[tuple[str, ...], ...] = (("examples",), ("examples", "nets"))
 _SUFFIXES: tuple[str, ...] = (".json", ".onnx", ".npz")
+PROPERTY_SUFFIXES: tuple[str, ...] = (".vnnlib",)
+"""Bundled VNN-LIB properties (``symrelu/examples/nets/*.vnnlib``) resolve by name with these."""
 
 
-def _bundled() -> dict[str, Path]:
+def _bundled(suffixes: tuple[str, ...] = _SUFFIXES) -> dict[str, Path]:
     found: dict[str, Path] = {}
     for parts in _FOLDERS:
         folder = resources.files("symrelu").joinpath(*parts)
@@ -31,14 +35,14 @@ def _bundled() -> dict[str, Path]:
             continue
         for entry in folder.iterdir():
             suffix = Path(entry.name).suffix
-            if entry.is_file() and suffix in _SUFFIXES:
+            if entry.is_file() and suffix in suffixes:
                 found.setdefault(entry.name[: -len(suffix)], Path(str(entry)))
     return found
 
 
-def list_examples() -> tuple[str, ...]:
-    """Names of the bundled examples (file names without suffix), sorted."""
-    return tuple(sorted(_bundled()))
+def list_examples(suffixes: tuple[str, ...] = _SUFFIXES) -> tuple[str, ...]:
+    """Names of the bundled examples (file names without suffix), sorted; properties with :data:`PROPERTY_SUFFIXES`."""
+    return tuple(sorted(_bundled(suffixes)))
 
 
 def example_path(name: str) -> Path:
@@ -50,14 +54,15 @@ def example_path(name: str) -> Path:
     return found
 
 
-def resolve_input(text: str | Path) -> Path:
+def resolve_input(text: str | Path, suffixes: tuple[str, ...] = _SUFFIXES) -> Path:
     """The file a command argument means: the path itself when it exists, else the bundled example of
-    that name (a bare name, no folder), else the path unchanged (so the loader reports it missing)."""
+    that name (a bare name, no folder), else the path unchanged (so the loader reports it missing).
+    ``suffixes`` are the kinds of file meant (networks by default; :data:`PROPERTY_SUFFIXES` for properties)."""
     path = Path(text)
     if path.exists() or len(path.parts) != 1:
         return path
-    stem = path.stem if path.suffix in _SUFFIXES else path.name
-    return _bundled().get(stem, path)
+    stem = path.stem if path.suffix in suffixes else path.name
+    return _bundled(suffixes).get(stem, path)
 
 
 def missing_file_hint() -> str:
