@@ -1,7 +1,7 @@
 """symrelu check and Marabou side by side, in one run: answers, exact replay of Marabou's witnesses, time ratios.
 
 Cases: the VNN-COMP test instances bundled in symrelu/examples/nets (test_small, test_nano,
-test_sat, test_unsat with their properties) and the fragile nets of tests/data/fragile, whose
+test_sat, test_unsat with their properties) and the fragile nets bundled in symrelu/examples/nets, whose
 answers follow from hand algebra (tests/fragile_nets.py).
 
 Each timing is the best of ``--repeat`` runs of load + solve in this process (imports done
@@ -24,7 +24,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 NETS = ROOT / "symrelu" / "examples" / "nets"
-FRAGILE = ROOT / "tests" / "data" / "fragile"
+FRAGILE = ROOT / "symrelu" / "examples" / "nets"
 sys.path.insert(0, str(ROOT / "tests"))
 
 import fragile_nets  # noqa: E402

@@ -1,6 +1,6 @@
 """Fragile nets: float32 weights, answers from hand algebra, margins below float tolerances or zero.
 
-``python tests/fragile_nets.py`` rewrites ``tests/data/fragile`` (committed; the tests check the files
+``python tests/fragile_nets.py`` rewrites the fragile nets in ``symrelu/examples/nets`` (committed; the tests check the files
 equal what this module writes). Each case: (name, weights, biases, box, output constraint, expected answer,
 why). Networks are 1-input ReLU nets ``y = W2 relu(W1 x + b1) + b2``; every weight is exactly a float32.
 """
@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-FOLDER = Path(__file__).resolve().parent / "data" / "fragile"
+FOLDER = Path(__file__).resolve().parent.parent / "symrelu" / "examples" / "nets"
 BIG = 16777216.0  # 2**24, a float32
 TINY = 2.0**-40
 

@@ -11,7 +11,7 @@ import pytest
 from symrelu.check.vnnlib import parse_vnnlib
 from symrelu.cli.main import main
 
-FRAGILE = Path(__file__).parent / "data" / "fragile"
+FRAGILE = Path(__file__).parent.parent / "symrelu" / "examples" / "nets"
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:

@@ -23,7 +23,7 @@ def test_local_cluster_gives_the_serial_answers(shared_nets: Path) -> None:
 
     prop = load_vnnlib(shared_nets / "test_small.vnnlib")
     net = load_network(shared_nets / "test_small.onnx")
-    fragile = Path(__file__).parent / "data" / "fragile"
+    fragile = Path(__file__).parent.parent / "symrelu" / "examples" / "nets"
     cases = [(net, prop)] + [
         (load_network(fragile / f"{name}.onnx"), load_vnnlib(fragile / f"{name}.vnnlib")) for name in ("peak_equal_sat", "peak_strict_unsat")
     ]
@@ -46,7 +46,7 @@ def test_local_cluster_gives_the_serial_answers(shared_nets: Path) -> None:
 
 
 def test_local_processes_give_the_serial_answer() -> None:
-    fragile = Path(__file__).parent / "data" / "fragile"
+    fragile = Path(__file__).parent.parent / "symrelu" / "examples" / "nets"
     net, prop = load_network(fragile / "tiny_above_unsat.onnx"), load_vnnlib(fragile / "tiny_above_unsat.vnnlib")
     assert check_property(net, prop, jobs=2).result == check_property(net, prop).result == "unsat"
 
@@ -96,4 +96,4 @@ def test_absurd_jobs(jobs: int) -> None:
     from symrelu.errors import InputFormatError
 
     with pytest.raises(InputFormatError):
-        check_property(ABS, load_vnnlib(Path(__file__).parent / "data" / "fragile" / "peak_equal_sat.vnnlib"), jobs=jobs)
+        check_property(ABS, load_vnnlib(Path(__file__).parent.parent / "symrelu" / "examples" / "nets" / "peak_equal_sat.vnnlib"), jobs=jobs)

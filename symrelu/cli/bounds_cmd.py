@@ -19,7 +19,11 @@ from .output import Display, emit_json, emit_text
 
 
 def register(subparsers: Any) -> None:
-    parser = subparsers.add_parser("bounds", help="exact min and max of each output over a box, with the inputs attaining them")
+    parser = subparsers.add_parser(
+        "bounds", help="exact min and max of each output over a box, with the inputs attaining them",
+        description="The exact minimum and maximum of every output over the box, each with an input that attains it "
+        "(replayed exactly); 'unknown' (exit 1) when the search budget --max-nodes runs out.",
+    )
     add_network_argument(parser, "network file (.onnx, .nnet, .json, .npz)")
     parser.add_argument("--box", required=True, help="LO:HI[,LO:HI...] per input (write --box=-1:1 when it starts with '-')")
     parser.add_argument("--max-nodes", dest="max_nodes", type=positive_int, default=20_000,
