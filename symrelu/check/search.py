@@ -24,7 +24,7 @@ import numpy as np
 
 from ..network import Network
 from .certificate import Box, BoxCertificate, ExactModel, SpecRow
-from .floatbounds import FloatModel, row_minimum
+from .floatbounds import FloatModel, guide_float, row_minimum
 from .leaf import decide_box
 
 log = logging.getLogger(__name__)
@@ -91,9 +91,9 @@ class _Searcher:
     def __init__(self, task: BoxTask, progress: Callable[[int], None] | None) -> None:
         self.task = task
         self.exact = ExactModel.build(task.net, task.rows, task.rows_x)
-        rows_y = np.array([[float(c) for c in row[0]] for row in task.rows])
-        constants = np.array([float(row[1]) for row in task.rows])
-        rows_x = np.array([[float(c) for c in r] for r in task.rows_x])
+        rows_y = np.array([[guide_float(c) for c in row[0]] for row in task.rows])
+        constants = np.array([guide_float(row[1]) for row in task.rows])
+        rows_x = np.array([[guide_float(c) for c in r] for r in task.rows_x])
         self.float = FloatModel.from_network(task.net, rows_y, constants, rows_x)
         self.progress = progress
         self.stats = {"nodes": 0, "certificates": 0, "z3_boxes": 0, "exact_checks": 0, "max_depth": 0}
@@ -117,8 +117,8 @@ class _Searcher:
             raise _Stop(f"node budget of {self.task.max_nodes} boxes exhausted")
         if self.task.deadline is not None and time.time() > self.task.deadline:
             raise _Stop("timeout")
-        lo = np.array([float(a) for a, _ in box])
-        hi = np.array([float(b) for _, b in box])
+        lo = np.array([guide_float(a) for a, _ in box])
+        hi = np.array([guide_float(b) for _, b in box])
         rows, unstable = self.float.candidate_rows(lo, hi)
         mins = row_minimum(rows, lo, hi)
         best = int(np.argmax(mins))
@@ -130,7 +130,7 @@ class _Searcher:
                 stats["certificates"] += 1
                 return ("cert", multipliers)
         center = tuple((a + b) / 2 for a, b in box)
-        if np.all(self.float.evaluate(np.array([float(v) for v in center])) <= scale) and rows_hold(self.task, center):
+        if np.all(self.float.evaluate(np.array([guide_float(v) for v in center])) <= scale) and rows_hold(self.task, center):
             raise _Found(center)
         if unstable <= Z3_UNSTABLE or depth >= MAX_DEPTH:
             return self.z3_leaf(box)
