@@ -80,3 +80,19 @@ def test_values_beyond_float_range_answer_exactly(capsys: pytest.CaptureFixture[
         assert Fraction(lo) <= x <= Fraction(hi)
     code, out, _ = run(capsys, "check", str(EXAMPLE), str(prop))  # the text report prints huge values too
     assert code == 0 and out.startswith(data["result"])
+
+
+@pytest.mark.parametrize(("unsafe", "expected"), [("(< Y_0 0)", "unsat"), ("(> Y_0 1)", "sat")])
+def test_weight_beyond_float_range(capsys: pytest.CaptureFixture[str], tmp_path: Path, unsafe: str, expected: str) -> None:
+    """y = relu(10^400 x) on [-1, 1] (hand algebra: y >= 0 everywhere, y = 10^400 at x = 1); was an OverflowError."""
+    net = tmp_path / "huge.json"
+    net.write_text(json.dumps({"layers": [{"weight": [["1e400"]], "bias": ["0"]}, {"weight": [["1"]], "bias": ["0"]}],
+                               "output_relu": False}))
+    prop = tmp_path / "p.vnnlib"
+    prop.write_text(HEAD + f"(assert (>= X_0 -1))(assert (<= X_0 1))(assert {unsafe})")
+    code, out, _ = run(capsys, "check", str(net), str(prop), "--json")
+    data = json.loads(out)
+    assert code == 0 and data["result"] == expected
+    if expected == "sat":
+        x = Fraction(data["counterexample"]["X_0"])
+        assert 0 < x <= 1 and Fraction(data["counterexample"]["Y_0"]) == 10**400 * x > 1
