@@ -119,18 +119,20 @@ class _Searcher:
             raise _Stop("timeout")
         lo = np.array([guide_float(a) for a, _ in box])
         hi = np.array([guide_float(b) for _, b in box])
-        rows, unstable = self.float.candidate_rows(lo, hi)
-        mins = row_minimum(rows, lo, hi)
-        best = int(np.argmax(mins))
-        scale = 1e-9 * (1.0 + float(np.abs(rows[best]).sum()))
+        center = tuple((a + b) / 2 for a, b in box)
+        with np.errstate(all="ignore"):  # beyond float range the guide holds inf/nan: it only guides
+            rows, unstable = self.float.candidate_rows(lo, hi)
+            mins = row_minimum(rows, lo, hi)
+            best = int(np.argmax(mins))
+            scale = 1e-9 * (1.0 + float(np.abs(rows[best]).sum()))
+            guess = self.float.evaluate(np.array([guide_float(v) for v in center]))
         if mins[best] > -scale:
             multipliers = tuple(int(k == best) for k in range(len(mins)))
             stats["exact_checks"] += 1
             if self.exact.check(BoxCertificate(box, multipliers)).proved:
                 stats["certificates"] += 1
                 return ("cert", multipliers)
-        center = tuple((a + b) / 2 for a, b in box)
-        if np.all(self.float.evaluate(np.array([guide_float(v) for v in center])) <= scale) and rows_hold(self.task, center):
+        if np.all(guess <= scale) and rows_hold(self.task, center):
             raise _Found(center)
         if unstable <= Z3_UNSTABLE or depth >= MAX_DEPTH:
             return self.z3_leaf(box)
@@ -142,10 +144,11 @@ class _Searcher:
 
     def split_dimension(self, rows: np.ndarray, mins: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> int:
         """The input whose width moves the candidate bounds most (summed over all rows)."""
-        influence = np.abs(rows[:, :-1]).sum(axis=0) * (hi - lo)
-        if not np.any(influence > 0):
-            influence = hi - lo
-        return int(np.argmax(influence))
+        with np.errstate(all="ignore"):
+            influence = np.abs(rows[:, :-1]).sum(axis=0) * (hi - lo)
+            if not np.any(influence > 0):
+                influence = hi - lo
+            return int(np.argmax(influence))
 
     def z3_leaf(self, box: Box) -> Tree:
         self.stats["z3_boxes"] += 1
