@@ -18,11 +18,25 @@ counterexample; the exact check decides.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
+from fractions import Fraction
 
 import numpy as np
 
 from ..network import Network
+
+
+def guide_float(value: Fraction) -> float:
+    """``float(value)``, or an infinity of its sign beyond float range (guidance only, never a decision).
+
+    >>> guide_float(Fraction(1, 2)), guide_float(Fraction(-10**400))
+    (0.5, -inf)
+    """
+    try:
+        return float(value)
+    except OverflowError:
+        return math.inf if value > 0 else -math.inf
 
 
 @dataclass(frozen=True)
@@ -42,8 +56,8 @@ class FloatModel:
 
         hidden, last = split_output_layer(net)
         layers = list(hidden) + [last]
-        weights = [np.array([[float(w) for w in row] for row in layer.weight]) for layer in layers]
-        biases = [np.array([float(b) for b in layer.bias]) for layer in layers]
+        weights = [np.array([[guide_float(w) for w in row] for row in layer.weight]) for layer in layers]
+        biases = [np.array([guide_float(b) for b in layer.bias]) for layer in layers]
         spec_weight = rows_y @ weights[-1]
         spec_bias = rows_y @ biases[-1] + constants
         spec_x = rows_x if rows_x is not None else np.zeros((rows_y.shape[0], net.input_dim))

@@ -25,7 +25,7 @@ import numpy as np
 from ..network import Network
 from .certificate import Box, BoxCertificate, ExactModel, SpecRow
 from .crown import crown_phases
-from .floatbounds import FloatModel, row_minimum
+from .floatbounds import FloatModel, guide_float, row_minimum
 from .leaf import decide_box
 
 log = logging.getLogger(__name__)
@@ -92,9 +92,9 @@ class _Searcher:
     def __init__(self, task: BoxTask, progress: Callable[[int], None] | None) -> None:
         self.task = task
         self.exact = ExactModel.build(task.net, task.rows, task.rows_x)
-        rows_y = np.array([[float(c) for c in row[0]] for row in task.rows])
-        constants = np.array([float(row[1]) for row in task.rows])
-        rows_x = np.array([[float(c) for c in r] for r in task.rows_x])
+        rows_y = np.array([[guide_float(c) for c in row[0]] for row in task.rows])
+        constants = np.array([guide_float(row[1]) for row in task.rows])
+        rows_x = np.array([[guide_float(c) for c in r] for r in task.rows_x])
         self.float = FloatModel.from_network(task.net, rows_y, constants, rows_x)
         self.progress = progress
         self.stats = {"nodes": 0, "certificates": 0, "z3_boxes": 0, "exact_checks": 0, "max_depth": 0}
@@ -118,23 +118,27 @@ class _Searcher:
             raise _Stop(f"node budget of {self.task.max_nodes} boxes exhausted")
         if self.task.deadline is not None and time.time() > self.task.deadline:
             raise _Stop("timeout")
-        lo = np.array([float(a) for a, _ in box])
-        hi = np.array([float(b) for _, b in box])
-        rows, unstable = self.float.candidate_rows(lo, hi)
-        mins = row_minimum(rows, lo, hi)
-        best = int(np.argmax(mins))
-        scale = 1e-9 * (1.0 + float(np.abs(rows[best]).sum()))
+        lo = np.array([guide_float(a) for a, _ in box])
+        hi = np.array([guide_float(b) for _, b in box])
+        center = tuple((a + b) / 2 for a, b in box)
+        with np.errstate(all="ignore"):  # beyond float range the guide holds inf/nan: it only guides
+            rows, unstable = self.float.candidate_rows(lo, hi)
+            mins = row_minimum(rows, lo, hi)
+            best = int(np.argmax(mins))
+            scale = 1e-9 * (1.0 + float(np.abs(rows[best]).sum()))
         if mins[best] > -scale and self.certify(box, best):
             return ("cert", self.unit(best))
-        crown, unstable = self.float.crown_rows(lo, hi)  # fewer unstable neurons than the forward count
-        crown_mins = row_minimum(crown, lo, hi)
-        best = int(np.argmax(crown_mins))
+        with np.errstate(all="ignore"):
+            crown, unstable = self.float.crown_rows(lo, hi)  # fewer unstable neurons than the forward count
+            crown_mins = row_minimum(crown, lo, hi)
+            best = int(np.argmax(crown_mins))
         if crown_mins[best] > -scale and self.certify(box, 2 * len(self.task.rows) + best):
             return ("cert", self.unit(2 * len(self.task.rows) + best))
         if crown_mins[best] > mins.max():
             rows = crown
-        center = tuple((a + b) / 2 for a, b in box)
-        if np.all(self.float.evaluate(np.array([float(v) for v in center])) <= scale) and rows_hold(self.task, center):
+        with np.errstate(all="ignore"):
+            guess = self.float.evaluate(np.array([guide_float(v) for v in center]))
+        if np.all(guess <= scale) and rows_hold(self.task, center):
             raise _Found(center)
         if unstable <= Z3_UNSTABLE or depth >= MAX_DEPTH:
             return self.z3_leaf(box)
@@ -157,10 +161,11 @@ class _Searcher:
 
     def split_dimension(self, rows: np.ndarray, mins: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> int:
         """The input whose width moves the candidate bounds most (summed over all rows)."""
-        influence = np.abs(rows[:, :-1]).sum(axis=0) * (hi - lo)
-        if not np.any(influence > 0):
-            influence = hi - lo
-        return int(np.argmax(influence))
+        with np.errstate(all="ignore"):
+            influence = np.abs(rows[:, :-1]).sum(axis=0) * (hi - lo)
+            if not np.any(influence > 0):
+                influence = hi - lo
+            return int(np.argmax(influence))
 
     def z3_leaf(self, box: Box) -> Tree:
         self.stats["z3_boxes"] += 1

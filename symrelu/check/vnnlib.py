@@ -34,6 +34,9 @@ from .property import Disjunct, LinearConstraint, Property, build_disjunct
 MAX_DISJUNCTS = 100_000
 """Refuse properties whose disjunctive normal form would exceed this many disjuncts."""
 
+MAX_DEPTH = 200
+"""Refuse s-expressions nested deeper than this (every reader here recurses on the nesting)."""
+
 MAX_EXPONENT = 400
 """Numerals with a larger decimal exponent are refused (their exact value would not fit in memory)."""
 _TOKEN = re.compile(r";[^\n]*|\(|\)|[^\s();]+")
@@ -73,6 +76,8 @@ def _read(text: str, source: str) -> list[_Node]:
         if token == "(":
             stack.append([])
             starts.append(line)
+            if len(starts) > MAX_DEPTH:
+                raise InputFormatError(f"{source} line {line}: parentheses nested more than {MAX_DEPTH} levels deep")
         elif token == ")":
             if len(stack) == 1:
                 raise InputFormatError(f"{source} line {line}: unbalanced ')'")

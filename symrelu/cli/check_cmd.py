@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
 from pathlib import Path
 from typing import Any
 
@@ -54,10 +55,18 @@ def _jobs(text: str) -> int:
     return value
 
 
-def _writable(path: str) -> Path:
+def _writable(path: str, inputs: tuple[str, ...] = ()) -> Path:
+    """The witness path, refused when it cannot be written or is one of the ``inputs`` (never overwritten)."""
     target = Path(path)
     if target.is_dir() or not target.parent.is_dir():
         raise InputFormatError(f"--counterexample {path}: cannot write there (no such folder, or it is a folder)")
+    for name in inputs:
+        source = Path(name)
+        same = target.resolve() == source.resolve()
+        if not same and target.exists() and source.exists():
+            same = os.path.samefile(target, source)
+        if same:
+            raise InputFormatError(f"--counterexample {path}: is the input file {name}; give another path")
     return target
 
 
@@ -65,7 +74,7 @@ def run(args: argparse.Namespace) -> int:
     from ..check import check_property, load_vnnlib, result_json, witness_text
     from ..parallel import dask_client
 
-    witness_path = _writable(args.counterexample) if args.counterexample else None
+    witness_path = _writable(args.counterexample, (args.network, args.property)) if args.counterexample else None
     net = load_network_argument(args)
     prop = load_vnnlib(args.property)
     client = dask_client(args.dask) if args.dask else None
