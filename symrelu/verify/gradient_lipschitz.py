@@ -244,7 +244,7 @@ def _for_network(net: Network, box: Sequence[tuple[object, object]], output: int
     bounds = check_box(net, box)
     if output is None:
         if net.output_dim != 1:
-            raise InputFormatError(f"{net.source} has {net.output_dim} outputs; choose one with output=INDEX")
+            raise InputFormatError(f"{net.source} has {net.output_dim} outputs; choose one with output=INDEX (--output INDEX on the command line)")
         output = 0
     regions = enumerate_input_regions(net, bounds)
     gradients = [_gradient(r, output) for r in regions]

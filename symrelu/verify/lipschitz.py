@@ -181,7 +181,7 @@ def input_lipschitz(
 def _pick_output(net: Network, output: int | None) -> int:
     if output is None:
         if net.output_dim != 1:
-            raise ShapeError(f"{net.source} has {net.output_dim} outputs; choose one with output=INDEX")
+            raise ShapeError(f"{net.source} has {net.output_dim} outputs; choose one with output=INDEX (--output INDEX on the command line)")
         return 0
     if not 0 <= output < net.output_dim:
         raise ShapeError(f"output {output} does not exist; {net.source} has outputs 0..{net.output_dim - 1}")
