@@ -16,7 +16,7 @@ deterministic ``rlimit``; a ``sat`` model is only a candidate, replayed by the c
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from fractions import Fraction
 
 import z3
@@ -42,9 +42,7 @@ def decide_box(
     context = z3.Context()
     solver = z3.Solver(ctx=context)
     solver.set("rlimit", int(rlimit))
-    xs = [z3.Real(f"x_{i}", context) for i in range(net.input_dim)]
-    for x, (lo, hi) in zip(xs, box, strict=True):
-        solver.add(_value_in(lo, context) <= x, x <= _value_in(hi, context))
+    xs = _box_inputs(net, box, context, solver.add)
     current: list[z3.ArithRef] = list(xs)
     for index, layer in enumerate(hidden):
         phases = kinds[index] if kinds is not None else [2] * layer.out_dim
@@ -80,6 +78,14 @@ def decide_box(
     return "unknown", None
 
 
+def _box_inputs(net: Network, box: Box, context: z3.Context, add: Callable[..., None]) -> list[z3.ArithRef]:
+    """The input variables ``x_i``, with ``lo_i <= x_i <= hi_i`` added through ``add``."""
+    xs = [z3.Real(f"x_{i}", context) for i in range(net.input_dim)]
+    for x, (lo, hi) in zip(xs, box, strict=True):
+        add(_value_in(lo, context) <= x, x <= _value_in(hi, context))
+    return xs
+
+
 def _value_in(v: Fraction, context: z3.Context) -> z3.ArithRef:
     return z3.RealVal(f"{v.numerator}/{v.denominator}", context)
 
@@ -102,9 +108,7 @@ def maximize_in_region(
     context = z3.Context()
     optimizer = z3.Optimize(ctx=context)
     optimizer.set("rlimit", int(rlimit))
-    xs = [z3.Real(f"x_{i}", context) for i in range(net.input_dim)]
-    for x, (lo, hi) in zip(xs, box, strict=True):
-        optimizer.add(_value_in(lo, context) <= x, x <= _value_in(hi, context))
+    xs = _box_inputs(net, box, context, optimizer.add)
     current: list[z3.ArithRef] = list(xs)
     for index, layer in enumerate(hidden):
         nxt: list[z3.ArithRef] = []
