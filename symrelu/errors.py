@@ -33,6 +33,10 @@ class UnsupportedOperatorError(SymreluError, ValueError):
     """An ONNX graph uses an operator symrelu cannot translate exactly."""
 
 
+class UnsupportedActivationError(SymreluError, ValueError):
+    """A stage that handles only some activations (often only ReLU) was given another."""
+
+
 class DomainError(SymreluError, ValueError):
     """A box or domain is empty, inverted or otherwise unusable."""
 

@@ -1,9 +1,11 @@
-"""The exact network: rational (or symbolic) affine layers with ReLU between them.
+"""The exact network: rational (or symbolic) affine layers with activations between them.
 
 A :class:`Network` is immutable. Weights are :class:`fractions.Fraction`, or SymPy
 symbols standing for trainable parameters (used by the parameter-space tools).
-There is a ReLU after every layer but the last, and after the last one too when
-``output_relu`` is true.
+There is an activation after every layer but the last, and after the last one too
+when ``output_relu`` is true. Each neuron's activation is an
+:class:`~symrelu.activation.Activation`, ReLU unless ``activations`` says otherwise;
+a stage that handles only ReLU calls :meth:`Network.require_relu` first.
 
 >>> from fractions import Fraction as F
 >>> net = Network.from_rows([([[1], [-1]], [0, 0]), ([[1, 1]], [0])])
@@ -11,6 +13,10 @@ There is a ReLU after every layer but the last, and after the last one too when
 ((1, 2, 1), (Fraction(3, 1),))
 >>> net.pattern([F(2)])
 ((1, 0),)
+>>> from symrelu.activation import leaky_relu
+>>> leaky = net.with_activations([leaky_relu(F(1, 10))])
+>>> leaky.evaluate([F(-3)]), leaky.pattern([F(-3)]), leaky.is_relu
+((Fraction(27, 10),), ((0, 1),), False)
 """
 
 from __future__ import annotations
@@ -22,14 +28,20 @@ from typing import Union
 
 import sympy
 
-from .errors import InputFormatError, ParameterError, ShapeError
+from .activation import RELU, Activation
+from .errors import InputFormatError, ParameterError, ShapeError, UnsupportedActivationError
 from .exact import to_rational
 
 Weight = Union[Fraction, sympy.Symbol]  # noqa: UP007 (sympy is untyped: mypy needs Union here)
 Vector = tuple[Fraction, ...]
 Matrix = tuple[Vector, ...]
 Pattern = tuple[tuple[int, ...], ...]
-"""Activation pattern: for each ReLU layer, 1 (pre-activation > 0) or 0 per neuron."""
+"""Activation pattern: for each activated layer, each neuron's state (its piece index).
+
+For ReLU the state is 1 where the pre-activation is > 0, else 0; a neuron whose activation
+has ``k`` breakpoints has states ``0..k`` (see :meth:`Activation.state`)."""
+LayerActivations = tuple[Activation, ...]
+"""One activation per neuron of a layer."""
 
 _IDENTIFIER_HINT = "a rational such as '3/4' or a parameter name such as 'w1'"
 
@@ -75,11 +87,25 @@ class Network:
     output_relu: bool = False
     policy: str = "exact"
     source: str = "<memory>"
+    activations: tuple[LayerActivations, ...] = ()
+    """Per activated layer, one :class:`Activation` per neuron; empty means ReLU everywhere."""
     _parameters: tuple[sympy.Symbol, ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if not self.layers:
             raise ShapeError(f"{self.source}: a network needs at least one layer")
+        activated = len(self.layers) if self.output_relu else len(self.layers) - 1
+        if not self.activations:
+            object.__setattr__(self, "activations", tuple((RELU,) * self.layers[i].out_dim for i in range(activated)))
+        elif len(self.activations) != activated or any(
+            len(acts) != self.layers[i].out_dim for i, acts in enumerate(self.activations)
+        ):
+            raise ShapeError(
+                f"{self.source}: activations are given for layers of widths {[len(a) for a in self.activations]} "
+                f"but the activated layers have widths {[self.layers[i].out_dim for i in range(activated)]}"
+            )
+        elif any(not isinstance(act, Activation) for acts in self.activations for act in acts):
+            raise InputFormatError(f"{self.source}: activations must be symrelu.activation.Activation values")
         for index, layer in enumerate(self.layers):
             if layer.out_dim == 0 or layer.in_dim == 0:
                 raise ShapeError(f"{self.source}: layer {index} has an empty weight matrix")
@@ -152,8 +178,31 @@ class Network:
 
     @property
     def relu_layer_count(self) -> int:
-        """How many layers are followed by a ReLU."""
+        """How many layers are followed by an activation."""
         return len(self.layers) if self.output_relu else len(self.layers) - 1
+
+    @property
+    def is_relu(self) -> bool:
+        """True when every activation is ReLU."""
+        return all(act.is_relu for acts in self.activations for act in acts)
+
+    def activation_names(self) -> tuple[str, ...]:
+        """The distinct activations used, in order of first use (``"relu"``, ``"leaky_relu(alpha=1/10)"``, ...)."""
+        return tuple(dict.fromkeys(str(act) for acts in self.activations for act in acts))
+
+    def require_relu(self, what: str) -> None:
+        """Refuse a network with any activation other than ReLU: ``what`` handles only ReLU."""
+        if not self.is_relu:
+            others = ", ".join(name for name in self.activation_names() if name != "relu")
+            raise UnsupportedActivationError(f"{what} handles only ReLU networks, but {self.source} uses {others}")
+
+    def with_activations(self, activations: Sequence[Activation | Sequence[Activation]]) -> Network:
+        """The same network with each activated layer's activation replaced (one per layer, or one per neuron)."""
+        built = []
+        for index, act in enumerate(activations):
+            width = self.layers[index].out_dim if index < len(self.layers) else 0
+            built.append((act,) * width if isinstance(act, Activation) else tuple(act))
+        return Network(self.layers, self.output_relu, self.policy, self.source, tuple(built))
 
     @property
     def parameters(self) -> tuple[sympy.Symbol, ...]:
@@ -195,7 +244,7 @@ class Network:
             Layer(tuple(tuple(value(w) for w in row) for row in layer.weight), tuple(value(b) for b in layer.bias))
             for layer in self.layers
         )
-        return Network(layers, self.output_relu, self.policy, self.source)
+        return Network(layers, self.output_relu, self.policy, self.source, self.activations)
 
     # -------------------------------------------------------------- evaluation
     def check_point(self, x: Sequence[object], what: str = "point") -> Vector:
@@ -212,19 +261,21 @@ class Network:
         for index, layer in enumerate(self.layers):
             z = tuple(sum((w * a for w, a in zip(row, current)), Fraction(0)) + b for row, b in zip(layer.weight, layer.bias))
             values.append(z)
-            if index < len(self.layers) - 1 or self.output_relu:
-                current = tuple(v if v > 0 else Fraction(0) for v in z)
+            if index < self.relu_layer_count:
+                current = tuple(act.evaluate(v) for act, v in zip(self.activations[index], z))
         return tuple(values)
 
     def evaluate(self, x: Sequence[object]) -> Vector:
         """Exact output ``f(x)``."""
         z = self.preactivations(x)[-1]
-        return tuple(v if v > 0 else Fraction(0) for v in z) if self.output_relu else z
+        return tuple(act.evaluate(v) for act, v in zip(self.activations[-1], z)) if self.output_relu else z
 
     def pattern(self, x: Sequence[object]) -> Pattern:
-        """Activation pattern at ``x``: 1 where the pre-activation is > 0, else 0."""
+        """Activation pattern at ``x``: each neuron's state (for ReLU, 1 where the pre-activation is > 0, else 0)."""
         z = self.preactivations(x)
-        return tuple(tuple(1 if v > 0 else 0 for v in layer) for layer in z[: self.relu_layer_count])
+        return tuple(
+            tuple(act.state(v) for act, v in zip(acts, layer)) for acts, layer in zip(self.activations, z[: self.relu_layer_count])
+        )
 
     def affine_map(self, pattern: Pattern) -> tuple[Matrix, Vector]:
         """The exact affine map ``x -> J x + c`` that the network equals on ``pattern``'s region."""
@@ -232,7 +283,7 @@ class Network:
         if len(pattern) != self.relu_layer_count or any(
             len(bits) != self.layers[i].out_dim for i, bits in enumerate(pattern)
         ):
-            raise ShapeError("pattern does not match the network's ReLU layers")
+            raise ShapeError("pattern does not match the network's activated layers")
         n = self.input_dim
         jac: list[list[Fraction]] = [[Fraction(int(i == j)) for j in range(n)] for i in range(n)]
         off: list[Fraction] = [Fraction(0)] * n
@@ -240,19 +291,19 @@ class Network:
             jac = [[sum((w * jac[k][j] for k, w in enumerate(row)), Fraction(0)) for j in range(n)] for row in layer.weight]
             off = [sum((w * off[k] for k, w in enumerate(row)), Fraction(0)) + b for row, b in zip(layer.weight, layer.bias)]
             if index < self.relu_layer_count:
-                bits = pattern[index]
-                jac = [row if bit else [Fraction(0)] * n for row, bit in zip(jac, bits)]
-                off = [v if bit else Fraction(0) for v, bit in zip(off, bits)]
+                pieces = [act.piece(state) for act, state in zip(self.activations[index], pattern[index])]
+                jac = [[slope * v for v in row] for row, (slope, _) in zip(jac, pieces)]
+                off = [slope * v + offset for v, (slope, offset) in zip(off, pieces)]
         return tuple(tuple(row) for row in jac), tuple(off)
 
 
 def format_pattern(pattern: Pattern) -> str:
-    """``((1, 0), (1,))`` -> ``"10|1"``: the printed and JSON form of a pattern."""
+    """``((1, 0), (1,))`` -> ``"10|1"``: the printed and JSON form of a pattern (one digit per neuron's state)."""
     return "|".join("".join(str(bit) for bit in bits) for bits in pattern)
 
 
 def parse_pattern(text: str) -> Pattern:
     """Inverse of :func:`format_pattern`."""
-    if not text or any(ch not in "01|" for ch in text):
-        raise InputFormatError(f"{text!r} is not an activation pattern like '10|1'")
+    if not text or any(ch not in "0123456789|" for ch in text):
+        raise InputFormatError(f"{text!r} is not an activation pattern like '10|1' (one state digit per neuron)")
     return tuple(tuple(int(ch) for ch in part) for part in text.split("|"))
