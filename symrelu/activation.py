@@ -136,7 +136,7 @@ class Activation:
         term: Any = const(self.slopes[0]) * z + const(self.offsets[0])  # type: ignore[operator]
         for b, jump in self.kinks:
             term = term + const(jump) * relu(z - const(b))  # type: ignore[operator]
-        return term  # type: ignore[no-any-return]
+        return term
 
     def sympy_form(self, z: Any) -> Any:
         """The SymPy ``Piecewise`` closed form of ``f(z)``."""
