@@ -204,3 +204,46 @@ def clip(low: object, high: object) -> Activation:
     """``min(max(z, low), high)``: HardTanh is ``clip(-1, 1)``, ReLU6 is ``clip(0, 6)``."""
     act = piecewise("clip", [low, high], [0, 1, 0], [low, 0, high], [("min", low), ("max", high)])
     return act
+
+
+ACTIVATION_SPELLINGS = ('"relu"', '"abs"', '{"type": "leaky_relu", "alpha": "1/10"}', '{"type": "clip", "min": "0", "max": "6"}')
+"""How a JSON/TOML file names an activation (``"hardtanh"`` is ``clip(-1, 1)``, ``"relu6"`` is ``clip(0, 6)``)."""
+
+
+def activation_from_spec(spec: object, policy: str = "exact", where: str = "activation") -> Activation:
+    """The :class:`Activation` a file names: a string, or an object with ``"type"`` and its parameters.
+
+    Numbers are read exactly (floats under ``policy``); errors name ``where``.
+
+    >>> str(activation_from_spec({"type": "leaky_relu", "alpha": "1/10"})), activation_from_spec("relu") == RELU
+    ('leaky_relu(alpha=1/10)', True)
+    >>> str(activation_from_spec("relu6"))
+    'clip(min=0, max=6)'
+    """
+    from .exact import to_rational
+
+    simple = {"relu": lambda: RELU, "abs": abs_, "hardtanh": lambda: clip(-1, 1), "relu6": lambda: clip(0, 6)}
+    if isinstance(spec, str):
+        if spec.lower() in simple:
+            return simple[spec.lower()]()
+        raise InputFormatError(f"{where}: unknown activation {spec!r}; write one of {', '.join(ACTIVATION_SPELLINGS)}")
+    if not isinstance(spec, dict) or not isinstance(spec.get("type"), str):
+        raise InputFormatError(f"{where}: an activation is a name or an object with a \"type\"; write one of {', '.join(ACTIVATION_SPELLINGS)}")
+    kind = spec["type"].lower()
+    keys = {"leaky_relu": ("alpha",), "prelu": ("alpha",), "clip": ("min", "max")}.get(kind, ())
+    if kind in simple and not keys:
+        if set(spec) != {"type"}:
+            raise InputFormatError(f"{where}: activation {kind} takes no parameters, got {', '.join(sorted(set(spec) - {'type'}))}")
+        return simple[kind]()
+    if not keys:
+        raise InputFormatError(f"{where}: unknown activation type {spec['type']!r}; write one of {', '.join(ACTIVATION_SPELLINGS)}")
+    if set(spec) != {"type", *keys}:
+        raise InputFormatError(f"{where}: activation {kind} needs exactly the key(s) {', '.join(keys)} besides \"type\"")
+    values = [to_rational(spec[key], policy, f"{where} {key}") for key in keys]
+    if kind == "clip":
+        if not values[0] < values[1]:
+            raise InputFormatError(f"{where}: clip needs min < max, got min {values[0]} and max {values[1]}")
+        return clip(values[0], values[1])
+    if values[0] == 1:
+        raise InputFormatError(f"{where}: {kind} with alpha = 1 is the identity, not an activation")
+    return leaky_relu(values[0])

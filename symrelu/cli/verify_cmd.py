@@ -334,7 +334,7 @@ def _report(results: Sequence[CheckResult]) -> str:
             lines.append(f"{r.name}: {r.reason}")
         if len(r.solvers) == 1 and r.verdict is Verdict.PROVED and r.solvers[0] != "exact":
             lines.append(f"{r.name}: PROVED by a single solver ({r.solvers[0]}), accepted with --allow-single-solver")
-        for label in ("kink", "kink_point", "jump", "witness_family"):
+        for label in ("kink", "kink_point", "jump", "witness_family", "activation"):
             if label in r.details and r.details[label] is not None:
                 lines.append(f"{r.name} {label}: {readable(r.details[label])}")
     return "\n".join(lines)

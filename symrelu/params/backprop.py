@@ -3,6 +3,9 @@
 This mimics an autodiff framework: forward pass, then the chain rule backwards
 with relu'(z) = 1 for z > 0, 0 for z < 0 and ``s`` at z = 0; tied parameters add
 up their contributions. For the absolute loss, |r|'(0) = 0 (as PyTorch does).
+Another activation uses the slope of its piece off its breakpoints and, at a
+breakpoint, ``(1 − s)·(slope below) + s·(slope above)`` (LeakyReLU: α at ``s = 0``,
+as PyTorch does; ReLU: ``s``).
 
 >>> from fractions import Fraction as F
 >>> from symrelu.params.examples import paper_instance
@@ -17,6 +20,7 @@ from fractions import Fraction
 
 import sympy
 
+from ..activation import Activation
 from ..errors import DomainError
 from .problem import Point, Problem
 
@@ -29,6 +33,19 @@ def check_relu_prime(s: object) -> Fraction:
     if not 0 <= value <= 1:
         raise DomainError(f"relu'(0) = {value} must lie in [0, 1]")
     return value
+
+
+def _derivative(act: Activation, z: Fraction, s: Fraction) -> Fraction:
+    """The slope backprop uses for ``act`` at ``z``: the piece's slope, or the s-blend at a breakpoint.
+
+    >>> from symrelu.activation import leaky_relu
+    >>> [_derivative(leaky_relu(Fraction(1, 10)), Fraction(z), Fraction(1, 2)) for z in (-1, 0, 1)]
+    [Fraction(1, 10), Fraction(11, 20), Fraction(1, 1)]
+    """
+    for j, b in enumerate(act.breakpoints):
+        if z == b:
+            return act.slopes[j] + s * (act.slopes[j + 1] - act.slopes[j])
+    return act.slopes[act.state(z)]
 
 
 def _sign(v: Fraction) -> int:
@@ -57,7 +74,7 @@ def backprop_gradient(problem: Problem, point: Point, s: object = 0) -> tuple[Fr
             inputs.append(a)
             z = [sum((val(w) * v for w, v in zip(row, a)), Fraction(0)) + val(b) for row, b in zip(layer.weight, layer.bias)]
             pres.append(z)
-            a = [max(v, Fraction(0)) for v in z] if l < relu_layers else z
+            a = [act.evaluate(v) for act, v in zip(net.activations[l], z)] if l < relu_layers else z
         residual = [o - t for o, t in zip(a, y)]
         if problem.loss == "squared":
             delta = [r / n for r in residual]
@@ -66,7 +83,7 @@ def backprop_gradient(problem: Problem, point: Point, s: object = 0) -> tuple[Fr
         for l in range(len(net.layers) - 1, -1, -1):
             layer = net.layers[l]
             if l < relu_layers:
-                delta = [d * (1 if z > 0 else 0 if z < 0 else s) for d, z in zip(delta, pres[l])]
+                delta = [d * _derivative(act, z, s) for d, z, act in zip(delta, pres[l], net.activations[l])]
             for j, (row, b) in enumerate(zip(layer.weight, layer.bias)):
                 if isinstance(b, sympy.Symbol):
                     grad[index[b.name]] += delta[j]

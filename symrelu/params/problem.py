@@ -193,18 +193,41 @@ def problem_from_dict(spec: Mapping[str, Any], source: str = "<memory>", policy:
     :class:`~symrelu.network.Network`); JSON floats in the network become rationals under ``policy``."""
     if not isinstance(spec, Mapping):
         raise InputFormatError(f"{source}: a problem must be a JSON object")
-    unknown = sorted(set(spec) - {"network", "data", "loss", "domain"})
+    unknown = sorted(set(spec) - {"network", "data", "loss", "domain", "activation"})
     if unknown:
-        raise InputFormatError(f"{source}: unknown key(s) {', '.join(unknown)}; expected network, data, loss, domain")
+        raise InputFormatError(
+            f"{source}: unknown key(s) {', '.join(unknown)}; expected network, data, loss, domain, activation"
+        )
     for key in ("network", "data"):
         if key not in spec:
             raise InputFormatError(f"{source}: missing key {key!r}")
     given = spec["network"]
     network = given if isinstance(given, Network) else network_from_json_data(given, source=source, policy=policy)
+    if "activation" in spec:
+        network = with_problem_activation(network, spec["activation"], source, policy)
     loss = spec.get("loss", "squared")
     if not isinstance(loss, str):
         raise InputFormatError(f"{source}: 'loss' must be a string such as \"squared\"")
     return Problem(network, spec["data"], loss, spec.get("domain"))
+
+
+def with_problem_activation(network: Network, spec: object, source: str, policy: str = "exact") -> Network:
+    """``network`` with the problem's ``"activation"``: one spec for every activated layer, or a list with one
+    per activated layer (spellings of :func:`symrelu.activation.activation_from_spec`).
+
+    >>> net = Network.from_rows([([["w1"], ["w2"]], [0, 0]), ([[1, 1]], [0])])
+    >>> with_problem_activation(net, {"type": "leaky_relu", "alpha": "1/10"}, "p.json").activation_names()
+    ('leaky_relu(alpha=1/10)',)
+    """
+    from ..activation import activation_from_spec
+
+    count = network.relu_layer_count
+    if not network.is_relu:
+        raise InputFormatError(f"{source}: the network already names its activations; give them in one place")
+    specs = spec if isinstance(spec, list) else [spec] * count
+    if len(specs) != count:
+        raise ShapeError(f"{source}: 'activation' lists {len(specs)} activation(s) but the network has {count} activated layer(s)")
+    return network.with_activations([activation_from_spec(s, policy, f"{source}: activation") for s in specs])
 
 
 def load_problem(path: str | Path, policy: str = "exact") -> Problem:

@@ -1,5 +1,8 @@
 """Smooth surrogates: the network with ReLU replaced by softplus_β(z) = log(1 + e^{βz})/β.
 
+Another activation ``f = s0 z + o0 + Σ_j c_j relu(z − b_j)`` (:meth:`Activation.build`)
+has each of its kinks smoothed the same way: ``s0 z + o0 + Σ_j c_j softplus_β(z − b_j)``.
+
 Everything symbolic is SymPy; every inequality claimed is checked with mpmath
 interval arithmetic (``mpmath.iv``); trajectories run in mpmath at high precision.
 
@@ -24,6 +27,7 @@ import mpmath
 import sympy
 from mpmath import iv
 
+from ..activation import Activation
 from ..errors import DomainError
 from ..exact import to_rational
 from .problem import Point, Problem
@@ -74,12 +78,17 @@ class Surrogate:
                     sum((self._sym(w) * v for w, v in zip(row, a)), sympy.Integer(0)) + self._sym(b)
                     for row, b in zip(layer.weight, layer.bias)
                 ]
-                a = [softplus(v, self.beta_sympy) for v in z] if l < net.relu_layer_count else z
+                a = [self._smooth(act, v) for act, v in zip(net.activations[l], z)] if l < net.relu_layer_count else z
             for o, t in zip(a, y):
                 r = o - sympy.Rational(t.numerator, t.denominator)
                 total += r**2 if self.problem.loss == "squared" else sympy.Abs(r)
         n = len(self.problem.data)
         return total / (2 * n) if self.problem.loss == "squared" else total / n
+
+    def _smooth(self, act: Activation, z: sympy.Expr) -> sympy.Expr:
+        if act.is_relu:
+            return softplus(z, self.beta_sympy)
+        return act.build(z, lambda t: softplus(t, self.beta_sympy), sympy.Rational)
 
     @staticmethod
     def _sym(w: object) -> sympy.Expr:
@@ -95,8 +104,16 @@ class Surrogate:
 
     @property
     def uniform_distance(self) -> sympy.Expr:
-        """sup_z |softplus_β(z) − relu(z)| = log(2)/β, attained at z = 0 (see :func:`check_uniform_distance`)."""
-        return sympy.log(2) / self.beta_sympy
+        """sup_z |softplus_β(z) − relu(z)| = log(2)/β, attained at z = 0 (see :func:`check_uniform_distance`).
+
+        For other activations: the largest ``Σ_j |c_j|·log(2)/β`` over the neurons, a bound on each
+        neuron's gap (exact for one kink: LeakyReLU's is ``(1 − α) log(2)/β``).
+        """
+        net = self.problem.network
+        if net.is_relu:
+            return sympy.log(2) / self.beta_sympy
+        scale = max(sum((abs(c) for _, c in act.kinks), Fraction(0)) for acts in net.activations for act in acts)
+        return sympy.Rational(scale.numerator, scale.denominator) * sympy.log(2) / self.beta_sympy
 
     def curvature_lower_bound(self, point: Mapping[str, object], dps: int = 40) -> iv.mpf:
         """A rigorous interval for max_i |∂²ℓ_β/∂θ_i²| at ``point``: a lower bound on the gradient-Lipschitz constant."""

@@ -1,9 +1,13 @@
 """Switches: the sign decisions that cut parameter space into regions.
 
-A *switch* is one ReLU neuron at one data point (or, for the absolute loss, the
+A *switch* is one activated neuron at one data point (or, for the absolute loss, the
 sign of one residual). A *pattern* is a flat tuple of bits, one per switch, in
 the fixed order: data point, layer, neuron, then residuals. Bit 1 means the
 switch polynomial is > 0; bit 0 means < 0 (or the polynomial is identically 0).
+A neuron's activation may be any :class:`~symrelu.activation.Activation` with one
+breakpoint ``b`` (ReLU, LeakyReLU, PReLU, Abs): its switch polynomial is the
+pre-activation minus ``b`` and its bit is its state, so bit ``s`` replaces the
+neuron's output by piece ``s`` (``slope_s z + offset_s``).
 The polynomial of a switch depends on the bits of earlier layers at the same
 data point; :class:`SwitchTable` computes and caches them.
 
@@ -17,6 +21,11 @@ data point; :class:`SwitchTable` computes and caches them.
 'x0**2/2 - x0 + 1/2'
 >>> table.format_pattern((1, 0))
 '10'
+>>> from fractions import Fraction as F
+>>> from symrelu.activation import leaky_relu
+>>> leaky = SwitchTable(Problem(net.with_activations([leaky_relu(F(1, 10))]), [(["1"], ["1"])]))
+>>> str(leaky.selection_loss((1, 0)))
+'x0**2/2 + x0*x1/10 - x0 + x1**2/200 - x1/10 + 1/2'
 """
 
 from __future__ import annotations
@@ -26,11 +35,25 @@ from fractions import Fraction
 
 import sympy
 
-from ..errors import ShapeError
+from ..activation import Activation
+from ..errors import ShapeError, UnsupportedActivationError
 from .polynomial import Polynomial
 from .problem import Point, Problem
 
 Bits = tuple[int, ...]
+
+
+def switch_activations(problem: Problem) -> tuple[tuple[Activation, ...], ...]:
+    """Each activated layer's activations, refusing any with more than one breakpoint (such as Clip)."""
+    net = problem.network
+    for acts in net.activations:
+        for act in acts:
+            if len(act.breakpoints) != 1:
+                raise UnsupportedActivationError(
+                    f"parameter-space analysis handles activations with one breakpoint (ReLU, LeakyReLU, PReLU, "
+                    f"Abs), but {net.source} uses {act} with {len(act.breakpoints)}"
+                )
+    return net.activations
 
 
 @dataclass(frozen=True)
@@ -67,6 +90,7 @@ class SwitchTable:
             if self.problem.loss == "absolute":
                 order.extend(Switch(i, len(net.layers) - 1, k, "residual") for k in range(net.output_dim))
         self.switches = tuple(order)
+        self._acts = switch_activations(self.problem)
         self._k = len(self.problem.parameters)
         names = {p.name: index for index, p in enumerate(self.problem.parameters)}
         self._weights = [
@@ -105,12 +129,23 @@ class SwitchTable:
             before = self._layer_polys(data, layer - 1, bits[: len(bits) - width])
             inputs = list(before)
             if layer - 1 < net.relu_layer_count:
-                inputs = [p if bit else Polynomial.constant(self._k, 0) for p, bit in zip(before, bits[len(bits) - width :])]
+                inputs = self._activate(layer - 1, before, bits[len(bits) - width :])
         weight, bias = self._weights[layer]
         out = tuple(
             sum((w * a for w, a in zip(row, inputs)), Polynomial.constant(self._k, 0)) + b for row, b in zip(weight, bias)
         )
         self._cache[key] = out
+        return out
+
+    def _activate(self, layer: int, polys: tuple[Polynomial, ...], bits: Bits) -> list[Polynomial]:
+        """The outputs of ``layer``'s activations: piece ``bit`` of each neuron applied to its pre-activation."""
+        out = []
+        for act, p, bit in zip(self._acts[layer], polys, bits):
+            if act.is_relu:
+                out.append(p if bit else Polynomial.constant(self._k, 0))
+            else:
+                slope, offset = act.piece(bit)
+                out.append(p * Polynomial.constant(self._k, slope) + Polynomial.constant(self._k, offset))
         return out
 
     def _local(self, index: int, prefix: Bits) -> tuple[Switch, Bits]:
@@ -129,7 +164,9 @@ class SwitchTable:
             out = self._output(switch.data, relu_bits)
             return out[switch.neuron] - self.problem.data[switch.data][1][switch.neuron]
         offset = sum(net.layers[l].out_dim for l in range(switch.layer))
-        return self._layer_polys(switch.data, switch.layer, local[:offset])[switch.neuron]
+        pre = self._layer_polys(switch.data, switch.layer, local[:offset])[switch.neuron]
+        breakpoint = self._acts[switch.layer][switch.neuron].breakpoints[0]
+        return pre if breakpoint == 0 else pre - Polynomial.constant(self._k, breakpoint)
 
     def _output(self, data: int, relu_bits: Bits) -> tuple[Polynomial, ...]:
         net = self.problem.network
@@ -137,7 +174,7 @@ class SwitchTable:
         if net.output_relu:
             width = net.layers[last].out_dim
             polys = self._layer_polys(data, last, relu_bits[: len(relu_bits) - width])
-            return tuple(p if bit else Polynomial.constant(self._k, 0) for p, bit in zip(polys, relu_bits[len(relu_bits) - width :]))
+            return tuple(self._activate(last, polys, relu_bits[len(relu_bits) - width :]))
         return self._layer_polys(data, last, relu_bits)
 
     def polynomials(self, bits: Bits) -> tuple[Polynomial, ...]:
@@ -174,7 +211,8 @@ class SwitchTable:
         zeros: list[int] = []
         for x, y in self.problem.data:
             pre = net.preactivations(x)
-            values = [v for layer in pre[: net.relu_layer_count] for v in layer]
+            values = [v - act.breakpoints[0] for acts, layer in zip(self._acts, pre[: net.relu_layer_count])
+                      for act, v in zip(acts, layer)]
             if self.problem.loss == "absolute":
                 values += [o - t for o, t in zip(net.evaluate(x), y)]
             for v in values:

@@ -297,6 +297,25 @@ class _FloatNet:
         self.X = np.array([[float(v) for v in x] for x, _ in problem.data])
         self.Y = np.array([[float(v) for v in y] for _, y in problem.data])
         self.relu_layers = problem.network.relu_layer_count
+        self.pieces = [None if all(a.is_relu for a in acts) else
+                       tuple(np.array([float(v) for v in column]) for column in
+                             zip(*((a.breakpoints[0], a.slopes[0], a.offsets[0], a.slopes[1], a.offsets[1]) for a in acts)))
+                       for acts in problem.network.activations]
+        """Per activated layer: None (all ReLU) or arrays (breakpoint, slope/offset below, slope/offset above)."""
+
+    def _activate(self, index: int, Z: np.ndarray) -> np.ndarray:
+        pieces = self.pieces[index]
+        if pieces is None:
+            return np.maximum(Z, 0)
+        b, s0, o0, s1, o1 = pieces
+        return np.where(Z > b, s1 * Z + o1, s0 * Z + o0)
+
+    def _slope(self, index: int, Z: np.ndarray, s: float) -> np.ndarray:
+        pieces = self.pieces[index]
+        if pieces is None:
+            return np.where(Z > 0, 1.0, np.where(Z < 0, 0.0, s))
+        b, s0, _, s1, _ = pieces
+        return np.where(Z > b, s1, np.where(Z < b, s0, s0 + s * (s1 - s0)))
 
     def _weights(self, theta: np.ndarray):
         out = []
@@ -315,8 +334,8 @@ class _FloatNet:
         for index, (W, b) in enumerate(weights):
             Z = A @ W.T + b
             if index < self.relu_layers:
-                signs.append(np.sign(Z))
-                A = np.maximum(Z, 0)
+                signs.append(np.sign(Z) if self.pieces[index] is None else np.sign(Z - self.pieces[index][0]))
+                A = self._activate(index, Z)
             else:
                 A = Z
         if self.problem.loss == "absolute":
@@ -330,7 +349,7 @@ class _FloatNet:
             inputs.append(A)
             Z = A @ W.T + b
             pres.append(Z)
-            A = np.maximum(Z, 0) if index < self.relu_layers else Z
+            A = self._activate(index, Z) if index < self.relu_layers else Z
         n = len(self.X)
         R = A - self.Y
         if self.problem.loss == "squared":
@@ -341,8 +360,7 @@ class _FloatNet:
         for index in range(len(weights) - 1, -1, -1):
             W, _ = weights[index]
             if index < self.relu_layers:
-                Z = pres[index]
-                delta = delta * np.where(Z > 0, 1.0, np.where(Z < 0, 0.0, s))
+                delta = delta * self._slope(index, pres[index], s)
             gW, gb = delta.T @ inputs[index], delta.sum(axis=0)
             _, _, wmap, bmap = self.layers[index]
             for j, k, p in wmap:

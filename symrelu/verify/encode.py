@@ -22,6 +22,7 @@ from fractions import Fraction
 import sympy
 import z3
 
+from ..activation import Activation
 from ..errors import InputFormatError
 
 
@@ -36,6 +37,19 @@ def rational_val(value: Fraction | int) -> z3.RatNumRef:
 def relu(z: z3.ArithRef) -> z3.ArithRef:
     """``max(z, 0)`` as an if-then-else term."""
     return z3.If(z > 0, z, rational_val(0))
+
+
+def activation(act: Activation, z: z3.ArithRef) -> z3.ArithRef:
+    """``act(z)`` as a term: ReLU in its canonical form :func:`relu` (so ReLU formulas never change), any other
+    activation from :meth:`Activation.build` over that ReLU (``s0 z + o0 + Σ c_j relu(z − b_j)``).
+
+    >>> from symrelu.activation import RELU, leaky_relu
+    >>> activation(RELU, z3.Real("z")), activation(leaky_relu(Fraction(1, 10)), z3.Real("z"))
+    (If(z > 0, z, 0), 1/10*z + 0 + 9/10*If(z - 0 > 0, z - 0, 0))
+    """
+    if act.is_relu:
+        return relu(z)
+    return act.build(z, relu, rational_val)
 
 
 def relu_slope(z: z3.ArithRef) -> z3.ArithRef:

@@ -133,8 +133,22 @@ def _across_kink(land: Landscape, kink: Kink, runner: Runner | None, subject: st
         raise InputFormatError("no Skolem choice")
     details = dict(result.details, kink={"below": kink.below, "above": kink.above, "switch": kink.switch.describe()},
                    scope=scope, witness_family=f"theta(L) = theta* +/- t(L) e, {result.details.get('skolem', '')}")
+    details.update(kink_activation_note(land.problem.network, kink))
     return CheckResult(result.name, result.verdict, None, None, result.solvers, result.witness, result.reason,
                        details, result.obligations, result.elapsed_s)
+
+
+def kink_activation_note(net: Network, kink: Kink) -> dict[str, str]:
+    """For a kink of a non-ReLU neuron: its activation and the factor (its slope jump) scaling the gradient jump."""
+    if kink.switch.kind == "residual":
+        return {}
+    act = net.activations[kink.switch.layer][kink.switch.neuron]
+    if act.is_relu:
+        return {}
+    (_, c), = act.kinks
+    factor = f"1 - alpha = {c}" if act.name == "leaky_relu" else str(c)
+    return {"activation": f"{act} at the kink's neuron: its slope jumps by {factor} there, so the gradient jump is "
+                          f"the ReLU form's jump scaled by {factor} (non-zero: C1 holds)"}
 
 
 MAX_CONTINUITY_PAIRS = 2_000
@@ -241,6 +255,7 @@ def _facet_point(r1: InputRegion, r2: InputRegion, c1: Any, c2: Any) -> tuple[Fr
 def _for_network(net: Network, box: Sequence[tuple[object, object]], output: int | None, runner: Runner | None,
                  subject: str) -> CheckResult:
     net.require_concrete(CHECK)
+    net.require_relu(f"{CHECK} on a network (its region gradients)")
     bounds = check_box(net, box)
     if output is None:
         if net.output_dim != 1:

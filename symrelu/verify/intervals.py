@@ -3,7 +3,8 @@
 Forward mode with rational intervals: each neuron carries an interval for its
 value and one per parameter for its partial derivative. A ReLU whose input
 interval lies in z ≤ 0 is identically 0 on D (slope 0); one in z ≥ 0 is the
-identity (slope 1); otherwise its slope is anywhere in [0, 1] (Clarke). The
+identity (slope 1); otherwise its slope is anywhere in [0, 1] (Clarke); another
+activation takes its exact image and the hull of the slopes it meets. The
 bounds only *propose* constants: every use is proved by a solver.
 
 >>> from symrelu.params import paper_instance
@@ -19,6 +20,7 @@ from fractions import Fraction
 
 import sympy
 
+from ..activation import Activation
 from ..errors import DomainError
 from ..params.problem import Problem
 
@@ -39,6 +41,20 @@ def _point(v: Fraction) -> Interval:
 
 
 ZERO: Interval = (Fraction(0), Fraction(0))
+
+
+def _slope_hull(act: Activation, lo: Fraction, hi: Fraction) -> Interval:
+    """The hull of the slopes of the pieces that ``[lo, hi]`` meets (its Clarke derivatives there).
+
+    >>> from symrelu.activation import leaky_relu
+    >>> _slope_hull(leaky_relu(Fraction(1, 10)), Fraction(-1), Fraction(0)), _slope_hull(leaky_relu(Fraction(1, 10)), Fraction(0), Fraction(0))
+    ((Fraction(1, 10), Fraction(1, 10)), (Fraction(1, 10), Fraction(1, 1)))
+    """
+    first, last = sum(1 for b in act.breakpoints if b <= lo), act.state(hi)
+    if first > last:
+        return act.clarke(lo)
+    slopes = act.slopes[first : last + 1]
+    return min(slopes), max(slopes)
 
 
 @dataclass(frozen=True)
@@ -82,9 +98,13 @@ def output_bounds(problem: Problem) -> tuple[tuple[OutputBound, ...], ...]:
                 else:
                     value = _add(value, _point(bias))
                 if index < net.relu_layer_count:
+                    act = net.activations[index][len(new_values)]
                     lo, hi = value
-                    slope = ZERO if hi <= 0 else ((Fraction(1), Fraction(1)) if lo >= 0 else (Fraction(0), Fraction(1)))
-                    value = (max(lo, Fraction(0)), max(hi, Fraction(0)))
+                    if act.is_relu:
+                        slope = ZERO if hi <= 0 else ((Fraction(1), Fraction(1)) if lo >= 0 else (Fraction(0), Fraction(1)))
+                        value = (max(lo, Fraction(0)), max(hi, Fraction(0)))
+                    else:
+                        slope, value = _slope_hull(act, lo, hi), act.interval_image(lo, hi)
                     deriv = [_mul(slope, dj) for dj in deriv]
                 new_values.append(value)
                 new_derivs.append(deriv)

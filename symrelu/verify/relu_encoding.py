@@ -1,5 +1,8 @@
 """The direct ReLU encoding of an exact network: each neuron ``h = ite(z > 0, z, 0)``.
 
+A neuron with another activation gets ``h = act(z)`` from :func:`.encode.activation`
+(built from the same if-then-else ReLU by :meth:`Activation.build`).
+
 Every hidden activation gets its own variable (``<tag>_h<layer>_<neuron>``) so
 the formula grows linearly with the network, not exponentially.
 
@@ -22,7 +25,7 @@ import z3
 
 from ..errors import ShapeError
 from ..network import Network
-from .encode import add_all, rational_val, relu
+from .encode import activation, add_all, rational_val
 
 
 def encode_network(
@@ -46,7 +49,7 @@ def encode_network(
         pre = [_affine(row, bias, current, parameters or {}) for row, bias in zip(layer.weight, layer.bias)]
         if index < net.relu_layer_count:
             hidden = [z3.Real(f"{tag}_h{index}_{j}") for j in range(layer.out_dim)]
-            constraints += [h == relu(z) for h, z in zip(hidden, pre)]
+            constraints += [h == activation(act, z) for h, z, act in zip(hidden, pre, net.activations[index])]
             current = hidden
         else:
             current = pre
