@@ -334,7 +334,8 @@ class _FloatNet:
         for index, (W, b) in enumerate(weights):
             Z = A @ W.T + b
             if index < self.relu_layers:
-                signs.append(np.sign(Z) if self.pieces[index] is None else np.sign(Z - self.pieces[index][0]))
+                pieces = self.pieces[index]
+                signs.append(np.sign(Z) if pieces is None else np.sign(Z - pieces[0]))
                 A = self._activate(index, Z)
             else:
                 A = Z

@@ -78,7 +78,8 @@ def output_bounds(problem: Problem) -> tuple[tuple[OutputBound, ...], ...]:
         values = [_point(v) for v in x]
         derivs = [[ZERO] * k for _ in x]
         for index, layer in enumerate(net.layers):
-            new_values, new_derivs = [], []
+            new_values: list[Interval] = []
+            new_derivs: list[list[Interval]] = []
             for row, bias in zip(layer.weight, layer.bias):
                 value, deriv = ZERO, [ZERO] * k
                 for w, v, d in zip(row, values, derivs):
