@@ -57,9 +57,9 @@ PRIMITIVE_PREFIXES = ("PrimInt63.", "PrimFloat.", "Uint63.", "FloatAxioms.")
 
 _FORBIDDEN = re.compile(r"\b(Admitted|admit|Axiom|Axioms|Parameter|Parameters|Conjecture)\b")
 _REQUIRE = re.compile(r"From\s+" + LIBRARY + r"\s+Require\s+(?:Import\s+|Export\s+)?([\w\s.]+?)\.(?:\s|$)")
-_THEOREM = re.compile(r"^\s*Theorem\s+(c\d_\w+)", re.MULTILINE)
+_THEOREM = re.compile(r"^\s*Theorem\s+([cx]\d_\w+)", re.MULTILINE)
 _PRINTED = re.compile(r"^\s*Print\s+Assumptions\s+([\w.']+)\s*\.", re.MULTILINE)
-_CLAIM_FILE = re.compile(r"^C(\d)_\w+\.v$")
+_CLAIM_FILE = re.compile(r"^([CX])(\d)_\w+\.v$")
 _GAPS = re.compile(r"\(\*\*\s*Not machine-checked:(.*?)\*\)", re.DOTALL)
 _ERROR_AT = re.compile(r'File "\./([^"]+)", line (\d+), characters (\d+-\d+):')
 
@@ -119,9 +119,9 @@ def axiom_kind(name: str) -> str | None:
 
 
 def claim_of(filename: str) -> str | None:
-    """``C5_clarke_condition.v`` -> ``C5``; library files -> None."""
+    """``C5_clarke_condition.v`` -> ``C5`` (``X1_...`` -> ``X1``, our extensions); library files -> None."""
     match = _CLAIM_FILE.match(filename)
-    return f"C{match.group(1)}" if match else None
+    return f"{match.group(1)}{match.group(2)}" if match else None
 
 
 def declared_gaps(text: str) -> list[str]:

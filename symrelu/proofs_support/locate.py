@@ -19,6 +19,8 @@ from ..errors import InputFormatError
 
 CLAIM_GLOB = "c[0-9]_*.py"
 """Claim modules: ``proofs/c1_....py`` ... ``proofs/c7_....py``."""
+EXTENSION_GLOB = "x[0-9]_*.py"
+"""Our own extensions of the paper's claims (``proofs/x1_....py``, ...), listed after the paper's."""
 
 
 @dataclass(frozen=True)
@@ -45,7 +47,7 @@ class Layout:
         return self.proofs / "REPORT.md"
 
     def claim_files(self) -> list[Path]:
-        return sorted(self.proofs.glob(CLAIM_GLOB))
+        return sorted(self.proofs.glob(CLAIM_GLOB)) + sorted(self.proofs.glob(EXTENSION_GLOB))
 
 
 def _is_root(path: Path) -> bool:

@@ -26,6 +26,7 @@ from .domain_lipschitz import lipschitz_on_domain
 from .gradient_lipschitz import no_global_gradient_lipschitz
 from .hessian import hessian_bound
 from .kinks import no_global_gradient_lipschitz_family, no_global_gradient_lipschitz_instance
+from .leaky_family import no_global_gradient_lipschitz_leaky_family
 from .lipschitz import input_lipschitz
 from .runner import Runner
 from .stability import gd_amplification_unbounded, subgradient_stability_bound
@@ -175,6 +176,9 @@ def default_registry() -> Mapping[str, CheckSpec]:
         CheckSpec("no_global_gradient_lipschitz_family", "C1", "nothing",
                   "symbolic one-hidden-layer family: jump (1/n)|a r| ||(x,1)|| and Skolem pairs",
                   lambda context: no_global_gradient_lipschitz_family(runner=context.runner)),
+        CheckSpec("no_global_gradient_lipschitz_leaky_family", "X1 (ours)", "nothing",
+                  "our extension: LeakyReLU(alpha) family, 0 <= alpha < 1: jump (1-alpha)(1/n)|a r| ||(x,1)||",
+                  lambda context: no_global_gradient_lipschitz_leaky_family(runner=context.runner)),
         CheckSpec("no_global_gradient_lipschitz", "C1", "network-or-problem",
                   "find a kink with a non-zero jump in the given problem/network and prove no L exists",
                   _gradient_lipschitz),
