@@ -8,12 +8,8 @@
     [(1 - alpha) a r sgn(c i) d i / n] ([r = o i - y i]), up to [Kc d * s], and the
     pair [p0 +- s] beats every Lipschitz constant [L] when [a <> 0], [r <> 0],
     [c i <> 0] (an input weight needs [x i <> 0]) and [0 <= alpha < 1].
-
-    (** Not machine-checked:
-        - that [line_partial_l] is the derivative of the line loss off the kinks
-          (the per-region polynomial derivative; [Family.v] proves it for ReLU with
-          [is_derive_line_loss], and the SMT obligations of proofs/x1_... take it
-          from SymPy) *) *)
+    [is_derive_line_loss_l] proves that [line_partial_l] is the derivative of the
+    line loss off the kinks, and [x1_leaky_c1] puts the two together. *)
 
 From Coquelicot Require Import Coquelicot.
 Require Import Reals Lra Psatz.
@@ -26,6 +22,49 @@ Definition lslope (alpha v : R) : R := alpha + (1 - alpha) * H v.
 Definition line_partial_l n a alpha (z c o y : nat -> R) p0 (d : nat -> R) p : R :=
   / INR n * sumR n (fun k => (a * lrelu alpha (pre z c p0 p k) + o k - y k)
                              * (a * lslope alpha (pre z c p0 p k) * d k)).
+
+Definition line_loss_l n a alpha (z c o y : nat -> R) p0 p : R :=
+  / (2 * INR n) * sumR n (fun k => (a * lrelu alpha (pre z c p0 p k) + o k - y k) ^ 2).
+
+Lemma is_derive_sq_lrelu (alpha a u d t0 o : R) :
+  u <> 0 ->
+  is_derive (fun t => (a * lrelu alpha (u + d * (t - t0)) + o) ^ 2) t0
+            (2 * (a * lrelu alpha u + o) * (a * lslope alpha u * d)).
+Proof.
+  intros Hu.
+  apply is_derive_ext_loc with
+    (f := fun t => (a * (alpha * (u + d * (t - t0)) + (1 - alpha) * (H u * (u + d * (t - t0)))) + o) ^ 2).
+  - apply filter_imp with (2 := locally_H u d t0 Hu). intros t Ht.
+    unfold lrelu. rewrite (relu_H (u + d * (t - t0))), Ht. reflexivity.
+  - auto_derive; auto. unfold lrelu, lslope. rewrite relu_H. ring.
+Qed.
+
+(** [line_partial_l] is the derivative of the line loss off the kinks. *)
+Theorem is_derive_line_loss_l n a alpha z c o y p0 p :
+  (0 < n)%nat -> (forall k, (k < n)%nat -> pre z c p0 p k <> 0) ->
+  is_derive (line_loss_l n a alpha z c o y p0) p (line_partial_l n a alpha z c o y p0 c p).
+Proof.
+  intros Hn Hu. unfold line_partial_l.
+  apply is_derive_ext_R with
+    (f := fun t => / (2 * INR n) * sumR n (fun k => (a * lrelu alpha (pre z c p0 p k + c k * (t - p)) + o k - y k) ^ 2)).
+  { intros t. unfold line_loss_l. f_equal. apply sumR_ext. intros k _. unfold pre.
+    replace (z k + c k * (p - p0) + c k * (t - p)) with (z k + c k * (t - p0)) by ring. reflexivity. }
+  assert (D : is_derive (fun t => sumR n (fun k => (a * lrelu alpha (pre z c p0 p k + c k * (t - p)) + o k - y k) ^ 2)) p
+                (sumR n (fun k => 2 * ((a * lrelu alpha (pre z c p0 p k) + o k - y k) * (a * lslope alpha (pre z c p0 p k) * c k))))).
+  { apply (is_derive_sumR n (fun k t => (a * lrelu alpha (pre z c p0 p k + c k * (t - p)) + o k - y k) ^ 2)).
+    intros k Hk.
+    apply is_derive_ext_R with (f := fun t => (a * lrelu alpha (pre z c p0 p k + c k * (t - p)) + (o k - y k)) ^ 2);
+      [intros; ring |].
+    replace (2 * ((a * lrelu alpha (pre z c p0 p k) + o k - y k) * (a * lslope alpha (pre z c p0 p k) * c k)))
+      with (2 * (a * lrelu alpha (pre z c p0 p k) + (o k - y k)) * (a * lslope alpha (pre z c p0 p k) * c k)) by ring.
+    apply is_derive_sq_lrelu, Hu, Hk. }
+  pose proof (is_derive_scal _ p (/ (2 * INR n)) _ D) as D2.
+  assert (Hn' : INR n <> 0) by (apply not_0_INR; lia).
+  replace (/ INR n * sumR n (fun k => (a * lrelu alpha (pre z c p0 p k) + o k - y k) * (a * lslope alpha (pre z c p0 p k) * c k)))
+    with (scal (/ (2 * INR n)) (sumR n (fun k => 2 * ((a * lrelu alpha (pre z c p0 p k) + o k - y k) * (a * lslope alpha (pre z c p0 p k) * c k))))).
+  - exact D2.
+  - unfold scal; simpl; unfold mult; simpl. rewrite sumR_scal. field. exact Hn'.
+Qed.
 
 Lemma lrelu_lip alpha u v : 0 <= alpha <= 1 -> Rabs (lrelu alpha u - lrelu alpha v) <= Rabs (u - v).
 Proof.
@@ -155,6 +194,21 @@ Section LeakyKink.
       exact T. }
     nra.
   Qed.
+  (** C1 for LeakyReLU along the moved coordinate: for every [L] the line loss is differentiable at
+      [p0 +- s] and its derivatives differ by more than [L |(p0 + s) - (p0 - s)|]. *)
+  Theorem x1_leaky_c1 (L : R) :
+    0 < L -> exists s g1 g2, 0 < s /\
+      is_derive (line_loss_l n a alpha z c o y p0) (p0 + s) g1 /\
+      is_derive (line_loss_l n a alpha z c o y p0) (p0 - s) g2 /\
+      L * Rabs ((p0 + s) - (p0 - s)) < Rabs (g1 - g2).
+  Proof.
+    intros HL. destruct (x1_leaky_no_lipschitz_line L HL) as (s & Hs & Hoff & Hlt).
+    exists s, (line_partial_l n a alpha z c o y p0 c (p0 + s)), (line_partial_l n a alpha z c o y p0 c (p0 - s)).
+    split; [exact Hs | split; [| split; [| exact Hlt]]].
+    - apply is_derive_line_loss_l; [exact Hn |]. intros k Hk. apply (Hoff k Hk).
+    - apply is_derive_line_loss_l; [exact Hn |]. intros k Hk. apply (Hoff k Hk).
+  Qed.
 End LeakyKink.
 
 Print Assumptions x1_leaky_no_lipschitz_line.
+Print Assumptions x1_leaky_c1.
