@@ -251,3 +251,50 @@ def test_network_gradient_lipschitz_refusal_through_the_verify_command() -> None
                               G_squared=None, steps=1, hessian_bound_squared=None, allow_single_solver=False)
     with pytest.raises(UnsupportedActivationError):
         run_verify(args, load_network=lambda _: net, runner=Runner(isolate=False))
+
+
+# ------------------------------------------------------------------ the commands on the leaky instance
+def test_verify_reports_the_one_minus_alpha_scaling(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["verify", "leaky_paper_instance", "--checks", "no_global_gradient_lipschitz,hessian_bound,clarke_bound"]) == 0
+    out = capsys.readouterr().out
+    assert "1 - alpha = 9/10" in out and "jump: (0, -189/200)" in out
+    assert out.count("z3 ") >= 3 and out.count("cvc5 ") >= 3
+    # the ReLU instance's report has no such line (its output is unchanged)
+    assert main(["verify", "paper_instance", "--checks", "no_global_gradient_lipschitz"]) == 0
+    assert "activation:" not in capsys.readouterr().out
+
+
+def test_clarke_command_on_the_leaky_instance(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["clarke", "leaky_paper_instance", "--at", "w1=0,w2=-1", "--json"]) == 0
+    payload = json.loads(capsys.readouterr().out)
+    vertices = {tuple(F(v) for v in row) for vertex in payload["vertices"] for row in vertex}
+    assert vertices == {(F(-11, 10), F(-11, 100)), (F(-11, 100), F(-11, 100))}
+
+
+def test_the_leaky_family_check_is_proved_by_both_solvers(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["verify", "paper", "--checks", "no_global_gradient_lipschitz_leaky_family", "--json"]) == 0
+    (entry,) = json.loads(capsys.readouterr().out)["checks"]
+    assert entry["verdict"] == "PROVED" and len(entry["solvers"]) == 2
+    assert "(1 - alpha)" in entry["details"]["jump_squared_norm"]
+
+
+def test_the_leaky_family_jump_formula_against_sympy_and_exact_instances() -> None:
+    """The family's jump (1 − α) a r (1, x) against exact central differences of concrete one-point problems
+    (each side is one quadratic, so the one-sided differences at b* ± h are within O(h) of the limit, exactly)."""
+    import random
+
+    rng = random.Random(11)
+    for _ in range(5):
+        alpha, x, a = F(rng.randint(0, 9), 10), F(rng.choice([-3, -1, 1, 2]), rng.randint(1, 3)), F(rng.choice([-2, 1, 3]))
+        y = F(rng.randint(-4, 4), 3)
+        net = Network.from_rows([([["w"]], ["b"]), ([[a]], [0])]).with_activations([leaky_relu(alpha)])
+        problem = Problem(net, [([x], [y])])
+        w = F(1, 2)
+        star = (-w * x, w)  # parameters sorted by name: (b, w); on the kink w x + b = 0
+        h = F(1, 10**6)
+        up = central_gradient(problem, (star[0] + h, star[1]), h / 10)
+        down = central_gradient(problem, (star[0] - h, star[1]), h / 10)
+        r = -y
+        jump = tuple(u - d for u, d in zip(up, down, strict=True))
+        expected = ((1 - alpha) * a * r, (1 - alpha) * a * r * x)
+        assert all(abs(j - e) <= 4 * h * (a * a + 1) * (x * x + 1) for j, e in zip(jump, expected, strict=True))

@@ -124,7 +124,10 @@ def _surrogate_payload(problem: Problem, beta: Fraction, runs: list[Trajectory],
                 "distance_to_relu_final": mpmath.nstr(distance_to_path(path, run.final), 20),
             }
         )
-    return {"beta": format_rational(beta), "uniform_distance": str(sur.uniform_distance), "runs": ends}
+    payload: dict[str, Any] = {"beta": format_rational(beta), "uniform_distance": str(sur.uniform_distance), "runs": ends}
+    if not problem.network.is_relu:  # ReLU output stays as it was
+        payload["exact"] = ", ".join(problem.network.activation_names())
+    return payload
 
 
 def _start_label(problem: Problem, point: tuple[Fraction, ...]) -> str:
@@ -215,9 +218,10 @@ def run(args: argparse.Namespace) -> int:
             lines.append(f"  step {h['t']}: float signs changed; the exact step {h['pattern_before']} -> {h['pattern_after']} {verdict}")
     if "surrogate" in payload:
         sur = payload["surrogate"]
-        lines.append(f"softplus_{sur['beta']} surrogate (uniform distance to ReLU {sur['uniform_distance']}):")
+        exact = sur.get("exact", "ReLU")
+        lines.append(f"softplus_{sur['beta']} surrogate (uniform distance to {exact} {sur['uniform_distance']}):")
         for i, e in enumerate(sur["runs"]):
-            lines.append(f"  run {i + 1}: final θ = {e['final_theta']}, distance to the ReLU run's end = {e['distance_to_relu_final']}")
+            lines.append(f"  run {i + 1}: final θ = {e['final_theta']}, distance to the {exact} run's end = {e['distance_to_relu_final']}")
     note = shown.note()
     if note:
         lines.append(note)
