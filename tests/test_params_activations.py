@@ -298,3 +298,9 @@ def test_the_leaky_family_jump_formula_against_sympy_and_exact_instances() -> No
         jump = tuple(u - d for u, d in zip(up, down, strict=True))
         expected = ((1 - alpha) * a * r, (1 - alpha) * a * r * x)
         assert all(abs(j - e) <= 4 * h * (a * a + 1) * (x * x + 1) for j, e in zip(jump, expected, strict=True))
+
+
+def test_the_coq_certificate_refuses_a_leaky_problem(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["proofs", "coq", "leaky_paper_instance"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "\n" not in err and "handles only ReLU" in err

@@ -93,6 +93,7 @@ class _Net:
 
 
 def _net(problem: Problem) -> _Net:
+    problem.network.require_relu("a Coq C1 certificate (proofs/coq/Network.v)")
     layers = problem.network.layers
     if len(layers) != 2 or layers[1].out_dim != 1 or problem.network.output_relu:
         raise ShapeError("a Coq C1 certificate needs one hidden layer and a single linear output "
