@@ -304,3 +304,19 @@ def test_the_coq_certificate_refuses_a_leaky_problem(capsys: pytest.CaptureFixtu
     assert main(["proofs", "coq", "leaky_paper_instance"]) == 2
     err = capsys.readouterr().err.strip()
     assert "\n" not in err and "handles only ReLU" in err
+
+
+@settings(deadline=None, max_examples=40)
+@given(theta=st.tuples(rationals, rationals, rationals))
+def test_a_breakpoint_away_from_zero_shifts_the_switch(theta: tuple[F, F, F]) -> None:
+    """An activation whose kink is at 1/2 (slopes 1/5 and 2): the switch is pre-activation − 1/2."""
+    from symrelu.activation import piecewise
+
+    act = piecewise("shifted", [F(1, 2)], [F(1, 5), 2], [0, F(-9, 10)])
+    net = Network.from_rows([([["w1"], ["w2"]], ["b1", "0"]), ([[1, -1]], [0])]).with_activations([act])
+    problem = Problem(net, [(["1"], ["1"]), (["-1"], ["0"]), (["2"], ["1/2"])])
+    table = SwitchTable(problem)
+    bits, zeros = table.pattern_at(theta)
+    assert table.selection_loss(bits)(theta) == problem.loss_at(theta)
+    pre = [v - F(1, 2) for v in problem.concrete(theta).preactivations((F(1),))[0]]
+    assert [table.polynomial(s, bits[:s])(theta) for s in range(2)] == pre
