@@ -308,7 +308,8 @@ def test_the_readme_activation_example_loads():
     from pathlib import Path
 
     text = Path(__file__).resolve().parents[1].joinpath("README.md").read_text(encoding="utf-8")
-    block = next(b.split("```", 1)[0] for b in text.split("```json\n")[1:] if '"activation"' in b)
+    blocks = [b.split("```", 1)[0] for b in text.split("```json\n")[1:]]
+    block = next(b for b in blocks if '"activation"' in b)
     net = network_from_text(block)
     assert net.activation_names() == ("leaky_relu(alpha=1/100)", "clip(min=0, max=6)")
     assert net.evaluate([-10]) == (F(6),)  # 10.5 + (-1/10) clipped at 6
