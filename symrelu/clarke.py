@@ -68,6 +68,7 @@ def _unflatten(values: Sequence[Fraction], columns: int) -> Matrix:
 
 def tangent_network(net: Network, x: Sequence[object]) -> tuple[Network, tuple[tuple[int, int], ...]]:
     """The ReLU network ``T`` with ``f(x + t d) = f(x) + t T(d)`` for small ``t >= 0``, and the kinks at ``x``."""
+    net.require_relu("the tangent network")
     point = net.check_point(x)
     preactivations = net.preactivations(point)
     zero = Fraction(0)
@@ -120,6 +121,7 @@ def clarke_jacobian(net: Network, x: Sequence[object]) -> ClarkeJacobian:
 
 def backprop_jacobian(net: Network, x: Sequence[object], relu_grad_at_zero: object = 0) -> Matrix:
     """What reverse-mode differentiation returns at ``x`` when ``relu'(0) = s``, exactly."""
+    net.require_relu("backpropagation with relu'(0)")
     s = to_rational(relu_grad_at_zero, where="relu'(0)")
     if not 0 <= s <= 1:
         raise InputFormatError(f"relu'(0) = {s} must be a rational in [0, 1]")

@@ -532,6 +532,7 @@ def enumerate_regions(
     (:mod:`symrelu.region_tasks`); the result is identical to a serial run, in the same order.
     """
     net.require_concrete("region enumeration")
+    net.require_relu("region enumeration")
     bounds = check_box(net, box)
     if engine not in ENGINES:
         raise ValueError(f"unknown region engine {engine!r}; choose one of {', '.join(ENGINES)}")
@@ -694,6 +695,7 @@ def iter_regions(
     True
     """
     net.require_concrete("region enumeration")
+    net.require_relu("region enumeration")
     bounds = check_box(net, box)
     start = Polytope.box(bounds)
     if block < 1:

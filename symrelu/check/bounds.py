@@ -75,6 +75,7 @@ def _maximum(net: Network, box: Box, objective: tuple[Fraction, ...], max_nodes:
 def output_bounds(net: Network, box: Box, max_nodes: int = DEFAULT_MAX_NODES) -> tuple[OutputBound, ...]:
     """Exact min and max of every output of ``net`` over ``box`` (see the module doc)."""
     net.require_concrete("output bounds")
+    net.require_relu("output bounds (its bounds and relaxations)")
     box = parse_box_for(tuple((Fraction(lo), Fraction(hi)) for lo, hi in box), net.input_dim)
     results = []
     for j in range(net.output_dim):

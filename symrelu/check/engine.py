@@ -88,6 +88,7 @@ def check_property(
     is the deterministic budget. ``jobs`` local processes or a Dask ``client`` run sub-boxes.
     """
     net.require_concrete("property checking")
+    net.require_relu("property checking (its bounds and relaxations)")
     prop.check_dimensions(net.input_dim, net.output_dim, net.source)
     if timeout is not None and not 0 < timeout <= 10**7:
         raise InputFormatError(f"timeout must be between 0 and 10^7 seconds, got {timeout!r}")

@@ -1,0 +1,96 @@
+"""A non-ReLU network through every command: a correct answer, or one line on stderr and exit 2.
+
+Commands whose stages handle only ReLU must refuse (``require_relu``), never treat a LeakyReLU
+network as a ReLU one. Where a command answers, the answer is checked against an independent one.
+"""
+
+from __future__ import annotations
+
+import json
+from fractions import Fraction as F
+from pathlib import Path
+
+import pytest
+
+from symrelu.activation import leaky_relu
+from symrelu.cli.main import main
+from symrelu.loaders import load_network
+
+ALPHA = "1/10"
+LEAKY = {
+    "layers": [
+        {"weight": [["1", "1/2"], ["-1", "1"], ["1/2", "-1"]], "bias": ["0", "1/4", "-1/4"], "activation": {"type": "leaky_relu", "alpha": ALPHA}},
+        {"weight": [["1", "-1", "1/2"]], "bias": ["1/8"]},
+    ]
+}
+PROBLEM = {
+    "network": {
+        "layers": [
+            {"weight": [["w1"], ["w2"]], "bias": ["0", "0"], "activation": {"type": "leaky_relu", "alpha": ALPHA}},
+            {"weight": [["1", "1"]], "bias": ["0"]},
+        ]
+    },
+    "data": [{"x": ["1"], "y": ["1"]}],
+    "loss": "squared",
+    "domain": {"w1": ["-1", "1"], "w2": ["-1", "1"]},
+}
+PROPERTY = """(declare-const X_0 Real)
+(declare-const X_1 Real)
+(declare-const Y_0 Real)
+(assert (>= X_0 -1))
+(assert (<= X_0 1))
+(assert (>= X_1 -1))
+(assert (<= X_1 1))
+(assert (>= Y_0 100))
+"""
+
+
+@pytest.fixture()
+def files(tmp_path: Path) -> dict[str, str]:
+    paths = {"net": tmp_path / "leaky.json", "problem": tmp_path / "problem.json", "prop": tmp_path / "p.vnnlib"}
+    paths["net"].write_text(json.dumps(LEAKY))
+    paths["problem"].write_text(json.dumps(PROBLEM))
+    paths["prop"].write_text(PROPERTY)
+    return {k: str(v) for k, v in paths.items()}
+
+
+def _run(capsys: pytest.CaptureFixture[str], argv: list[str]) -> tuple[int, str, str]:
+    code = main(argv)
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def _refused(code: int, out: str, err: str) -> None:
+    assert code == 2, (code, out, err)
+    assert out == "" and err.count("\n") == 1 and ("leaky_relu" in err or "activation" in err), err
+    assert "Traceback" not in err
+
+
+REFUSING = {
+    "verify": ["verify", "{net}", "--box", "-1:1,-1:1"],
+    "verify problem": ["verify", "{problem}"],
+    "landscape": ["landscape", "{problem}"],
+    "bounds": ["bounds", "{net}", "--box", "-1:1,-1:1"],
+    "check": ["check", "{net}", "{prop}"],
+    "train": ["train", "{problem}", "--init", "w1=1/2,w2=-1/2", "--lr", "1/10", "--steps", "2"],
+}
+
+
+@pytest.mark.parametrize("name", list(REFUSING))
+def test_commands_that_handle_only_relu_refuse_in_one_line(capsys, files, name):
+    _refused(*_run(capsys, [part.format(**files) for part in REFUSING[name]]))
+
+
+def test_inspect_names_the_activation_and_its_closed_form_is_exact(capsys, files):
+    code, out, _ = _run(capsys, ["inspect", files["net"], "--json"])
+    assert code == 0
+    data = json.loads(out)
+    assert data["layers"][0]["activation"] == f"leaky_relu(alpha={ALPHA})"
+    import sympy
+
+    net = load_network(files["net"])
+    x0, x1 = sympy.symbols("x0 x1", real=True)
+    form = sympy.sympify(data["closed_form"][0], locals={"x0": x0, "x1": x1})
+    for point in ((F(1, 3), F(-1, 2)), (F(-1), F(1)), (F(0), F(0)), (F(1, 4), F(0))):
+        assert sympy.Rational(net.evaluate(point)[0]) == form.subs({x0: point[0], x1: point[1]})
+    assert net.activations[0][0] == leaky_relu(F(1, 10))
