@@ -94,3 +94,20 @@ def test_inspect_names_the_activation_and_its_closed_form_is_exact(capsys, files
     for point in ((F(1, 3), F(-1, 2)), (F(-1), F(1)), (F(0), F(0)), (F(1, 4), F(0))):
         assert sympy.Rational(net.evaluate(point)[0]) == form.subs({x0: point[0], x1: point[1]})
     assert net.activations[0][0] == leaky_relu(F(1, 10))
+
+
+def test_regions_command_on_a_leaky_net_is_exact(capsys, files):
+    code, out, _ = _run(capsys, ["regions", files["net"], "--box", "-1:1,-1:1", "--json"])
+    assert code == 0
+    data = json.loads(out)
+    net = load_network(files["net"])
+    assert F(data["total_measure"]) == 4
+    from symrelu.network import parse_pattern
+
+    for region in data["regions"]:
+        point = [F(v) for v in region["interior_point"]]
+        assert net.pattern(point) == parse_pattern(region["pattern"])
+        jac, off = [[F(v) for v in row] for row in region["jacobian"]], [F(v) for v in region["offset"]]
+        assert net.evaluate(point) == tuple(sum((a * x for a, x in zip(row, point)), F(0)) + c for row, c in zip(jac, off))
+    # 3 first-layer lines (leaky keeps them) in general position: 7 cells, none cut further
+    assert data["count"] == 7
