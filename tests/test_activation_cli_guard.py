@@ -111,3 +111,23 @@ def test_regions_command_on_a_leaky_net_is_exact(capsys, files):
         assert net.evaluate(point) == tuple(sum((a * x for a, x in zip(row, point)), F(0)) + c for row, c in zip(jac, off))
     # 3 first-layer lines (leaky keeps them) in general position: 7 cells, none cut further
     assert data["count"] == 7
+
+
+def test_clarke_command_on_a_leaky_kink(capsys, files):
+    code, out, _ = _run(capsys, ["clarke", files["net"], "--at", "0,0", "--json"])
+    assert code == 0
+    data = json.loads(out)
+    # by hand: z = (0, 1/4, -1/4); grad = s0 (1, 1/2) - (-1, 1) + 1/2 * 1/10 * (1/2, -1) with s0 in [1/10, 1]
+    assert sorted(data["vertices"]) == sorted([[["9/8", "-1"]], [["81/40", "-11/20"]]])
+    assert data["kinks"] == [{"layer": 0, "neuron": 0, "activation": "leaky_relu(alpha=1/10)", "breakpoint": "0", "derivative": ["1/10", "1"]}]
+    assert data["backprop"] == [["9/8", "-1"]] and data["backprop_in_clarke"]
+
+
+def test_lipschitz_command_on_a_leaky_net_replays_its_witness(capsys, files):
+    code, out, _ = _run(capsys, ["lipschitz", files["net"], "--box", "-1:1,-1:1", "--json"])
+    assert code == 0
+    data = json.loads(out)
+    net = load_network(files["net"])
+    x, y = ([F(v) for v in data["witness"][k]] for k in ("x", "x_prime"))
+    squared = (net.evaluate(x)[0] - net.evaluate(y)[0]) ** 2 / sum((a - b) ** 2 for a, b in zip(x, y))
+    assert squared == F(data["constant_squared"]) == F(81, 40) ** 2 + F(11, 20) ** 2  # the steepest of the 7 regions
