@@ -41,16 +41,17 @@ PROPERTY = """(declare-const X_0 Real)
 (assert (<= X_0 1))
 (assert (>= X_1 -1))
 (assert (<= X_1 1))
-(assert (>= Y_0 100))
+(assert (>= Y_0 THRESHOLD))
 """
 
 
 @pytest.fixture()
 def files(tmp_path: Path) -> dict[str, str]:
-    paths = {"net": tmp_path / "leaky.json", "problem": tmp_path / "problem.json", "prop": tmp_path / "p.vnnlib"}
+    paths = {"net": tmp_path / "leaky.json", "problem": tmp_path / "problem.json", "prop": tmp_path / "p.vnnlib", "above": tmp_path / "above.vnnlib"}
     paths["net"].write_text(json.dumps(LEAKY))
     paths["problem"].write_text(json.dumps(PROBLEM))
-    paths["prop"].write_text(PROPERTY)
+    paths["prop"].write_text(PROPERTY.replace("THRESHOLD", "1.475"))  # the maximum, 59/40
+    paths["above"].write_text(PROPERTY.replace("THRESHOLD", "1.4751"))
     return {k: str(v) for k, v in paths.items()}
 
 
@@ -70,8 +71,6 @@ REFUSING = {
     "verify": ["verify", "{net}", "--box", "-1:1,-1:1"],
     "verify problem": ["verify", "{problem}"],
     "landscape": ["landscape", "{problem}"],
-    "bounds": ["bounds", "{net}", "--box", "-1:1,-1:1"],
-    "check": ["check", "{net}", "{prop}"],
     "train": ["train", "{problem}", "--init", "w1=1/2,w2=-1/2", "--lr", "1/10", "--steps", "2"],
 }
 
@@ -131,3 +130,30 @@ def test_lipschitz_command_on_a_leaky_net_replays_its_witness(capsys, files):
     x, y = ([F(v) for v in data["witness"][k]] for k in ("x", "x_prime"))
     squared = (net.evaluate(x)[0] - net.evaluate(y)[0]) ** 2 / sum((a - b) ** 2 for a, b in zip(x, y))
     assert squared == F(data["constant_squared"]) == F(81, 40) ** 2 + F(11, 20) ** 2  # the steepest of the 7 regions
+
+
+def _extremes(net):
+    from symrelu.regions import enumerate_regions
+
+    values = [net.evaluate(v)[0] for r in enumerate_regions(net, [(-1, 1), (-1, 1)]) for v in r.vertices]
+    return min(values), max(values)
+
+
+def test_bounds_command_on_a_leaky_net_gives_the_exact_extremes(capsys, files):
+    code, out, _ = _run(capsys, ["bounds", files["net"], "--box", "-1:1,-1:1", "--json"])
+    assert code == 0
+    (bound,) = json.loads(out)["outputs"]
+    net = load_network(files["net"])
+    assert (F(bound["min"]), F(bound["max"])) == _extremes(net) == (F(-181, 80), F(59, 40))
+    assert net.evaluate([F(v) for v in bound["argmax"]])[0] == F(bound["max"])
+
+
+def test_check_command_on_a_leaky_net_sat_at_the_maximum_unsat_above(capsys, files):
+    code, out, _ = _run(capsys, ["check", files["net"], files["prop"], "--json"])
+    data = json.loads(out)
+    assert code == 0 and data["result"] == "sat"
+    net = load_network(files["net"])
+    witness = [F(data["counterexample"][f"X_{i}"]) for i in range(2)]
+    assert net.evaluate(witness)[0] == F(data["counterexample"]["Y_0"]) >= F(59, 40)
+    code, out, _ = _run(capsys, ["check", files["net"], files["above"], "--json"])
+    assert json.loads(out)["result"] == "unsat"
