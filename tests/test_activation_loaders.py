@@ -313,3 +313,10 @@ def test_the_readme_activation_example_loads():
     net = network_from_text(block)
     assert net.activation_names() == ("leaky_relu(alpha=1/100)", "clip(min=0, max=6)")
     assert net.evaluate([-10]) == (F(6),)  # 10.5 + (-1/10) clipped at 6
+
+
+def test_json_piecewise_with_more_states_than_digits_is_refused():
+    spec = {"type": "piecewise", "breakpoints": list(range(10)), "slopes": [k % 2 for k in range(11)], "offsets": [0] * 11}
+    spec["offsets"] = [-(k // 2) if k % 2 else (k // 2) for k in range(11)]  # continuous: a zigzag
+    with pytest.raises(InputFormatError, match="at most 9"):
+        network_from_text(_json(spec))

@@ -31,6 +31,9 @@ from ..activation import RELU, Activation, abs_, clip, leaky_relu, piecewise
 from ..errors import InputFormatError, ShapeError
 from ..exact import format_rational, to_rational
 
+MAX_BREAKPOINTS = 9
+"""Most breakpoints of one activation: its states 0..9 print as one digit each in a pattern."""
+
 Number = Callable[[Any, str], Fraction]
 """Reads one JSON number (policy applied) naming ``where`` on error."""
 
@@ -108,6 +111,8 @@ def _piecewise(spec: Mapping[str, Any], width: int, number: Number, where: str) 
     keys = ("breakpoints", "slopes", "offsets")
     _keys(spec, keys, keys, where)
     values = [_numbers(spec[key], number, f"{where} {key}") for key in keys]
+    if len(values[0]) > MAX_BREAKPOINTS:
+        raise InputFormatError(f"{where}: {len(values[0])} breakpoints; at most {MAX_BREAKPOINTS} (a pattern prints one digit per state)")
     try:
         act = piecewise("piecewise", values[0], values[1], values[2])
     except InputFormatError as err:
