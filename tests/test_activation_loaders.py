@@ -320,3 +320,55 @@ def test_json_piecewise_with_more_states_than_digits_is_refused():
     spec["offsets"] = [-(k // 2) if k % 2 else (k // 2) for k in range(11)]  # continuous: a zigzag
     with pytest.raises(InputFormatError, match="at most 9"):
         network_from_text(_json(spec))
+
+
+def test_onnx_prelu_and_relu6_regions_match_onnxruntime_at_every_interior_point():
+    from symrelu.regions import enumerate_regions
+
+    inits = [
+        _const("W1", np.array(W1).T),
+        _const("B1", B1),
+        _const("S", [0.25, -0.5, 2.0]),
+        _const("W2", np.array([[1.0, -0.5, 2.0], [0.5, 1.0, -1.0]]).T),
+        _const("lo", 0.0),
+        _const("hi", 0.75),
+        _const("W3", np.array([[1.0, -2.0]]).T),
+    ]
+    nodes = [
+        helper.make_node("MatMul", ["x", "W1"], ["m"]),
+        helper.make_node("Add", ["m", "B1"], ["h"]),
+        helper.make_node("PRelu", ["h", "S"], ["a"]),
+        helper.make_node("MatMul", ["a", "W2"], ["h2"]),
+        helper.make_node("Clip", ["h2", "lo", "hi"], ["a2"]),
+        helper.make_node("MatMul", ["a2", "W3"], ["y"]),
+    ]
+    model = _model(nodes, inits, 2, 1, opset=13)
+    net = network_from_onnx_model(model)
+    regions = enumerate_regions(net, [(-2, 2), (-2, 2)])
+    assert sum(r.measure for r in regions) == 16 and any(2 in r.pattern[1] for r in regions)
+    for region in regions:
+        for point in (region.interior_point, *region.vertices):
+            mapped = sum((a * v for a, v in zip(region.jacobian[0], point)), F(0)) + region.offset[0]
+            assert np.isclose(float(mapped), _run(model, [[float(v) for v in point]])[0], rtol=1e-5, atol=1e-5)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.sampled_from(["relu", "abs", "relu6", "hardtanh"]),
+            st.fractions(-4, 4, max_denominator=16).filter(lambda a: a != 1).map(lambda a: {"type": "leaky_relu", "alpha": str(a)}),
+            st.tuples(st.fractions(-4, 4, max_denominator=8), st.fractions(0, 4, max_denominator=8).filter(bool)).map(
+                lambda t: {"type": "clip", "min": str(t[0]), "max": str(t[0] + t[1])}
+            ),
+        ),
+        min_size=3,
+        max_size=3,
+    )
+)
+def test_json_activations_round_trip_exactly(specs):
+    net = network_from_text(_json(specs))
+    again = network_from_text(network_to_json(net))
+    assert again.activations == net.activations
+    for point in POINTS[::4]:
+        assert again.evaluate(point) == net.evaluate(point)

@@ -87,9 +87,14 @@ def _numbers(value: Any, number: Number, where: str) -> list[Fraction]:
     return [number(v, f"{where}[{i}]") for i, v in enumerate(value)]
 
 
+def _leaky_or_relu(alpha: Fraction) -> Activation:
+    """``leaky_relu(alpha)``, or :data:`RELU` itself for ``alpha = 0``."""
+    return RELU if alpha == 0 else leaky_relu(alpha)
+
+
 def _leaky(spec: Mapping[str, Any], width: int, number: Number, where: str) -> tuple[Activation, ...]:
     _keys(spec, ("alpha",), ("alpha",), where)
-    return (leaky_relu(number(spec["alpha"], f"{where} alpha")),) * width
+    return (_leaky_or_relu(number(spec["alpha"], f"{where} alpha")),) * width
 
 
 def _prelu(spec: Mapping[str, Any], width: int, number: Number, where: str) -> tuple[Activation, ...]:
@@ -97,7 +102,7 @@ def _prelu(spec: Mapping[str, Any], width: int, number: Number, where: str) -> t
     alphas = _numbers(spec["alpha"], number, f"{where} alpha")
     if len(alphas) != width:
         raise ShapeError(f"{where}: prelu has {len(alphas)} slopes but the layer has {width} neurons")
-    return tuple(leaky_relu(a) for a in alphas)
+    return tuple(_leaky_or_relu(a) for a in alphas)
 
 
 def _clip(spec: Mapping[str, Any], width: int, number: Number, where: str) -> tuple[Activation, ...]:
@@ -117,7 +122,7 @@ def _piecewise(spec: Mapping[str, Any], width: int, number: Number, where: str) 
         act = piecewise("piecewise", values[0], values[1], values[2])
     except InputFormatError as err:
         raise InputFormatError(f"{where}: {err}") from None
-    return (act,) * width
+    return (RELU if act.is_relu else act,) * width
 
 
 _KINDS: dict[str, Callable[[Mapping[str, Any], int, Number, str], tuple[Activation, ...]]] = {

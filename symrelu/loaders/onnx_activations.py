@@ -69,7 +69,7 @@ def _leaky(graph: _Graph, node: Any, shape: tuple[int, ...], where: str) -> tupl
 def _leaky_or_refuse(alpha: Fraction, where: str) -> Activation:
     if alpha == 1:
         raise UnsupportedOperatorError(f"{where}: a slope of 1 makes the activation the identity, which has no breakpoint")
-    return leaky_relu(alpha)
+    return RELU if alpha == 0 else leaky_relu(alpha)
 
 
 def _prelu(graph: _Graph, node: Any, shape: tuple[int, ...], where: str) -> tuple[Activation, ...]:
