@@ -256,3 +256,19 @@ def test_output_activation_regions_use_the_output_pieces():
     regions = enumerate_regions(net, [(-1, 1), (-1, 1)])
     check_regions(net, regions, [(-1, 1), (-1, 1)])
     assert {r.pattern[-1] for r in regions} == {(1,), (2,)}  # |x|+|y| in (0, 1/2) or above 1/2
+
+
+@pytest.mark.parametrize("power", [20, 45, 70])
+def test_huge_and_tiny_numbers_take_the_exact_integer_path(power):
+    """Weights, breakpoints and slopes with huge numerators and denominators: int64 cannot hold the
+    rows, so both engines must switch to Python integers and still agree and evaluate exactly."""
+    big = F(2) ** power
+    base = random_net((2, 5, 4, 1), power, denominator=16)
+    layers = [([[w * big + F(1, 3) for w in row] for row in layer.weight], [b * big for b in layer.bias]) for layer in base.layers]
+    net = Network.from_rows(layers).with_activations(
+        [[clip(-big / 3, big / 2), leaky_relu(F(1, 3) + 1 / big), abs_(), clip(0, big), leaky_relu(-1 / big)], leaky_relu(F(7, 5))]
+    )
+    box = [(-1, 1), (-1, 1)]
+    regions = enumerate_regions(net, box, engine="2d")
+    check_regions(net, regions, box)
+    assert region_key(enumerate_regions(net, box, engine="vertex")) == region_key(regions)
