@@ -7,6 +7,8 @@ merged) that the next layer reads with those coefficients. The twin is exact (ra
 weights; an algebraic identity neuron by neuron), so a stage that handles only ReLU networks
 (the property checker's relaxations and branch and bound) can decide a question about the
 input-output map of any network through it; witnesses are still replayed on the original.
+It is the same function, not the same partition: where an activation's first slope is not 0 the
+twin also cuts at ``z = 0`` (``relu(z) - relu(-z)``), so region questions use the network itself.
 
 >>> from fractions import Fraction as F
 >>> from symrelu import Network
