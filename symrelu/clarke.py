@@ -3,11 +3,13 @@
 The Clarke Jacobian of a piecewise-affine ``f`` at ``x`` is the convex hull of
 the Jacobians of the full-dimensional regions whose closure contains ``x``.
 Near ``x``, ``f(x + t d) = f(x) + t T(d)`` where ``T`` is the *tangent network*:
-neurons strictly active at ``x`` pass their input change through, strictly
-inactive ones are dropped, and neurons exactly at their kink keep a ReLU. ``T``
-is itself a ReLU network (an identity is ``relu(u) - relu(-u)``), so its regions
-on ``[-1, 1]^n``, enumerated exactly, are the regions of ``f`` that touch ``x``.
-This is right however many kinks meet at ``x``.
+a neuron off its breakpoints passes its input change through times the slope of its
+piece (dropped when that slope is 0, as for an inactive ReLU), and a neuron exactly at a
+breakpoint ``b_j`` gives ``s_j u + (s_{j+1} - s_j) relu(u)`` (its Clarke derivative there
+is the interval between the two slopes). ``T`` is itself a ReLU network (``s u`` is
+``s relu(u) - s relu(-u)``), so its regions on ``[-1, 1]^n``, enumerated exactly, are the
+regions of ``f`` that touch ``x``. This is right however many kinks meet at ``x``, and for
+any piecewise-linear activation (:class:`~symrelu.activation.Activation`).
 
 >>> from fractions import Fraction as F
 >>> from symrelu import Network
@@ -17,6 +19,10 @@ This is right however many kinks meet at ``x``.
 >>> audit = backprop_audit(absolute, [0], relu_grad_at_zero=F(1))
 >>> audit.backprop, audit.in_clarke
 (((Fraction(0, 1),),), True)
+>>> from symrelu.activation import leaky_relu
+>>> leaky = Network.from_rows([([[1]], [0]), ([[1]], [0])]).with_activations([leaky_relu(F(1, 10))])
+>>> [v[0][0] for v in clarke_jacobian(leaky, [0]).vertices]      # [alpha, 1]
+[Fraction(1, 10), Fraction(1, 1)]
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
+from .activation import Activation
 from .errors import InputFormatError
 from .exact import to_rational
 from .hull import hull_vertices, in_hull
@@ -40,7 +47,7 @@ class ClarkeJacobian:
     vertices: tuple[Matrix, ...]
     active_jacobians: tuple[Matrix, ...]
     kinks: tuple[tuple[int, int], ...]
-    """(layer, neuron) pairs whose pre-activation is exactly zero at the point."""
+    """(layer, neuron) pairs whose pre-activation is exactly at a breakpoint (ReLU: zero) at the point."""
 
     def contains(self, jacobian: Matrix) -> bool:
         """Exact membership test of a Jacobian in the Clarke set."""
@@ -86,14 +93,16 @@ def tangent_network(net: Network, x: Sequence[object]) -> tuple[Network, tuple[t
             break
         new_rows: list[tuple[Fraction, ...]] = []
         back = []
-        for neuron, (row, z) in enumerate(zip(rows, preactivations[index])):
+        for neuron, (row, z, act) in enumerate(zip(rows, preactivations[index], net.activations[index])):
             reading: dict[int, Fraction] = {}
-            if z > 0:  # identity = relu(u) - relu(-u)
-                reading = {len(new_rows): Fraction(1), len(new_rows) + 1: Fraction(-1)}
+            state = act.state(z)
+            slope = act.slopes[state]  # at a breakpoint b_j the state is j: the lower piece
+            if slope:  # slope * u = slope * relu(u) - slope * relu(-u)
+                reading = {len(new_rows): slope, len(new_rows) + 1: -slope}
                 new_rows += [row, tuple(-v for v in row)]
-            elif z == 0:
+            if state < len(act.breakpoints) and z == act.breakpoints[state]:
                 kinks.append((index, neuron))
-                reading = {len(new_rows): Fraction(1)}
+                reading[len(new_rows)] = act.slopes[state + 1] - slope  # the slope's jump at b_j
                 new_rows.append(row)
             back.append(reading)
         if not new_rows:  # every neuron strictly inactive: the tangent is zero from here on
@@ -119,7 +128,11 @@ def clarke_jacobian(net: Network, x: Sequence[object]) -> ClarkeJacobian:
 
 
 def backprop_jacobian(net: Network, x: Sequence[object], relu_grad_at_zero: object = 0) -> Matrix:
-    """What reverse-mode differentiation returns at ``x`` when ``relu'(0) = s``, exactly."""
+    """What reverse-mode differentiation returns at ``x`` when ``relu'(0) = s``, exactly.
+
+    At a breakpoint of another activation backpropagation takes ``(1 - s)`` times the slope on the
+    left plus ``s`` times the slope on the right (ReLU: ``s``; ``s = 0``: the left piece, as
+    PyTorch's LeakyReLU; Abs with ``s = 1/2``: 0, as PyTorch)."""
     s = to_rational(relu_grad_at_zero, where="relu'(0)")
     if not 0 <= s <= 1:
         raise InputFormatError(f"relu'(0) = {s} must be a rational in [0, 1]")
@@ -128,7 +141,7 @@ def backprop_jacobian(net: Network, x: Sequence[object], relu_grad_at_zero: obje
     adjoint: list[list[Fraction]] = [[Fraction(int(i == j)) for j in range(net.output_dim)] for i in range(net.output_dim)]
     for index in range(len(net.layers) - 1, -1, -1):
         if index < net.relu_layer_count:
-            slopes = [Fraction(1) if z > 0 else (s if z == 0 else Fraction(0)) for z in preactivations[index]]
+            slopes = [_backprop_slope(act, z, s) for act, z in zip(net.activations[index], preactivations[index])]
             adjoint = [[a * slope for a, slope in zip(row, slopes)] for row in adjoint]
         weight = net.layers[index].weight
         adjoint = [
@@ -136,6 +149,15 @@ def backprop_jacobian(net: Network, x: Sequence[object], relu_grad_at_zero: obje
             for row in adjoint
         ]
     return tuple(tuple(row) for row in adjoint)
+
+
+def _backprop_slope(act: Activation, z: Fraction, s: Fraction) -> Fraction:
+    if act.is_relu:
+        return Fraction(1) if z > 0 else (s if z == 0 else Fraction(0))
+    state = act.state(z)
+    if state < len(act.breakpoints) and z == act.breakpoints[state]:
+        return (1 - s) * act.slopes[state] + s * act.slopes[state + 1]
+    return act.slopes[state]
 
 
 def backprop_audit(net: Network, x: Sequence[object], relu_grad_at_zero: object = 0) -> BackpropAudit:

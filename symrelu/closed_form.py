@@ -6,6 +6,13 @@
 Max(0, -x0) + Max(0, x0) + 1/2
 >>> print(sympy.latex(closed_form(net)[0]))
 \\max\\left(0, - x_{0}\\right) + \\max\\left(0, x_{0}\\right) + \\frac{1}{2}
+
+Any other activation is written through ReLUs (``f(z) = s0 z + o0 + sum_j jump_j max(0, z - b_j)``,
+:meth:`~symrelu.activation.Activation.build`):
+
+>>> from symrelu.activation import leaky_relu
+>>> closed_form(net.with_activations([leaky_relu(Fraction(1, 10))]))[0]
+9*Max(0, -x0)/10 + 9*Max(0, x0)/10 + 1/2
 """
 
 from __future__ import annotations
@@ -23,6 +30,14 @@ def _sym(value: Weight) -> sympy.Expr:
     if isinstance(value, Fraction):
         return sympy.Rational(value.numerator, value.denominator)
     return value
+
+
+def _relu(value: sympy.Expr) -> sympy.Expr:
+    return sympy.Max(0, value)
+
+
+def _rational(value: Fraction) -> sympy.Expr:
+    return sympy.Rational(value.numerator, value.denominator)
 
 
 def input_symbols(net: Network, prefix: str = "x") -> tuple[sympy.Symbol, ...]:
@@ -49,7 +64,7 @@ def closed_form(
             sympy.Add(*[_sym(w) * v for w, v in zip(row, values)], _sym(b)) for row, b in zip(layer.weight, layer.bias)
         ]
         if index < net.relu_layer_count:
-            values = [sympy.Max(0, v) for v in values]
+            values = [sympy.Max(0, v) if act.is_relu else act.build(v, _relu, _rational) for act, v in zip(net.activations[index], values)]
     if form == "piecewise":
         values = [v.rewrite(sympy.Piecewise) for v in values]
     return tuple(values)

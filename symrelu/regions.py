@@ -1,7 +1,9 @@
-"""Activation regions of a ReLU network over a box, enumerated exactly.
+"""Activation regions of a network over a box, enumerated exactly.
 
 Layer by layer, every current region (an exact polytope) is cut by the
-hyperplanes of the next layer's neurons, which are affine on that region.
+hyperplanes of the next layer's neurons, which are affine on that region
+(a neuron whose activation has ``k`` breakpoints gives ``k`` hyperplanes, and
+its state in a region is its piece: :mod:`symrelu.region_activations`).
 All arithmetic is on integers with one positive scale per layer, so every
 sign that decides a cut is exact; no LP and no float is involved.
 
@@ -31,6 +33,7 @@ from .errors import ShapeError, TooLargeError
 from .exact import format_rational, to_rational
 from .intmat import INT64_SAFE, IntegerMatrix
 from .polytope import Polytope, common_denominator_row
+from .region_activations import LayerCuts, LayerPieces, layer_cuts, layer_pieces
 
 if TYPE_CHECKING:
     from .network import Matrix, Network, Pattern, Vector
@@ -187,23 +190,48 @@ class _IntLayer:
     weight: IntegerMatrix
     bias: tuple[int, ...]
     scale: int
+    input_pieces: LayerPieces | None = None
+    """The previous layer's activations when they are not all ReLU (``None``: ReLU, masked by the bits)."""
 
 
 def _integer_layers(net: Network) -> list[_IntLayer]:
-    return [_integer_layer(layer) for layer in net.layers]
+    return [_integer_layer(layer, _input_pieces(net, index)) for index, layer in enumerate(net.layers)]
 
 
-def _integer_layer(layer: Any) -> _IntLayer:
+def _input_pieces(net: Network, index: int) -> LayerPieces | None:
+    return layer_pieces(net.activations[index - 1]) if 0 < index <= net.relu_layer_count else None
+
+
+def _layer_cuts(net: Network) -> list[LayerCuts | None]:
+    return [layer_cuts(acts) for acts in net.activations]
+
+
+def _output_layer(net: Network) -> _IntLayer | None:
+    """The final affine layer for :class:`Region` (``None`` when a ReLU output layer is the output)."""
+    if not net.output_relu:
+        return _integer_layer(net.layers[-1], _input_pieces(net, len(net.layers) - 1))
+    pieces = layer_pieces(net.activations[-1])
+    if pieces is None:
+        return None
+    width = net.output_dim  # the activated output itself: an identity layer reading the activations
+    identity = IntegerMatrix(tuple(tuple(int(i == j) for j in range(width)) for i in range(width)))
+    return _IntLayer(identity, (0,) * width, 1, pieces)
+
+
+def _integer_layer(layer: Any, input_pieces: LayerPieces | None = None) -> _IntLayer:
     entries = [w for row in layer.weight for w in row] + list(layer.bias)
     ints, scale = common_denominator_row(entries)
     width = layer.in_dim
     weight = IntegerMatrix(tuple(tuple(ints[r * width : (r + 1) * width]) for r in range(layer.out_dim)))
-    return _IntLayer(weight, tuple(ints[layer.out_dim * width :]), scale)
+    return _IntLayer(weight, tuple(ints[layer.out_dim * width :]), scale, input_pieces)
 
 
 def _compose(layer: _IntLayer, inputs: IntAffine, bits: Sequence[int], input_scale: int) -> tuple[IntAffine, int]:
-    """Pre-activations ``W relu(z) + b`` as integer affine rows, given ``z = inputs / input_scale``
-    on a region where the previous layer's activation pattern is ``bits``."""
+    """Pre-activations ``W act(z) + b`` as integer affine rows, given ``z = inputs / input_scale``
+    on a region where the previous layer's activation pattern is ``bits`` (the neurons' states)."""
+    if layer.input_pieces is not None:
+        inputs, input_scale = layer.input_pieces.activate(inputs, bits, input_scale)
+        bits = (1,) * len(inputs)
     rows = layer.weight.masked_matmul(inputs, bits)
     for row, b in zip(rows, layer.bias, strict=False):
         row[-1] += b * input_scale
@@ -268,6 +296,14 @@ def _facet_constraints(region: Region) -> tuple[Constraint, ...]:
         tag = cast(tuple[Any, ...], raw)
         if tag[0] == "box":
             constraint = _box_constraint(region.box, tag[1], tag[2])
+        elif len(tag) == 4:  # (layer, neuron, j, b_j): the neuron's breakpoint b_j
+            layer, neuron, j, b = tag
+            rows, scale = region.hyperplanes[layer]
+            above = int(region.pattern[layer][neuron] > j)
+            source = f"layer {layer} neuron {neuron} {'above' if above else 'below'} {format_rational(b)}"
+            row = [v * b.denominator for v in rows[neuron]]
+            row[dim] -= b.numerator * scale
+            constraint = _inequality(row, 1, above, source, dim)
         else:
             layer, neuron = tag
             rows, scale = region.hyperplanes[layer]
@@ -362,8 +398,10 @@ def _cut_by_layer(
     decisions: _Decisions = None,
     candidates: list[int] | None = None,
     check: Callable[[int], None] | None = None,
+    tags: Sequence[Any] | None = None,
 ) -> list[tuple[Polytope, tuple[int, ...]]]:
     """Split a polytope by the undecided neurons of a layer; returns the full-dimensional cells with their bits.
+    ``tags`` names each row's facets (default ``(layer_index, neuron)``).
 
     ``decisions`` and ``candidates`` may carry what a filter already settled for
     this polytope. A float filter with a certified error bound discards
@@ -394,7 +432,7 @@ def _cut_by_layer(
             cells.append((cell, _bits_from(decisions, width, root, root_bits)))
             continue
         neuron, rest = candidates[0], candidates[1:]
-        above, below = cell.split(rows[neuron], (layer_index, neuron))
+        above, below = cell.split(rows[neuron], (layer_index, neuron) if tags is None else tags[neuron])
         cut = above is not None and below is not None  # otherwise the cell is unchanged: no new filtering
         if cut and check is not None:
             check(len(cells) + len(stack) + 2)  # every cell here becomes at least one region
@@ -470,12 +508,21 @@ def _certain_signs_batch(cells: Sequence[Polytope], rows_float: np.ndarray) -> t
 
 
 def _next_layer(
-    pieces: Sequence[_Piece], layer: _IntLayer, layer_index: int, check: Callable[[int], None], use_filter: bool
+    pieces: Sequence[_Piece],
+    layer: _IntLayer,
+    layer_index: int,
+    check: Callable[[int], None],
+    use_filter: bool,
+    cuts: LayerCuts | None = None,
 ) -> Iterator[list[_Piece]]:
     """Cut every piece by the next layer's neurons; yields the sub-pieces of each piece in turn.
 
     ``use_filter`` lets the certified float filter discard hyperplanes that provably miss a cell;
-    without it every sign is decided in exact integer arithmetic."""
+    without it every sign is decided in exact integer arithmetic. ``cuts`` gives the layer's
+    hyperplanes when its activations are not all ReLU."""
+    if cuts is not None or layer.input_pieces is not None:
+        yield from _next_general_layer(pieces, layer, layer_index, check, use_filter, cuts)
+        return
     batch = _compose_batch(layer, pieces)
     if batch is None or not use_filter:
         for piece in pieces:
@@ -500,6 +547,31 @@ def _next_layer(
             piece.polytope, rows, layer_index, _FloatRows.of(rows_float[index]), decisions, candidates, check
         )
         yield [_Piece(cell, piece.pattern + (bits,), rows, bits, scale, hyperplanes) for cell, bits in cells]
+
+
+def _next_general_layer(
+    pieces: Sequence[_Piece],
+    layer: _IntLayer,
+    layer_index: int,
+    check: Callable[[int], None],
+    use_filter: bool,
+    cuts: LayerCuts | None,
+) -> Iterator[list[_Piece]]:
+    """:func:`_next_layer` piece by piece, for layers that read or apply activations other than ReLU."""
+    for piece in pieces:
+        rows, scale = _compose(layer, piece.rows, piece.bits, piece.scale)
+        hyperplanes = piece.hyperplanes + ((rows, scale),)
+        if cuts is None:
+            cut_rows, tags = rows, None
+        else:
+            cut_rows, tags = cuts.rows(rows, scale), cuts.tags(layer_index)
+        filter_rows = _FloatRows.of(cut_rows) if use_filter and cut_rows else None
+        cells = _cut_by_layer(piece.polytope, cut_rows, layer_index, filter_rows, check=check, tags=tags)
+        found = []
+        for cell, bits in cells:
+            states = bits if cuts is None else cuts.states(bits)
+            found.append(_Piece(cell, piece.pattern + (states,), rows, states, scale, hyperplanes))
+        yield found
 
 
 ENGINES = ("auto", "vertex", "2d")
@@ -548,7 +620,7 @@ def enumerate_regions(
         sources = run_split(task, make_pool(jobs, client), jobs)
     else:
         sources = [task.run(progress=progress)]
-    output_layer = None if net.output_relu else _integer_layer(net.layers[-1])
+    output_layer = _output_layer(net)
     regions = [Region(source, index, bounds, output_layer) for source in sources for index in range(len(source))]
     if len(sources) > 1:
         regions.sort(key=lambda r: r.pattern)
@@ -661,10 +733,11 @@ def _vertex_layers(
     """Cut ``pieces`` through the ReLU layers ``first .. stop - 1``."""
     use_filter = float_filter and filter_applies(pieces[0].polytope.dim)
     int_layers = _integer_layers(net)
+    cuts = _layer_cuts(net)
     for layer_index in range(first, stop):
         budget = _Budget(max_regions, layer_index, len(pieces))
         next_pieces: list[_Piece] = []
-        for sub_pieces in _next_layer(pieces, int_layers[layer_index], layer_index, budget.check, use_filter):
+        for sub_pieces in _next_layer(pieces, int_layers[layer_index], layer_index, budget.check, use_filter, cuts[layer_index]):
             next_pieces.extend(sub_pieces)
             budget.finished(len(sub_pieces))
             if progress is not None:
@@ -700,7 +773,7 @@ def iter_regions(
         raise ValueError("a block holds at least one cell")
     if engine not in ENGINES:
         raise ValueError(f"unknown region engine {engine!r}; choose one of {', '.join(ENGINES)}")
-    output_layer = None if net.output_relu else _integer_layer(net.layers[-1])
+    output_layer = _output_layer(net)
     if engine == "2d" or (engine == "auto" and len(bounds) == 2):
         from .regions2d import iter_cells_2d
 

@@ -22,7 +22,7 @@ object arrays), which cannot overflow. No float decides anything.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 from math import gcd
 from typing import TYPE_CHECKING
@@ -32,6 +32,7 @@ import numpy as np
 from .errors import TooLargeError
 from .intmat import INT64_SAFE
 from .polytope import Polytope, common_denominator_row
+from .region_activations import LayerCuts, layer_cuts, layer_pieces
 
 if TYPE_CHECKING:
     from .network import Network, Pattern
@@ -295,6 +296,7 @@ class Cells2D:
     layer_rows: tuple[np.ndarray, ...]  # per ReLU layer: (parents, m, 3) pre-activation rows
     layer_scales: tuple[np.ndarray, ...]  # per ReLU layer: (parents,) positive scales
     parents: tuple[np.ndarray, ...]  # per ReLU layer: (n,) which parent's rows each cell uses
+    cuts: tuple[LayerCuts | None, ...] = ()  # per layer: its breakpoint hyperplanes when not all ReLU
 
     def __len__(self) -> int:
         return len(self.counts)
@@ -319,8 +321,16 @@ class Cells2D:
             x, y, w = b1 * c2 - c1 * b2, c1 * a2 - a1 * c2, a1 * b2 - b1 * a2
             g = gcd(x, y, w)
             vertices.append((x // g, y // g, w // g))
-            tags.append(frozenset((decode_tag(codes[t - 1]), decode_tag(codes[t]))))
+            tags.append(frozenset((self._tag(codes[t - 1]), self._tag(codes[t]))))
         return Polytope(2, tuple(vertices), tuple(tags))
+
+    def _tag(self, code: int) -> tuple[object, ...]:
+        tag = decode_tag(code)
+        if code >= 0 and self.cuts and self.cuts[code // NEURON_TAG_BASE] is not None:
+            cuts = self.cuts[code // NEURON_TAG_BASE]
+            assert cuts is not None
+            return cuts.tags(code // NEURON_TAG_BASE)[code % NEURON_TAG_BASE]
+        return tag
 
     def hyperplanes(self, index: int) -> tuple[tuple[list[list[int]], int], ...]:
         found = []
@@ -438,13 +448,14 @@ class _State:
     layer_scales: list[np.ndarray]
     roots: list[np.ndarray]
     layer_bits: list[np.ndarray]
+    cuts: list[LayerCuts | None] = field(default_factory=list)
 
     def subset(self, select: tuple[int, int]) -> _State:
         """Only the cells ``start .. stop - 1`` of the last layer done (the first, when splitting)."""
         keep = np.arange(*select)
         roots = self.roots[:-1] + [self.roots[-1][keep]]
         bits = self.layer_bits[:-1] + [self.layer_bits[-1][keep]]
-        return _State(self.faces.subset(keep), list(self.layer_rows), list(self.layer_scales), roots, bits)
+        return _State(self.faces.subset(keep), list(self.layer_rows), list(self.layer_scales), roots, bits, list(self.cuts))
 
 
 def _advance(
@@ -466,7 +477,13 @@ def _advance(
         parent = np.zeros(1, dtype=np.int64)
     for layer_index in range(len(state.layer_rows), stop):
         weight, bias, scale = _integer_layer(net, layer_index)
-        rows, scales = _compose(weight, bias, scale, prev_rows[parent], prev_bits, prev_scales[parent])
+        pieces = layer_pieces(net.activations[layer_index - 1]) if layer_index else None
+        if pieces is None:
+            rows, scales = _compose(weight, bias, scale, prev_rows[parent], prev_bits, prev_scales[parent])
+        else:  # the previous layer's activations, then the affine layer
+            active, active_scales = pieces.activate_array(prev_rows[parent], prev_bits, prev_scales[parent])
+            rows, scales = _compose(weight, bias, scale, active, np.ones(prev_bits.shape, dtype=np.int8), active_scales)
+        cuts = layer_cuts(net.activations[layer_index])
 
         def check(count: int, layer_index: int = layer_index) -> None:
             if max_regions is not None and count > max_regions:
@@ -479,7 +496,12 @@ def _advance(
                 progress(count)
 
         faces.root = np.arange(faces.n)
-        faces = _cut_layer(faces, rows, layer_index, check)
+        if cuts is None:
+            faces = _cut_layer(faces, rows, layer_index, check)
+        else:  # one hyperplane per breakpoint; a neuron's state is how many lie below its value
+            faces = _cut_layer(faces, cuts.rows_array(rows, scales), layer_index, check)
+            faces.bits = cuts.states_array(faces.bits)
+        state.cuts.append(cuts)
         check(faces.n)
         state.layer_rows.append(rows)
         state.layer_scales.append(scales)
@@ -517,6 +539,7 @@ def _cells(state: _State) -> Cells2D:
         tuple(state.layer_rows),
         tuple(state.layer_scales),
         tuple(p[order] for p in parents),
+        tuple(state.cuts) if any(c is not None for c in state.cuts) else (),
     )
 
 

@@ -22,6 +22,7 @@ from fractions import Fraction
 
 from ..errors import SolverError
 from ..network import Network
+from ..relu_twin import relu_twin
 from .certificate import Box
 from .engine import DEFAULT_MAX_NODES
 from .leaf import maximize_in_region
@@ -76,10 +77,13 @@ def output_bounds(net: Network, box: Box, max_nodes: int = DEFAULT_MAX_NODES) ->
     """Exact min and max of every output of ``net`` over ``box`` (see the module doc)."""
     net.require_concrete("output bounds")
     box = parse_box_for(tuple((Fraction(lo), Fraction(hi)) for lo, hi in box), net.input_dim)
+    searched = relu_twin(net)  # other activations: the exact ReLU twin, witnesses replayed on ``net``
     results = []
     for j in range(net.output_dim):
         unit = tuple(Fraction(int(k == j)) for k in range(net.output_dim))
-        high, argmax = _maximum(net, box, unit, max_nodes)
-        low, argmin = _maximum(net, box, tuple(-c for c in unit), max_nodes)
+        high, argmax = _maximum(searched, box, unit, max_nodes)
+        low, argmin = _maximum(searched, box, tuple(-c for c in unit), max_nodes)
+        if net.evaluate(argmax)[j] != high or net.evaluate(argmin)[j] != -low:
+            raise SolverError(f"output {j}: a bound's witness does not replay on {net.source}")
         results.append(OutputBound(j, -low, argmin, high, argmax))
     return tuple(results)

@@ -134,6 +134,7 @@ class ExactModel:
     def build(cls, net: Network, rows: Sequence[SpecRow], rows_x: Sequence[Sequence[Fraction]] | None = None) -> ExactModel:
         """Rows ``c·y + constant (<, <=) 0`` (plus ``rows_x · x``) are the constraints to refute."""
         net.require_concrete("exact property checking")
+        net.require_relu("exact property checking")
         if not rows:
             raise ShapeError("a property disjunct needs at least one output constraint to bound")
         layers = []

@@ -4,7 +4,8 @@ Each disjunct of the property is searched by input-box branch and bound
 (:mod:`symrelu.check.search`). With a parallel pool the disjunct's root box is tried
 here first (one box, no split); when that does not decide it, the box is cut into sub-boxes; each sub-box is a task for a worker, and everything that comes back is
 re-checked here, from scratch, by :func:`~symrelu.check.search.verify_outcome`: a
-worker's answer is data, never a verdict.
+worker's answer is data, never a verdict. A network with other activations is searched through
+its exact ReLU twin (:func:`~symrelu.relu_twin.relu_twin`); a witness is replayed on the network itself.
 
 >>> from symrelu.network import Network
 >>> from symrelu.check.vnnlib import parse_vnnlib
@@ -29,6 +30,7 @@ from typing import Any
 from ..errors import InputFormatError
 from ..network import Network
 from ..parallel import SerialPool, TaskPool, make_pool
+from ..relu_twin import relu_twin
 from .property import Disjunct, Property
 from .search import BoxOutcome, BoxTask, search_box, verify_outcome
 
@@ -88,6 +90,7 @@ def check_property(
     is the deterministic budget. ``jobs`` local processes or a Dask ``client`` run sub-boxes.
     """
     net.require_concrete("property checking")
+    searched = relu_twin(net)  # the same function with ReLUs only: what the relaxations handle
     prop.check_dimensions(net.input_dim, net.output_dim, net.source)
     if timeout is not None and not 0 < timeout <= 10**7:
         raise InputFormatError(f"timeout must be between 0 and 10^7 seconds, got {timeout!r}")
@@ -105,7 +108,7 @@ def check_property(
         if not rows:
             center = tuple((lo + hi) / 2 for lo, hi in disjunct.box)
             return _sat(net, prop, center, stats)
-        root = BoxTask(net, rows, rows_x, disjunct.box, max_nodes, deadline=deadline)
+        root = BoxTask(searched, rows, rows_x, disjunct.box, max_nodes, deadline=deadline)
         serial = isinstance(pool, SerialPool)
         probe = None
         if not serial:  # the root box alone, here: when one box decides it, no worker is needed

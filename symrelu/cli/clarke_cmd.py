@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from typing import Any
 
 from ..exact import format_matrix, format_rational
 from .common import add_json_flag, add_network_argument, is_problem_file, load_network_argument, point_argument
@@ -19,7 +20,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add_network_argument(parser, "network file, or a training-problem JSON (then --at names parameters: w1=0,w2=0)")
     parser.add_argument("--at", required=True, help="the point: X1,X2,... for a network; NAME=VALUE,... for a problem")
     parser.add_argument(
-        "--relu-grad-at-zero", default="0", metavar="S", help="the value backpropagation uses for relu'(0), a rational in [0, 1] (default 0)"
+        "--relu-grad-at-zero", default="0", metavar="S", help="the value backpropagation uses for relu'(0), a rational in [0, 1] (default 0); at a breakpoint of another "
+        "activation it takes (1 - S) times the slope on the left plus S times the slope on the right"
     )
     add_json_flag(parser)
     parser.set_defaults(handler=run)
@@ -37,7 +39,7 @@ def run(args: argparse.Namespace) -> int:
         "policy": net.policy,
         "point": [format_rational(v) for v in audit.point],
         "relu_grad_at_zero": format_rational(audit.relu_grad_at_zero),
-        "kinks": [{"layer": layer, "neuron": neuron} for layer, neuron in audit.clarke.kinks],
+        "kinks": [_kink(net, layer, neuron, audit.point) for layer, neuron in audit.clarke.kinks],
         "vertices": [format_matrix(v) for v in audit.clarke.vertices],
         "backprop": format_matrix(audit.backprop),
         "backprop_in_clarke": audit.in_clarke,
@@ -49,6 +51,25 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _kink(net: Any, layer: int, neuron: int, point: Any) -> dict[str, object]:
+    """A kink's place; for an activation other than ReLU also which one, its breakpoint and Clarke interval."""
+    entry: dict[str, object] = {"layer": layer, "neuron": neuron}
+    act = net.activations[layer][neuron]
+    if not net.is_relu:
+        z = net.preactivations(point)[layer][neuron]
+        lo, hi = act.clarke(z)
+        entry.update({"activation": str(act), "breakpoint": format_rational(z), "derivative": [format_rational(lo), format_rational(hi)]})
+    return entry
+
+
+def _kink_text(kink: dict) -> str:
+    text = f"layer {kink['layer']} neuron {kink['neuron']}"
+    if "activation" in kink:
+        lo, hi = kink["derivative"]
+        text += f" ({kink['activation']} at {kink['breakpoint']}: derivative in [{lo}, {hi}])"
+    return text
+
+
 def _text(payload: dict) -> str:
     def matrix(rows: list[list[str]]) -> str:
         return "[" + "; ".join(", ".join(row) for row in rows) + "]"
@@ -56,7 +77,7 @@ def _text(payload: dict) -> str:
     lines = [f"Clarke set at ({', '.join(payload['point'])}) of {payload['source']}"]
     kinks = payload["kinks"]
     lines.append(
-        "  on kinks: " + ", ".join(f"layer {k['layer']} neuron {k['neuron']}" for k in kinks)
+        "  on kinks: " + ", ".join(_kink_text(k) for k in kinks)
         if kinks
         else "  no kink here: the Clarke set is the gradient"
     )

@@ -44,10 +44,13 @@ def run(args: argparse.Namespace) -> int:
     from ..closed_form import closed_form
 
     net = load_network_argument(args)
-    layers = [
+    layers: list[dict[str, object]] = [
         {"index": i, "in": layer.in_dim, "out": layer.out_dim, "relu": i < net.relu_layer_count}
         for i, layer in enumerate(net.layers)
     ]
+    if not net.is_relu:  # ReLU networks keep their output unchanged
+        for entry, acts in zip(layers, net.activations):
+            entry["activation"] = ", ".join(dict.fromkeys(str(act) for act in acts))
     leaves = closed_form_leaves(net)
     show = args.full or leaves <= CLOSED_FORM_LEAF_LIMIT
     forms = closed_form(net) if show else None
@@ -74,7 +77,7 @@ def run(args: argparse.Namespace) -> int:
         "layers",
     ]
     for entry in layers:
-        lines.append(f"  {entry['index']}: affine {entry['in']} -> {entry['out']}" + (" then ReLU" if entry["relu"] else ""))
+        lines.append(f"  {entry['index']}: affine {entry['in']} -> {entry['out']}" + (f" then {entry.get('activation', 'ReLU')}" if entry["relu"] else ""))
     shown = Display.from_args(args)
     if forms is None:
         lines.append(f"closed form: about {leaves} leaves per output; pass --full to print it")

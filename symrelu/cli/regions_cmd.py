@@ -28,7 +28,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "regions", help="enumerate the activation regions of a network over a box",
         description="Every activation region of the network inside the box, exactly: its pattern (which ReLUs are "
-        "active, '|' between layers), its affine map, its measure (1-D and 2-D), and its inequalities (--json).",
+        "active, or for other activations each neuron's piece, one digit per neuron; '|' between layers), its affine map, its measure (1-D and 2-D), and its inequalities (--json).",
     )
     add_network_argument(parser)
     parser.add_argument("--box", required=True, type=str, help="LO:HI[,LO:HI...] per input, e.g. -1:1,-1/2:1/2")

@@ -12,12 +12,22 @@
 * ``NaN``/``Infinity`` literals, ``"nan"``/``"inf"`` strings and float literals that
   overflow a double are refused with :class:`~symrelu.errors.NonFiniteError`.
 * ``output_relu`` is optional (default false); ``description`` is an optional free text.
+* A layer followed by an activation (every layer but the last, and the last too when
+  ``output_relu``) may say which: ``"activation": "relu"`` (the default), ``"abs"``, ``"relu6"``,
+  ``"hardtanh"``, ``{"type": "leaky_relu", "alpha": "1/100"}``, ``{"type": "prelu", "alpha": [...]}``
+  (one slope per neuron), ``{"type": "clip", "min": 0, "max": 6}`` (a bound may be left out),
+  ``{"type": "piecewise", "breakpoints": [...], "slopes": [...], "offsets": [...]}``, or a list with
+  one of these per neuron (:mod:`symrelu.loaders.activation_spec`). Its numbers are read like weights.
 
 >>> net = network_from_text('{"layers": [{"weight": [["1/2", 2], [0.1, "w1"]], "bias": [0, "-1.25"]}]}')
 >>> net.layers[0].weight[0], net.layers[0].bias, net.parameters
 ((Fraction(1, 2), Fraction(2, 1)), (Fraction(0, 1), Fraction(-5, 4)), (w1,))
 >>> net.layers[0].weight[1][0] == 0.1, network_from_text('{"layers": [{"weight": [[0.1]], "bias": [0]}]}', policy="decimal").layers[0].weight
 (True, ((Fraction(1, 10),),))
+>>> leaky = network_from_text('{"layers": [{"weight": [[1], [-1]], "bias": [0, 0], "activation": {"type": "leaky_relu", "alpha": "1/100"}}, '
+...                           '{"weight": [[1, 1]], "bias": [0]}]}')
+>>> leaky.activation_names(), leaky.evaluate([-2])
+(('leaky_relu(alpha=1/100)',), (Fraction(99, 50),))
 """
 
 from __future__ import annotations
@@ -36,11 +46,13 @@ from ..errors import InputFormatError, NonFiniteError, ShapeError
 from ..exact import check_policy, format_rational, to_rational
 from ..network import Network
 from ._files import read_bytes
+from .activation_spec import activations_from_spec, spec_of_layer
 
 log = logging.getLogger(__name__)
 
 TOP_LEVEL_KEYS = ("layers", "output_relu", "description")
 LAYER_KEYS = ("weight", "bias")
+OPTIONAL_LAYER_KEYS = ("activation",)
 
 
 @dataclass(frozen=True)
@@ -209,9 +221,9 @@ def network_from_json_data(data: Any, source: str = "<json>", policy: str = "exa
         for key in LAYER_KEYS:
             if key not in layer:
                 raise InputFormatError(f"{where}: missing key \"{key}\"")
-        extra = sorted(set(layer) - set(LAYER_KEYS))
+        extra = sorted(set(layer) - set(LAYER_KEYS) - set(OPTIONAL_LAYER_KEYS))
         if extra:
-            raise InputFormatError(f"{where}: unknown key(s) {', '.join(extra)}; a layer has only weight and bias")
+            raise InputFormatError(f"{where}: unknown key(s) {', '.join(extra)}; a layer has only weight, bias and activation")
         weight = layer["weight"]
         if not isinstance(weight, list) or not all(isinstance(row, list) for row in weight):
             raise InputFormatError(
@@ -219,7 +231,23 @@ def network_from_json_data(data: Any, source: str = "<json>", policy: str = "exa
             )
         matrix = [_vector(row, policy, f"{where} weight[{i}]") for i, row in enumerate(weight)]
         rows.append((matrix, _vector(layer["bias"], policy, f"{where} bias")))
-    return Network.from_rows(rows, output_relu=output_relu, policy=policy, source=source)
+    net = Network.from_rows(rows, output_relu=output_relu, policy=policy, source=source)
+    specs = [layer.get("activation", "relu") for layer in layers]
+    if any("activation" in layer for layer in layers[net.relu_layer_count :]):
+        raise InputFormatError(
+            f"{source}: layer {len(layers) - 1} is the output layer and has no activation (set \"output_relu\": true to give it one)"
+        )
+    if all(spec == "relu" for spec in specs[: net.relu_layer_count]):
+        return net
+
+    def number(value: Any, where: str) -> Fraction:
+        return to_rational(_entry(value, policy, where), policy, where)
+
+    acts = [
+        activations_from_spec(spec, net.layers[i].out_dim, policy, f"{source}: layer {i} activation", number)
+        for i, spec in enumerate(specs[: net.relu_layer_count])
+    ]
+    return net.with_activations(acts)
 
 
 def network_from_text(text: str, source: str = "<json>", policy: str = "exact") -> Network:
@@ -246,14 +274,16 @@ def _entry_json(value: Fraction | sympy.Symbol) -> str:
 
 
 def network_to_json_data(net: Network) -> dict[str, Any]:
-    """The JSON structure of ``net``; every number is an exact string, parameters are their names."""
-    return {
-        "layers": [
-            {"weight": [[_entry_json(w) for w in row] for row in layer.weight], "bias": [_entry_json(b) for b in layer.bias]}
-            for layer in net.layers
-        ],
-        "output_relu": net.output_relu,
-    }
+    """The JSON structure of ``net``; every number is an exact string, parameters are their names.
+    A layer gets an ``"activation"`` only when it is not ReLU (so a ReLU network's file is unchanged)."""
+    layers: list[dict[str, Any]] = [
+        {"weight": [[_entry_json(w) for w in row] for row in layer.weight], "bias": [_entry_json(b) for b in layer.bias]}
+        for layer in net.layers
+    ]
+    for entry, acts in zip(layers, net.activations):
+        if not all(act.is_relu for act in acts):
+            entry["activation"] = spec_of_layer(acts)
+    return {"layers": layers, "output_relu": net.output_relu}
 
 
 def network_to_json(net: Network) -> str:

@@ -3,13 +3,14 @@
 The graph must be a chain from its single real input to its single output built of
 Gemm (alpha, beta, transA, transB honoured), MatMul (either operand order), Add
 (either order), Sub (either order), Mul by a constant, Div by a constant (the data
-divided, never the divisor), Neg, Relu, Flatten, Reshape, Identity, and Constant
+divided, never the divisor), Neg, the activations Relu, LeakyRelu, PRelu, Abs and Clip
+(:mod:`symrelu.loaders.onnx_activations`), Flatten, Reshape, Identity, and Constant
 nodes that feed them. Sub, Mul, Div and Neg are the normalisation steps of VNN-COMP
 exports (``(x - mean) / std``); a zero divisor is refused.
 Weights are initializers or Constant outputs; a graph input that also has an
 initializer is a weight, not a network input. Consecutive affine operations are
-folded exactly into one layer; each Relu closes a layer, and a graph that ends in
-Relu gives ``output_relu=True``. Batch dimensions are taken as 1.
+folded exactly into one layer; each activation closes a layer (one activation per
+neuron), and a graph that ends in an activation gives ``output_relu=True``. Batch dimensions are taken as 1.
 
 Every constant goes through the conversion policy element by element in its own
 width (float32 initializers and the float32 attributes alpha/beta are exact under
@@ -27,18 +28,20 @@ from typing import Any
 
 import numpy as np
 
+from ..activation import Activation
 from ..errors import InputFormatError, MissingDependencyError, UnsupportedOperatorError
 from ..exact import check_policy
 from ..network import Layer, Network
 from ._files import read_bytes
 from .affine_state import AffineState
 from .numpy_arrays import array_to_fractions, scalar_to_fraction
+from .onnx_activations import ACTIVATION_OPS, activations_of
 
 log = logging.getLogger(__name__)
 
 AFFINE_OPS = ("Gemm", "MatMul", "Add", "Sub", "Mul", "Div", "Neg")
 SHAPE_OPS = ("Flatten", "Reshape", "Identity")
-SUPPORTED_OPS = AFFINE_OPS + SHAPE_OPS + ("Relu",)
+SUPPORTED_OPS = AFFINE_OPS + SHAPE_OPS + tuple(ACTIVATION_OPS)
 """Operators on the data path; ``Constant`` nodes may additionally supply weights and shapes."""
 
 
@@ -159,11 +162,13 @@ class _Graph:
 
 
 class _Builder:
-    """Walks the chain once, folding affine operations and closing a layer at each Relu."""
+    """Walks the chain once, folding affine operations and closing a layer at each activation."""
 
     def __init__(self, graph: _Graph, input_shape: tuple[int, ...]) -> None:
         self.graph = graph
         self.layers: list[Layer] = []
+        self.activations: list[tuple[Activation, ...]] = []
+        self.last_activation = "Relu"
         self.state = AffineState.identity(input_shape)
         self.affine_since_relu = False
         self.ends_in_relu = False
@@ -186,9 +191,12 @@ class _Builder:
         return positions[0], others
 
     def apply(self, node: Any, index: int, data: str) -> None:
-        handler: Callable[[Any, int, str], None] = getattr(self, f"_op_{node.op_type.lower()}")
-        handler(node, index, data)
-        self.ends_in_relu = node.op_type == "Relu" or (self.ends_in_relu and node.op_type in SHAPE_OPS)
+        if node.op_type in ACTIVATION_OPS:
+            self._activation(node, index)
+        else:
+            handler: Callable[[Any, int, str], None] = getattr(self, f"_op_{node.op_type.lower()}")
+            handler(node, index, data)
+        self.ends_in_relu = node.op_type in ACTIVATION_OPS or (self.ends_in_relu and node.op_type in SHAPE_OPS)
 
     def one_constant(self, node: Any, index: int, data: str) -> tuple[int, str]:
         position, others = self.split(node, index, data)
@@ -268,15 +276,19 @@ class _Builder:
             self.state = self.state.add(bias * beta if beta != 1 else bias, where, same_shape=True)
         self.affine_since_relu = True
 
-    def _op_relu(self, node: Any, index: int, data: str) -> None:
+    def _activation(self, node: Any, index: int) -> None:
+        where = self.where(node, index)
         if not self.affine_since_relu:
-            after = "another Relu" if self.layers else "the network input"
+            after = f"another {self.last_activation}" if self.layers else "the network input"
             raise UnsupportedOperatorError(
-                f"{self.where(node, index)} follows {after} with no affine operator (Gemm, MatMul, Add) in between; "
-                "symrelu networks alternate affine layers and ReLU"
+                f"{where} follows {after} with no affine operator (Gemm, MatMul, Add) in between; "
+                "symrelu networks alternate affine layers and activations"
             )
+        acts = activations_of(self.graph, node, self.state.shape, where)
         weight, bias = self.state.to_rows()
         self.layers.append(Layer(weight, bias))
+        self.activations.append(acts)
+        self.last_activation = node.op_type
         self.state = AffineState.identity(self.state.shape)
         self.affine_since_relu = False
 
@@ -350,7 +362,9 @@ def network_from_onnx_model(model: Any, source: str = "<onnx>", policy: str = "e
         builder.layers.append(Layer(weight, bias))
     elif not builder.layers:
         raise UnsupportedOperatorError(f"{source}: the graph has no affine operator (Gemm, MatMul, Add)")
-    network = Network(tuple(builder.layers), output_relu=builder.ends_in_relu, policy=policy, source=source)
+    everywhere_relu = all(act.is_relu for acts in builder.activations for act in acts)
+    activations = () if everywhere_relu else tuple(builder.activations)
+    network = Network(tuple(builder.layers), output_relu=builder.ends_in_relu, policy=policy, source=source, activations=activations)
     log.debug("%s: widths %s, output_relu=%s", source, network.widths, network.output_relu)
     return network
 
