@@ -69,10 +69,19 @@ def _refused(code: int, out: str, err: str) -> None:
 
 REFUSING = {
     "verify": ["verify", "{net}", "--box", "-1:1,-1:1"],
-    "verify problem": ["verify", "{problem}"],
+}
+ANSWERING = {  # the parameter-space tools handle one-breakpoint activations (tests/test_params_activations.py)
+    "verify problem": ["verify", "{problem}", "--checks", "no_global_gradient_lipschitz"],
     "landscape": ["landscape", "{problem}"],
     "train": ["train", "{problem}", "--init", "w1=1/2,w2=-1/2", "--lr", "1/10", "--steps", "2"],
 }
+
+
+@pytest.mark.parametrize("name", list(ANSWERING))
+def test_parameter_space_commands_answer_on_a_leaky_problem(capsys, files, name):
+    code, out, err = _run(capsys, [part.format(**files) for part in ANSWERING[name]])
+    assert code == 0 and err == "", err
+    assert "PROVED" in out if name == "verify problem" else out
 
 
 @pytest.mark.parametrize("name", list(REFUSING))

@@ -16,9 +16,9 @@ import z3
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from symrelu.activation import abs_, activation_from_spec, clip, leaky_relu
+from symrelu.activation import abs_, leaky_relu
 from symrelu.cli.main import main
-from symrelu.errors import InputFormatError, UnsupportedActivationError
+from symrelu.errors import SymreluError, UnsupportedActivationError
 from symrelu.hull import hull_vertices
 from symrelu.loaders.examples import example_path
 from symrelu.network import Network
@@ -58,7 +58,7 @@ def central_gradient(problem: Problem, theta: tuple[F, ...], h: F = F(1, 1000)) 
     return tuple(out)
 
 
-SPECS = [{"type": "leaky_relu", "alpha": "1/10"}, {"type": "prelu", "alpha": "-1/3"}, "abs"]
+SPECS = [{"type": "leaky_relu", "alpha": "1/10"}, {"type": "prelu", "alpha": ["-1/3", "1/4"]}, "abs"]
 
 
 @pytest.mark.parametrize("spec", SPECS, ids=["leaky", "prelu", "abs"])
@@ -197,13 +197,16 @@ def test_c1_is_proved_for_the_leaky_instance_by_both_solvers() -> None:
 
 
 # ------------------------------------------------------------------ refusals
-def test_activation_specs_read_exactly_and_refuse_nonsense() -> None:
-    assert activation_from_spec({"type": "leaky_relu", "alpha": 0.25}) == leaky_relu(F(1, 4))
-    assert activation_from_spec({"type": "clip", "min": "-1", "max": "1"}) == clip(-1, 1)
-    assert activation_from_spec("abs") == abs_()
-    for bad in ("gelu", {"type": "leaky_relu"}, {"type": "leaky_relu", "alpha": "1"}, {"type": "clip", "min": 1, "max": 0}, 3):
-        with pytest.raises(InputFormatError):
-            activation_from_spec(bad)
+def test_a_problem_reads_its_activation_exactly_and_refuses_nonsense() -> None:
+    net = Network.from_rows([([["w1"], ["w2"]], [0, 0]), ([[1, 1]], [0])])
+    data = [{"x": ["1"], "y": ["1"]}]
+    made = problem_from_dict({"network": net, "data": data, "activation": {"type": "leaky_relu", "alpha": 0.25}})
+    assert made.network.activations == ((leaky_relu(F(1, 4)),) * 2,)
+    made = problem_from_dict({"network": net, "data": data, "activation": ["abs"]})
+    assert made.network.activations == ((abs_(),) * 2,)
+    for bad in ("gelu", {"type": "leaky_relu"}, {"type": "prelu", "alpha": ["1/2"]}, ["relu", "relu"], 3):
+        with pytest.raises(SymreluError):
+            problem_from_dict({"network": net, "data": data, "activation": bad})
 
 
 def _problem_file(tmp_path: Path, activation: object) -> str:

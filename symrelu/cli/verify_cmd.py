@@ -144,9 +144,6 @@ def run_verify(
     network = None
     if problem is None and any(spec.needs in ("network", "network-or-problem") for spec in specs):
         network = load_network(args.subject) if load_network else _load_network(args.subject, policy)
-    for subject in (network, getattr(problem, "network", None)):  # until verify/ consumes Activation
-        if subject is not None:
-            subject.require_relu("symrelu verify")
     box = parse_box(args.box) if args.box else None
     context = CheckContext(args.subject, runner, network, problem, box, options)
     show = not args.json and sys.stderr.isatty()

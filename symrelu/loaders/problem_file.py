@@ -78,21 +78,5 @@ def read_problem_spec(path: str | Path, policy: str = "exact") -> tuple[dict[str
         if not target.exists():
             raise InputFormatError(f"{path.name}: network file {network!r} not found (looked for {target.name} next to the problem file)")
         spec["network"] = load_network(target, policy)
-    _require_relu_problem(spec.get("network"), path.name)
     return spec, path.name
 
-
-def _require_relu_problem(network: Any, source: str) -> None:
-    """Training problems are analysed by stages that handle only ReLU so far: refuse any other activation.
-
-    (Remove once :mod:`symrelu.params` consumes :class:`~symrelu.activation.Activation`.)"""
-    from ..network import Network
-
-    if isinstance(network, Network):
-        network.require_relu(f"{source}: a training problem")
-    elif isinstance(network, dict) and isinstance(network.get("layers"), list):
-        named = [layer.get("activation") for layer in network["layers"] if isinstance(layer, dict)]
-        if any(spec not in (None, "relu") for spec in named):
-            from ..errors import UnsupportedActivationError
-
-            raise UnsupportedActivationError(f"{source}: a training problem handles only ReLU networks so far, but its network names another activation")

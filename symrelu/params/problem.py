@@ -213,13 +213,13 @@ def problem_from_dict(spec: Mapping[str, Any], source: str = "<memory>", policy:
 
 def with_problem_activation(network: Network, spec: object, source: str, policy: str = "exact") -> Network:
     """``network`` with the problem's ``"activation"``: one spec for every activated layer, or a list with one
-    per activated layer (spellings of :func:`symrelu.activation.activation_from_spec`).
+    per activated layer (the spellings of a network layer's ``"activation"``, :mod:`symrelu.loaders.activation_spec`).
 
     >>> net = Network.from_rows([([["w1"], ["w2"]], [0, 0]), ([[1, 1]], [0])])
     >>> with_problem_activation(net, {"type": "leaky_relu", "alpha": "1/10"}, "p.json").activation_names()
     ('leaky_relu(alpha=1/10)',)
     """
-    from ..activation import activation_from_spec
+    from ..loaders.activation_spec import activations_from_spec
 
     count = network.relu_layer_count
     if not network.is_relu:
@@ -227,7 +227,10 @@ def with_problem_activation(network: Network, spec: object, source: str, policy:
     specs = spec if isinstance(spec, list) else [spec] * count
     if len(specs) != count:
         raise ShapeError(f"{source}: 'activation' lists {len(specs)} activation(s) but the network has {count} activated layer(s)")
-    return network.with_activations([activation_from_spec(s, policy, f"{source}: activation") for s in specs])
+    return network.with_activations([
+        activations_from_spec(s, network.layers[i].out_dim, policy, f"{source}: activation of layer {i}")
+        for i, s in enumerate(specs)
+    ])
 
 
 def load_problem(path: str | Path, policy: str = "exact") -> Problem:
