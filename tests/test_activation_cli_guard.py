@@ -50,6 +50,10 @@ def files(tmp_path: Path) -> dict[str, str]:
     paths = {"net": tmp_path / "leaky.json", "problem": tmp_path / "problem.json", "prop": tmp_path / "p.vnnlib", "above": tmp_path / "above.vnnlib"}
     paths["net"].write_text(json.dumps(LEAKY))
     paths["problem"].write_text(json.dumps(PROBLEM))
+    clip_problem = json.loads(json.dumps(PROBLEM))
+    clip_problem["network"]["layers"][0]["activation"] = {"type": "clip", "min": "0", "max": "6"}
+    paths["clip_problem"] = tmp_path / "clip_problem.json"
+    paths["clip_problem"].write_text(json.dumps(clip_problem))
     paths["prop"].write_text(PROPERTY.replace("THRESHOLD", "1.475"))  # the maximum, 59/40
     paths["above"].write_text(PROPERTY.replace("THRESHOLD", "1.4751"))
     return {k: str(v) for k, v in paths.items()}
@@ -63,14 +67,15 @@ def _run(capsys: pytest.CaptureFixture[str], argv: list[str]) -> tuple[int, str,
 
 def _refused(code: int, out: str, err: str) -> None:
     assert code == 2, (code, out, err)
-    assert out == "" and err.count("\n") == 1 and ("leaky_relu" in err or "activation" in err), err
+    assert out == "" and err.count("\n") == 1 and ("leaky_relu" in err or "activation" in err or "clip" in err), err
     assert "Traceback" not in err
 
 
-REFUSING = {
-    "verify": ["verify", "{net}", "--box", "-1:1,-1:1"],
+REFUSING = {  # parameter space handles one-breakpoint activations only (tests/test_params_activations.py)
+    "landscape clip": ["landscape", "{clip_problem}"],
 }
-ANSWERING = {  # the parameter-space tools handle one-breakpoint activations (tests/test_params_activations.py)
+ANSWERING = {  # the parameter-space tools and verify consume Activation (tests/test_params_activations.py)
+    "verify": ["verify", "{net}", "--box", "-1:1,-1:1"],
     "verify problem": ["verify", "{problem}", "--checks", "no_global_gradient_lipschitz"],
     "landscape": ["landscape", "{problem}"],
     "train": ["train", "{problem}", "--init", "w1=1/2,w2=-1/2", "--lr", "1/10", "--steps", "2"],
@@ -81,7 +86,7 @@ ANSWERING = {  # the parameter-space tools handle one-breakpoint activations (te
 def test_parameter_space_commands_answer_on_a_leaky_problem(capsys, files, name):
     code, out, err = _run(capsys, [part.format(**files) for part in ANSWERING[name]])
     assert code == 0 and err == "", err
-    assert "PROVED" in out if name == "verify problem" else out
+    assert "PROVED" in out if name.startswith("verify") else out
 
 
 @pytest.mark.parametrize("name", list(REFUSING))

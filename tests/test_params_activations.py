@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from symrelu.activation import abs_, leaky_relu
 from symrelu.cli.main import main
-from symrelu.errors import SymreluError, UnsupportedActivationError
+from symrelu.errors import SymreluError
 from symrelu.hull import hull_vertices
 from symrelu.loaders.examples import example_path
 from symrelu.network import Network
@@ -236,24 +236,22 @@ def test_bad_activation_in_a_problem_file_is_one_line(tmp_path: Path, capsys: py
     assert "\n" not in err and "softsign" in err
 
 
-def test_network_gradient_lipschitz_refuses_a_leaky_network() -> None:
-    net = Network.from_rows([([[1], [-1]], [0, 0]), ([[1, 1]], [0])]).with_activations([leaky_relu(ALPHA)])
-    with pytest.raises(UnsupportedActivationError, match="handles only ReLU"):
-        no_global_gradient_lipschitz(net, [("-1", "1")], runner=Runner(isolate=False))
+def test_network_gradient_lipschitz_on_a_leaky_network_matches_central_differences() -> None:
+    """C1 over a box for a LeakyReLU network: the proved jump is the exact central-difference jump."""
+    net = Network.from_rows([([["1", "1/2"], ["-1", "1"], ["1/2", "-1"]], ["0", "1/4", "-1/4"]),
+                             ([["1", "-1", "1/2"]], ["1/8"])]).with_activations([leaky_relu(ALPHA)])
+    result = no_global_gradient_lipschitz(net, [("-1", "1"), ("-1", "1")], runner=Runner(isolate=False))
+    assert result.verdict is Verdict.PROVED and len(result.solvers) == 2
+    point, e = result.details["kink_point"], result.details["direction"]
 
+    def gradient(x: list[F]) -> list[F]:  # f is affine near x (off the kinks): central differences are exact
+        d = F(1, 10**9)
+        return [(net.evaluate([v + (d if j == i else 0) for j, v in enumerate(x)])[0]
+                 - net.evaluate([v - (d if j == i else 0) for j, v in enumerate(x)])[0]) / (2 * d) for i in range(2)]
 
-def test_network_gradient_lipschitz_refusal_through_the_verify_command() -> None:
-    import argparse
-
-    from symrelu.cli.verify_cmd import run_verify
-
-    net = Network.from_rows([([[1], [-1]], [0, 0]), ([[1, 1]], [0])]).with_activations([abs_()])
-    args = argparse.Namespace(subject="net.json", checks="no_global_gradient_lipschitz", box="-1:1", policy="exact",
-                              timeout=10.0, rlimit=None, jobs=1, artifacts=None, json=False, lipschitz=None,
-                              lipschitz_squared=None, norm="2", output=None, tight_pair=None, eta="1/10", G=None,
-                              G_squared=None, steps=1, hessian_bound_squared=None, allow_single_solver=False)
-    with pytest.raises(UnsupportedActivationError):
-        run_verify(args, load_network=lambda _: net, runner=Runner(isolate=False))
+    h = F(1, 10**6)
+    up, down = gradient([p + h * v for p, v in zip(point, e, strict=True)]), gradient([p - h * v for p, v in zip(point, e, strict=True)])
+    assert tuple(a - b for a, b in zip(up, down, strict=True)) == result.details["jump"]
 
 
 # ------------------------------------------------------------------ the commands on the leaky instance

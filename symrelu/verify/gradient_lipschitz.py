@@ -255,7 +255,6 @@ def _facet_point(r1: InputRegion, r2: InputRegion, c1: Any, c2: Any) -> tuple[Fr
 def _for_network(net: Network, box: Sequence[tuple[object, object]], output: int | None, runner: Runner | None,
                  subject: str) -> CheckResult:
     net.require_concrete(CHECK)
-    net.require_relu(f"{CHECK} on a network (its region gradients)")
     bounds = check_box(net, box)
     if output is None:
         if net.output_dim != 1:
