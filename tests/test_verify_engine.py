@@ -30,6 +30,7 @@ from symrelu.verify import (
     lipschitz_on_domain,
     no_global_gradient_lipschitz,
 )
+from symrelu.verify.gradient_lipschitz import _reach
 from symrelu.verify.hessian import constant_hessian
 from symrelu.verify.slope_encoding import encode_output_slopes
 from symrelu.verify.solvers import DEFAULT_CVC5_RLIMIT, DEFAULT_Z3_RLIMIT, MAX_TIMEOUT_S, Cvc5Backend, Z3Backend
@@ -209,6 +210,21 @@ def test_slope_encoding_matches_exact_derivatives() -> None:
 
 
 # -------------------------------------------------------------------- C1
+def test_reach_never_returns_an_unverified_step() -> None:
+    """Regions that need t < 2^-70: sixty halvings from 1 never get inside, and no unchecked step may come back."""
+    tiny = F(1, 2**70)
+
+    def plus(p: tuple[F, ...]) -> bool:
+        return 0 < p[0] < tiny
+
+    def minus(p: tuple[F, ...]) -> bool:
+        return -tiny < p[0] < 0
+
+    t = _reach(plus, minus, (F(0),), (F(1),))
+    assert t is not None and plus((t,)) and minus((-t,))
+    assert _reach(plus, lambda p: False, (F(0),), (F(1),)) is None  # no step at all: None, never a guess
+
+
 def test_c1_problem_paper_instance() -> None:
     result = no_global_gradient_lipschitz(paper_instance(), runner=FAST)
     assert result.verdict is Verdict.PROVED and len(result.solvers) == BOTH
