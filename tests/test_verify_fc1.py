@@ -49,6 +49,13 @@ def test_pattern_certificate_proves_the_exact_constant() -> None:
     assert len(regions) == result.details["regions"]
 
 
+def test_pattern_certificate_too_large_says_why_quickly() -> None:
+    exact = lipschitz_constant(FC1, SMALL, norm="2", output=0).constant_squared
+    result = region_lipschitz(FC1, SMALL, 0, "2", exact, "fc1", FAST, max_certificate_nodes=1, max_pattern_conditions=10)
+    assert result.verdict is Verdict.UNKNOWN and not result.obligations
+    assert f"{8 * 75} sign conditions" in result.reason and str(exact) in result.reason and "smaller box" in result.reason
+
+
 def test_exact_certificate_catches_a_missing_or_wrong_region() -> None:
     regions = enumerate_regions(FC1, SMALL)
     assert exact_region_check(FC1, SMALL, 0, regions).ok

@@ -137,7 +137,7 @@ def pattern_obligations(
 def region_lipschitz(
     net: Network, bounds: Sequence[tuple[Fraction, Fraction]], out: int, p: str, k_squared: Fraction, subject: str,
     runner: Runner | None, max_regions: int = DEFAULT_MAX_REGIONS, max_nodes: int = DEFAULT_MAX_NODES,
-    max_certificate_nodes: int = MAX_CERTIFICATE_NODES,
+    max_certificate_nodes: int = MAX_CERTIFICATE_NODES, max_pattern_conditions: int | None = None,
 ) -> CheckResult | None:
     """PROVED/REFUTED/UNKNOWN for ``K² = k_squared`` through the region certificate; None when too many regions."""
     try:
@@ -176,7 +176,8 @@ def region_lipschitz(
         details["too_large"] = True  # the direct form is: never fall back to the (larger still) direct encoding
         details["direct_certificate_nodes"] = total
         return _pattern_certificate(net, bounds, out, regions, subject, runner, max_nodes, value, k_squared,
-                                    dict(pair, attains_K=ratio == k_squared), exact.constant_squared, details)
+                                    dict(pair, attains_K=ratio == k_squared), exact.constant_squared, details,
+                                    MAX_PATTERN_CONDITIONS if max_pattern_conditions is None else max_pattern_conditions)
     result = run_check(CHECK, obligations, runner, None, value, k_squared, details)
     witness = dict(pair, attains_K=ratio == k_squared) if result.verdict is Verdict.PROVED else None
     reason = result.reason if result.verdict is not Verdict.PROVED else (
@@ -185,6 +186,9 @@ def region_lipschitz(
                        result.details, result.obligations, result.elapsed_s)
 
 
+MAX_PATTERN_CONDITIONS = 20_000
+"""Largest number of sign conditions (regions times neurons) the pattern certificate attempts (fc1 on [-1, 1]^2:
+71 x 75 = 5,325; ACAS Xu's 300 neurons on a small box: 502 x 300 = 150,600)."""
 PATTERN_METHOD = (
     "region certificate, pattern form (the direct form would exceed the node limit): for every closed region both "
     "solvers prove that no pre-activation of the region's pattern changes sign there, and that the closed regions "
@@ -196,10 +200,19 @@ PATTERN_METHOD = (
 def _pattern_certificate(
     net: Network, bounds: Sequence[tuple[Fraction, Fraction]], out: int, regions: Sequence[Region], subject: str,
     runner: Runner | None, max_nodes: int, value: Fraction | None, k_squared: Fraction, pair: dict[str, Any],
-    exact_squared: Fraction, details: dict[str, Any],
+    exact_squared: Fraction, details: dict[str, Any], max_conditions: int,
 ) -> CheckResult:
     """Decide K through small per-region QF_LRA obligations (both solvers) plus the exact vertex certificate."""
     from .region_exact import exact_region_check
+
+    conditions = len(regions) * sum(len(bits) for bits in regions[0].pattern) if regions else 0
+    if conditions > max_conditions:
+        return CheckResult(CHECK, Verdict.UNKNOWN, value, k_squared, reason=(
+            f"the region engine gives the exact constant^2 {exact_squared} from {len(regions)} regions (symrelu "
+            f"lipschitz prints it), but certifying it needs {len(regions)} per-region obligations with {conditions} "
+            f"sign conditions in all (limit {max_conditions}; each region costs both solvers about a "
+            "second at this size). Try a smaller box (fewer regions), or symrelu lipschitz for the exact value "
+            "without a solver certificate"), details=dict(details, pattern_sign_conditions=conditions))
 
     check = exact_region_check(net, bounds, out, regions)
     x = [z3.Real(f"x_{i}") for i in range(net.input_dim)]
