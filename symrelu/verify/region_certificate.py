@@ -210,8 +210,7 @@ def _pattern_certificate(
         return CheckResult(CHECK, Verdict.UNKNOWN, value, k_squared, reason=(
             f"the region engine gives the exact constant^2 {exact_squared} from {len(regions)} regions (symrelu "
             f"lipschitz prints it), but certifying it needs {len(regions)} per-region obligations with {conditions} "
-            f"sign conditions in all (limit {max_conditions}; each region costs both solvers about a "
-            "second at this size). Try a smaller box (fewer regions), or symrelu lipschitz for the exact value "
+            f"sign conditions in all (limit {max_conditions}). Try a smaller box (fewer regions), or symrelu lipschitz for the exact value "
             "without a solver certificate"), details=dict(details, pattern_sign_conditions=conditions))
 
     check = exact_region_check(net, bounds, out, regions)
