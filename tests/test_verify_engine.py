@@ -8,6 +8,7 @@ from itertools import product
 import cvc5  # noqa: F401,E402  (the dev extra installs it: the second opinion must run)
 import numpy as np
 import pytest
+import z3
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -20,6 +21,7 @@ from symrelu.params import (
     tied_relu_instance,
     two_layer_instance,
 )
+from symrelu.params.z3tools import param_vars
 from symrelu.verify import (
     Runner,
     Verdict,
@@ -28,7 +30,10 @@ from symrelu.verify import (
     lipschitz_on_domain,
     no_global_gradient_lipschitz,
 )
+from symrelu.verify.gradient_lipschitz import _reach
 from symrelu.verify.hessian import constant_hessian
+from symrelu.verify.slope_encoding import encode_output_slopes
+from symrelu.verify.solvers import DEFAULT_CVC5_RLIMIT, DEFAULT_Z3_RLIMIT, MAX_TIMEOUT_S, Cvc5Backend, Z3Backend
 from symrelu.verify.spectral import spectral_norm_squared
 
 FAST = Runner(isolate=False)
@@ -151,7 +156,75 @@ def test_lipschitz_on_domain_direct_route_when_lemmas_are_loose() -> None:
     assert lipschitz_on_domain(tied_relu_instance(), G_squared=4, route="lemmas").verdict is Verdict.UNKNOWN
 
 
+def test_lipschitz_on_domain_two_layer_decided_within_a_tenth_of_the_budgets() -> None:
+    """Parameters in two layers: the variation lemmas are nonlinear over two copies (cvc5 overran its budget
+    there); their single-copy slope form is decided by both solvers at a tenth of the default budgets."""
+    prob = two_layer_instance()
+    tenth = Runner(backends=(Z3Backend(rlimit=DEFAULT_Z3_RLIMIT // 10), Cvc5Backend(rlimit=DEFAULT_CVC5_RLIMIT // 10)),
+                   timeout_s=MAX_TIMEOUT_S, isolate=False)  # no wall-clock net to speak of: only the budgets decide
+    result = lipschitz_on_domain(prob, runner=tenth)
+    assert result.verdict is Verdict.PROVED and len(result.solvers) == BOTH and result.details["route"] == "lemmas"
+    assert result.value_squared == result.details["lemma_G_squared"] == 882
+    names = [o.obligation.name for o in result.obligations]
+    assert "output-slopes-d0-o0" in names and not any(n.startswith("output-variation") for n in names)
+    assert all(a.status == "unsat" for o in result.obligations if not o.obligation.name.endswith(".hyp") for a in o.answers)
+    # independent: exact backpropagated gradients at random rational points of D stay within the proved G
+    rng = np.random.default_rng(5)
+    for _ in range(200):
+        point = tuple(lo + (hi - lo) * F(int(rng.integers(0, 1001)), 1000) for lo, hi in prob.domain)
+        assert sum((g * g for g in backprop_gradient(prob, point)), F(0)) <= 882
+    # and a budget too small is UNKNOWN, named as such (deterministic, never a wall-clock cut)
+    starved = Runner(backends=(Z3Backend(rlimit=1), Cvc5Backend(rlimit=1)), timeout_s=MAX_TIMEOUT_S, isolate=False)
+    unknown = lipschitz_on_domain(prob, runner=starved, route="lemmas")
+    assert unknown.verdict is Verdict.UNKNOWN and "resource budget exhausted" in unknown.reason
+    assert "wall-clock" not in unknown.reason
+
+
+def test_slope_encoding_matches_exact_derivatives() -> None:
+    """The forward-mode encoding's derivatives equal central differences of the exact loss pieces off the kinks."""
+    prob = two_layer_instance()
+    theta = param_vars(prob.parameter_names, "t")
+    rng = np.random.default_rng(11)
+    checked = 0
+    for _ in range(40):
+        point = tuple(lo + (hi - lo) * F(int(rng.integers(1, 997)), 997) for lo, hi in prob.domain)
+        for i, (x, _) in enumerate(prob.data):
+            defs, outs, slopes = encode_output_slopes(prob, theta, "s", i)
+            solver = z3.Solver()
+            solver.add(defs + [theta[n] == z3.RealVal(str(v)) for n, v in zip(prob.parameter_names, point, strict=True)])
+            assert solver.check() == z3.sat
+            model = solver.model()
+            value = model.eval(outs[0]).as_fraction()
+            assert value == prob.network.substitute(dict(zip(prob.parameter_names, point, strict=True))).evaluate(x)[0]
+            for j, _name in enumerate(prob.parameter_names):
+                h = F(1, 10**9)
+                shifted = [list(point), list(point)]
+                shifted[0][j] += h
+                shifted[1][j] -= h
+                up, down = (prob.network.substitute(dict(zip(prob.parameter_names, p, strict=True))).evaluate(x)[0]
+                            for p in shifted)
+                if (up - value) == (value - down):  # no kink between: the piece is affine in this coordinate
+                    assert model.eval(slopes[0][j]).as_fraction() == (up - down) / (2 * h)
+                    checked += 1
+    assert checked > 100
+
+
 # -------------------------------------------------------------------- C1
+def test_reach_never_returns_an_unverified_step() -> None:
+    """Regions that need t < 2^-70: sixty halvings from 1 never get inside, and no unchecked step may come back."""
+    tiny = F(1, 2**70)
+
+    def plus(p: tuple[F, ...]) -> bool:
+        return 0 < p[0] < tiny
+
+    def minus(p: tuple[F, ...]) -> bool:
+        return -tiny < p[0] < 0
+
+    t = _reach(plus, minus, (F(0),), (F(1),))
+    assert t is not None and plus((t,)) and minus((-t,))
+    assert _reach(plus, lambda p: False, (F(0),), (F(1),)) is None  # no step at all: None, never a guess
+
+
 def test_c1_problem_paper_instance() -> None:
     result = no_global_gradient_lipschitz(paper_instance(), runner=FAST)
     assert result.verdict is Verdict.PROVED and len(result.solvers) == BOTH

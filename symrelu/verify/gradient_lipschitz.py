@@ -87,16 +87,25 @@ def _skolem_choices(jump: Sequence[Fraction], direction: Sequence[Fraction], t0:
     return [(c, d0 * 4**k) for k in range(4)]
 
 
-def _reach(contains_plus: Any, contains_minus: Any, point: Sequence[Fraction], e: Sequence[Fraction]) -> Fraction:
-    """A step t0 = 2^-m with θ* ± t0·e inside the two regions (checked exactly)."""
+MAX_HALVINGS = 1024
+"""How many halvings of the step :func:`_reach` tries (a facet normal of size 2^84 needs over 84)."""
+
+
+def _reach(contains_plus: Any, contains_minus: Any, point: Sequence[Fraction], e: Sequence[Fraction]) -> Fraction | None:
+    """A step t0 = 2^-m with θ* ± t0·e inside the two regions (checked exactly); None when none is found."""
     t = Fraction(1)
-    for _ in range(60):
+    for _ in range(MAX_HALVINGS):
         plus = tuple(p + t * v for p, v in zip(point, e, strict=False))
         minus = tuple(p - t * v for p, v in zip(point, e, strict=False))
         if contains_plus(plus) and contains_minus(minus):
             return t
         t /= 2
-    return t
+    return None
+
+
+def _unreachable(scope: str, details: Mapping[str, Any]) -> CheckResult:
+    return CheckResult(CHECK, Verdict.UNKNOWN, reason=f"no step 2^-m (m < {MAX_HALVINGS}) keeps the pair theta* +/- t e "
+                       "inside its two regions (checked exactly); no Skolem pair is proposed", details=dict(details, scope=scope))
 
 
 def _for_problem(problem: Problem, landscape: Landscape | None, runner: Runner | None, subject: str) -> CheckResult:
@@ -120,6 +129,8 @@ def _across_kink(land: Landscape, kink: Kink, runner: Runner | None, subject: st
     e = tuple(d(point) for d in kink.surface[0].gradient())
     jump = tuple(j(point) for j in kink.jump)
     t0 = _reach(above.contains, below.contains, point, e)
+    if t0 is None:
+        return _unreachable(scope, {"kink": {"below": kink.below, "above": kink.above}})
     result: CheckResult | None = None
     for skolem in _skolem_choices(jump, e, t0):
         result = no_global_gradient_lipschitz_at_kink(
@@ -275,14 +286,15 @@ def _for_network(net: Network, box: Sequence[tuple[object, object]], output: int
                         continue
                     point = _facet_point(r1, r2, c1, c2)
                     if point is not None:
-                        return _network_kink(net, r1, r2, c1, point, gradients[i], gradients[j], runner, subject, scope)
+                        return _network_kink(net, r1, r2, c1, point, gradients[i], gradients[j], runner, subject, scope,
+                                             output)
     return CheckResult(CHECK, Verdict.UNKNOWN, reason="the gradient differs between regions but no common facet "
                        "with an exact rational point was found", details={"scope": scope, "regions": len(regions)})
 
 
 def _network_kink(net: Network, r1: InputRegion, r2: InputRegion, c1: Any, point: tuple[Fraction, ...],
                   g1: tuple[Fraction, ...], g2: tuple[Fraction, ...], runner: Runner | None, subject: str,
-                  scope: str) -> CheckResult:
+                  scope: str, output: int = 0) -> CheckResult:
     dim = net.input_dim
     symbols = sympy.symbols([f"x_{i}" for i in range(dim)], real=True)
     e = tuple(c1.coefficients)  # leaves r1 (a·x <= b) into r2
@@ -296,6 +308,8 @@ def _network_kink(net: Network, r1: InputRegion, r2: InputRegion, c1: Any, point
 
     jump = tuple(b - a for a, b in zip(g1, g2, strict=False))
     t0 = _reach(inside(r2), inside(r1), point, e)
+    if t0 is None:
+        return _unreachable(scope, {"kink": {"below": format_pattern(r1.pattern), "above": format_pattern(r2.pattern)}})
     result: CheckResult | None = None
     for skolem in _skolem_choices(jump, e, t0):
         result = no_global_gradient_lipschitz_at_kink(
@@ -311,8 +325,39 @@ def _network_kink(net: Network, r1: InputRegion, r2: InputRegion, c1: Any, point
     details = dict(result.details, scope=scope, facet=c1.source,
                    kink={"below": format_pattern(r1.pattern), "above": format_pattern(r2.pattern)},
                    witness_family=f"x(L) = x* +/- t(L) e, {result.details.get('skolem', '')}")
-    return CheckResult(result.name, result.verdict, None, None, result.solvers, result.witness, result.reason,
+    witness = result.witness
+    if result.verdict is Verdict.PROVED:
+        witness = _replay_pair(net, output, r1, r2, point, e, skolem, Fraction(1))
+        if witness is None:  # the solvers proved the family, but its L = 1 member did not replay: do not claim it
+            return CheckResult(CHECK, Verdict.UNKNOWN, reason="the Skolem pair was proved by the solvers but its L = 1 "
+                               "member did not replay exactly (inside its regions, exact gradients)", details=details,
+                               obligations=result.obligations)
+    return CheckResult(result.name, result.verdict, None, None, result.solvers, witness, result.reason,
                        details, result.obligations, result.elapsed_s)
+
+
+def _replay_pair(net: Network, output: int, r1: InputRegion, r2: InputRegion, point: Sequence[Fraction],
+                 e: Sequence[Fraction], skolem: tuple[Fraction, Fraction], big_l: Fraction) -> dict[str, Any] | None:
+    """The pair x* ± t(L) e for one L, replayed exactly: strictly inside its regions, no pre-activation zero, and the
+    gradients (the network's own pattern and affine map at each point) differ by more than L times the distance."""
+    c, d = skolem
+    t = c / (big_l + d)
+    plus = tuple(p + t * v for p, v in zip(point, e, strict=True))
+    minus = tuple(p - t * v for p, v in zip(point, e, strict=True))
+    if not (r2.contains(plus, strictly=True) and r1.contains(minus, strictly=True)):
+        return None
+    gradients = []
+    for x in (plus, minus):
+        if any(z == 0 for layer in net.preactivations(x)[: net.relu_layer_count] for z in layer):
+            return None  # on a kink: the affine map need not be the gradient there
+        gradients.append(net.affine_map(net.pattern(x))[0][output])
+    change = sum(((a - b) ** 2 for a, b in zip(*gradients, strict=True)), Fraction(0))
+    distance = sum(((a - b) ** 2 for a, b in zip(plus, minus, strict=True)), Fraction(0))
+    if not change > big_l * big_l * distance:
+        return None
+    return {"L": big_l, "x_plus": plus, "x_minus": minus, "gradient_plus": gradients[0], "gradient_minus": gradients[1],
+            "gradient_change_squared": change, "distance_squared": distance,
+            "recomputed_by": "exact evaluation: the network's own activation pattern and affine map at each point"}
 
 
 def _affine_network(net: Network, bounds: Sequence[tuple[Fraction, Fraction]], output: int, gradient: tuple[Fraction, ...],
