@@ -154,8 +154,7 @@ class Activation:
         """The Z3 term of ``f(z)`` as an ``If`` chain over the pieces."""
         import z3
 
-        def rational(value: Fraction) -> Any:
-            return z3.RealVal(f"{value.numerator}/{value.denominator}")
+        from .exact import z3_rational as rational
 
         slope, offset = self.piece(self.states - 1)
         term = rational(slope) * z + rational(offset)

@@ -26,14 +26,13 @@ from typing import TYPE_CHECKING
 
 from .errors import InputFormatError, ShapeError
 from .exact import to_rational
+from .validation import check_norm, check_output
 
-if TYPE_CHECKING:  # imported where used: `symrelu lipschitz --help` needs only NORMS
+if TYPE_CHECKING:  # imported where used: `symrelu lipschitz --help` needs only symrelu.validation.NORMS
     import sympy
 
     from .network import Network, Pattern, Vector
     from .regions import Region
-
-NORMS: tuple[str, ...] = ("1", "2", "inf")
 
 
 @dataclass(frozen=True)
@@ -112,22 +111,15 @@ def lipschitz_constant(
 
     from .regions import enumerate_regions
 
-    norm = str(norm).lower()
-    if norm not in NORMS:
-        raise InputFormatError(f"norm {norm!r} is not supported; use one of 1, 2, inf")
+    norm = check_norm(norm)
     if combination is not None:
         if output is not None:
-            raise InputFormatError("give either an output index or a combination, not both")
+            raise InputFormatError("give output=INDEX or combination=WEIGHTS, not both")
         if len(combination) != net.output_dim:
             raise ShapeError(f"combination has {len(combination)} entries but the network has {net.output_dim} outputs")
         weights = tuple(to_rational(c, where=f"combination entry {i}") for i, c in enumerate(combination))
     else:
-        if output is None:
-            if net.output_dim != 1:
-                raise ShapeError(f"the network has {net.output_dim} outputs: choose one (--output K) or a combination")
-            output = 0
-        if not 0 <= output < net.output_dim:
-            raise ShapeError(f"output {output} does not exist; the network has outputs 0..{net.output_dim - 1}")
+        output = check_output(net, output, alternative="combination=WEIGHTS")
         weights = tuple(Fraction(int(i == output)) for i in range(net.output_dim))
     found = tuple(regions) if regions is not None else enumerate_regions(net, box)
     best: tuple[Fraction, Region, Vector] | None = None

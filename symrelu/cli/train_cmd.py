@@ -157,7 +157,7 @@ def run(args: argparse.Namespace) -> int:
     from ..params.trajectory import amplification, parse_rule, subgradient_method
 
     problem = load_problem(args.problem, policy=args.policy)
-    lr = parse_step_size(args.lr)
+    lr = parse_step_size(args.lr, "--lr")
     steps = _steps(args.steps)
     rule = parse_rule(args.rule)
     inits = [parse_assignment(args.init, "--init")]

@@ -30,6 +30,7 @@ import z3
 from tqdm import tqdm
 
 from ..errors import SolverError, TooLargeError
+from ..validation import check_count
 from .polynomial import Polynomial
 from .problem import Point, Problem
 from .switches import Bits, SwitchTable
@@ -174,7 +175,7 @@ class _Enumerator:
         if depth == self.table.size:
             if len(self.found) >= self.max_regions:
                 raise TooLargeError(
-                    f"more than {self.max_regions} regions; raise --max-regions or shrink the problem",
+                    f"more than {self.max_regions} regions; raise max_regions=N or shrink the problem",
                     partial=len(self.found),
                 )
             self.found.append((bits, witness, tuple(constraints)))
@@ -210,15 +211,14 @@ def enumerate_regions(
     Raises :class:`TooLargeError` beyond ``max_regions`` and :class:`SolverError`
     if Z3 cannot decide a region.
     """
-    if max_regions < 1:
-        raise TooLargeError(f"max_regions must be at least 1, got {max_regions}")
+    check_count(max_regions, "max_regions", error=TooLargeError)
     count = len(problem.parameters)
     if count > MAX_PARAMETERS:
         raise TooLargeError(
             f"{problem.network.source}: {count} trainable parameters is too many for the exact parameter-space "
             f"enumeration (at most {MAX_PARAMETERS}; its regions grow exponentially with switches and each needs "
             "exact real algebra); write most weights as numbers so that few stay trainable, use fewer data points, "
-            "or use the direct-encoding check: symrelu verify PROBLEM --checks lipschitz_on_domain"
+            "or use the verify check that needs no enumeration (checks=lipschitz_on_domain)"
         )
     job = _Enumerator(problem, max_regions, timeout_ms, progress)
     job.run()

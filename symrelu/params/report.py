@@ -70,9 +70,11 @@ def landscape_payload(land: Landscape, kinks: tuple[Kink, ...]) -> dict[str, Any
     }
 
 
-def clarke_report(problem: Problem, point: Mapping[str, object], s: object = 0) -> dict[str, Any]:
-    """The ``symrelu clarke PROBLEM --at ...`` payload: each vertex (and backprop) as a one-row Jacobian."""
-    audit = backprop_audit(problem, problem.point(point, "--at"), s)
+def clarke_report(problem: Problem, point: Mapping[str, object], s: object = 0, where: str = "point") -> dict[str, Any]:
+    """The ``symrelu clarke PROBLEM --at ...`` payload: each vertex (and backprop) as a one-row Jacobian.
+
+    ``where`` names the point in error messages."""
+    audit = backprop_audit(problem, problem.point(point, where), s)
     names = problem.parameter_names
     return {
         "parameters": list(names),

@@ -27,6 +27,7 @@ from fractions import Fraction
 import z3
 
 from ..errors import SolverError, TooLargeError
+from ..exact import z3_rational
 from ..hull import convex_weights, hull_vertices
 from .backprop import backprop_gradient, check_relu_prime
 from .polynomial import Polynomial, vector_at
@@ -109,11 +110,11 @@ def _touches(problem: Problem, table: SwitchTable, bits: Bits, point: Point, tim
         for s, bit in enumerate(bits)
         if not (g := table.polynomial(s, bits[:s])).is_zero
     ]
-    offsets = [v - z3.Q(c.numerator, c.denominator) for v, c in zip(theta, point, strict=True)]
+    offsets = [v - z3_rational(c) for v, c in zip(theta, point, strict=True)]
     dist = z3.Sum(*(d * d for d in offsets)) if len(offsets) > 1 else offsets[0] * offsets[0]
     for r2 in BALL_RADII_SQUARED:
         solver = make_solver(False, timeout_ms)
-        solver.add(*constraints, dist < z3.Q(r2.numerator, r2.denominator))
+        solver.add(*constraints, dist < z3_rational(r2))
         answer = solver.check()
         if answer == z3.unsat:
             confirm_unsat(solver, f"region {table.format_pattern(bits)} misses a ball around the Clarke point")

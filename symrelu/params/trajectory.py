@@ -25,6 +25,8 @@ import sympy
 import z3
 
 from ..errors import InputFormatError, ShapeError
+from ..exact import z3_rational
+from ..validation import check_count
 from .backprop import backprop_gradient, check_relu_prime
 from .minnorm import min_norm_point
 from .problem import Point, Problem
@@ -117,10 +119,10 @@ def _nonlinear_distance_bound(g, theta: Point, names: tuple[str, ...], timeout_m
     value = g(theta)
     r2 = value * value / norm if norm else Fraction(1)
     variables = real_vars(names)
-    dist = z3.Sum(*((v - z3.Q(c.numerator, c.denominator)) ** 2 for v, c in zip(variables, theta, strict=True)))
+    dist = z3.Sum(*((v - z3_rational(c)) ** 2 for v, c in zip(variables, theta, strict=True)))
     for _ in range(30):
         solver = make_solver(False, timeout_ms)
-        solver.add(g.to_z3(variables) == 0, dist < z3.Q(r2.numerator, r2.denominator))
+        solver.add(g.to_z3(variables) == 0, dist < z3_rational(r2))
         if solver.check() == z3.unsat:
             return r2
         r2 /= 4
@@ -168,9 +170,7 @@ MAX_STEPS = 10_000
 
 def check_steps(steps: int) -> int:
     """``steps`` if it lies in ``0..MAX_STEPS``, else a one-line :class:`ShapeError`."""
-    if not 0 <= steps <= MAX_STEPS:
-        raise ShapeError(f"number of steps must lie between 0 and {MAX_STEPS}, got {steps}")
-    return steps
+    return check_count(steps, "steps", 0, MAX_STEPS, ShapeError)
 
 
 def subgradient_method(

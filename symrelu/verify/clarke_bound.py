@@ -25,6 +25,7 @@ from fractions import Fraction
 from typing import Any
 
 from ..errors import InputFormatError
+from ..exact import z3_rational
 from ..params.backprop import backprop_gradient
 from ..params.landscape import Landscape, Region, enumerate_regions
 from ..params.polynomial import Polynomial
@@ -33,7 +34,6 @@ from ..params.z3tools import param_symbol, param_vars
 from .assemble import rational_sqrt, run_check
 from .bounds import given_square
 from .closure import Point, box_constraints, closed_region, polyhedral_vertices, polynomial_z3
-from .encode import rational_val
 from .hessian import region_tag
 from .obligation import DEFAULT_MAX_NODES, Obligation
 from .runner import Replayed, Runner
@@ -172,7 +172,7 @@ def _obligation(problem: Problem, region: Region, bound: Fraction, subject: str,
     variables = param_vars(names)
     facts = box_constraints([variables[n] for n in names], problem.domain) + closed_region(region, variables, names)
     q = polynomial_z3(squared_gradient_norm(region), variables, names)
-    facts.append(q > rational_val(bound))
+    facts.append(q > z3_rational(bound))
     return Obligation.build(
         f"clarke-{region_tag(region.pattern)}", facts, check=CHECK, subject=subject,
         region=f"closed region {region.pattern} within D; G^2 = {bound}", max_nodes=max_nodes,

@@ -22,10 +22,11 @@ import sympy
 import z3
 
 from ..errors import DomainError
+from ..exact import z3_rational
 from ..params.landscape import Region
 from ..params.polynomial import Polynomial
 from ..polytope import Polytope, common_denominator_row
-from .encode import rational_val, sympy_to_z3
+from .encode import sympy_to_z3
 
 Point = tuple[Fraction, ...]
 Box = Sequence[tuple[Fraction, Fraction]]
@@ -37,7 +38,7 @@ def box_constraints(variables: Sequence[z3.ArithRef], domain: Box | None) -> lis
         return []
     facts: list[z3.BoolRef] = []
     for var, (lo, hi) in zip(variables, domain):
-        facts += [var >= rational_val(lo), var <= rational_val(hi)]
+        facts += [var >= z3_rational(lo), var <= z3_rational(hi)]
     return facts
 
 
@@ -52,7 +53,7 @@ def closed_region(region: Region, variables: dict[str, z3.ArithRef], names: Sequ
     facts = []
     for _, poly, sign in region.constraints:
         term = polynomial_z3(poly, variables, names)
-        facts.append(term >= rational_val(0) if sign > 0 else term <= rational_val(0))
+        facts.append(term >= z3_rational(0) if sign > 0 else term <= z3_rational(0))
     return facts
 
 

@@ -33,6 +33,7 @@ import sympy
 import z3
 
 from ..errors import InputFormatError
+from ..exact import z3_rational
 from ..network import Network, format_pattern
 from ..params.kinks import Kink, dangerous_kinks, find_kinks
 from ..params.landscape import Landscape, Region, enumerate_regions
@@ -40,12 +41,12 @@ from ..params.problem import Problem
 from ..params.z3tools import param_vars
 from ..regions import Region as InputRegion
 from ..regions import enumerate_regions as enumerate_input_regions
+from ..validation import check_box, check_output
 from .assemble import run_check
 from .closure import box_constraints, closed_region, open_region_relations, polynomial_z3
-from .encode import add_all, rational_val
+from .encode import add_all
 from .hessian import hessian_bound, region_tag
 from .kinks import no_global_gradient_lipschitz_at_kink
-from .lipschitz import check_box
 from .obligation import Obligation
 from .relu_encoding import encode_network
 from .runner import Runner
@@ -190,7 +191,7 @@ def _continuity_obligation(problem: Problem, first: Region, second: Region, name
     variables = param_vars(names)
     facts = box_constraints([variables[n] for n in names], problem.domain)
     facts += closed_region(first, variables, names) + closed_region(second, variables, names)
-    differ = [polynomial_z3(a - b, variables, names) != rational_val(0)
+    differ = [polynomial_z3(a - b, variables, names) != z3_rational(0)
               for a, b in zip(first.gradient, second.gradient, strict=False) if not (a - b).is_zero]
     facts.append(z3.Or(*differ) if len(differ) > 1 else differ[0])
     return Obligation.build(
@@ -217,14 +218,14 @@ def _facet_point(r1: InputRegion, r2: InputRegion, c1: Any, c2: Any) -> tuple[Fr
     x = [z3.Real(f"x_{i}") for i in range(dim)]
 
     def lin(c: Any) -> z3.ArithRef:
-        return add_all([rational_val(a) * xi for a, xi in zip(c.coefficients, x, strict=False) if a != 0])
+        return add_all([z3_rational(a) * xi for a, xi in zip(c.coefficients, x, strict=False) if a != 0])
 
     solver = z3.SolverFor("QF_LRA")
-    solver.add(lin(c1) == rational_val(c1.bound))
+    solver.add(lin(c1) == z3_rational(c1.bound))
     for region, own in ((r1, c1), (r2, c2)):
         for c in region.constraints:
             if c is not own:
-                solver.add(lin(c) < rational_val(c.bound))
+                solver.add(lin(c) < z3_rational(c.bound))
     if solver.check() != z3.sat:
         return None
     model = solver.model()
@@ -242,10 +243,7 @@ def _for_network(net: Network, box: Sequence[tuple[object, object]], output: int
                  subject: str) -> CheckResult:
     net.require_concrete(CHECK)
     bounds = check_box(net, box)
-    if output is None:
-        if net.output_dim != 1:
-            raise InputFormatError(f"{net.source} has {net.output_dim} outputs; choose one with output=INDEX (--output INDEX on the command line)")
-        output = 0
+    output = check_output(net, output)
     regions = enumerate_input_regions(net, bounds)
     gradients = [_gradient(r, output) for r in regions]
     scope = f"on the box {' x '.join(f'[{lo},{hi}]' for lo, hi in bounds)}"
@@ -309,10 +307,10 @@ def _affine_network(net: Network, bounds: Sequence[tuple[Fraction, Fraction]], o
     xp = [z3.Real(f"xp_{i}") for i in range(dim)]
     facts: list[z3.BoolRef] = []
     for i, (lo, hi) in enumerate(bounds):
-        facts += [x[i] >= rational_val(lo), x[i] <= rational_val(hi), xp[i] >= rational_val(lo), xp[i] <= rational_val(hi)]
+        facts += [x[i] >= z3_rational(lo), x[i] <= z3_rational(hi), xp[i] >= z3_rational(lo), xp[i] <= z3_rational(hi)]
     defs_a, out_a = encode_network(net, x, "a")
     defs_b, out_b = encode_network(net, xp, "b")
-    slope = add_all([rational_val(g) * (a - b) for g, a, b in zip(gradient, x, xp, strict=False) if g != 0])
+    slope = add_all([z3_rational(g) * (a - b) for g, a, b in zip(gradient, x, xp, strict=False) if g != 0])
     facts += defs_a + defs_b + [out_a[output] - out_b[output] != slope]
     obligation = Obligation.build("affine-on-box", facts, check=CHECK, subject=subject, region=scope)
     result = run_check(CHECK, [obligation], runner)

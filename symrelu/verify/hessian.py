@@ -23,14 +23,13 @@ import sympy
 import z3
 
 from ..errors import InputFormatError
-from ..exact import to_rational
+from ..exact import to_rational, z3_rational
 from ..params.backprop import backprop_gradient
 from ..params.landscape import Landscape, Region, enumerate_regions
 from ..params.problem import Problem
 from ..params.z3tools import param_symbol, param_vars
 from .assemble import rational_sqrt, run_check
 from .closure import box_constraints, closed_region, polynomial_z3
-from .encode import rational_val
 from .obligation import DEFAULT_MAX_NODES, Obligation
 from .runner import Replayed, Runner
 from .spectral import SpectralNorm, largest_spectral_norm_squared, quadratic_excess
@@ -199,7 +198,7 @@ def _obligation(
     mu = z3.Real("mu")
     facts = target.pinned(mu)
     if matrix is not None:
-        rows = [[rational_val(entry) for entry in row] for row in matrix]
+        rows = [[z3_rational(entry) for entry in row] for row in matrix]
         where = f"region {region.pattern} (constant Hessian)"
     else:
         variables = param_vars(names)
@@ -207,7 +206,7 @@ def _obligation(
         facts += box_constraints([variables[n] for n in names], problem.domain)
         facts += closed_region(region, variables, names)
         where = f"closed region {region.pattern} within D (Hessian depends on theta)"
-    facts.append(quadratic_excess(rows, v, mu) > rational_val(0))
+    facts.append(quadratic_excess(rows, v, mu) > z3_rational(0))
     return Obligation.build(
         f"hessian-norm-{region_tag(region.pattern)}", facts, check=CHECK, subject=subject, region=where, max_nodes=max_nodes,
     )
