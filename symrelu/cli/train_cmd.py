@@ -188,10 +188,10 @@ def run(args: argparse.Namespace) -> int:
         payload["surrogate"] = _surrogate_payload(problem, beta, runs, inits, lr, steps)
     if args.plot:
         from ..params.kinks import find_kinks
-        from ..params.landscape import enumerate_regions
+        from ..params.landscape import enumerate_parameter_regions
         from ..params.plotting import plot_trajectories
 
-        land = enumerate_regions(problem, progress=False if args.json else None)
+        land = enumerate_parameter_regions(problem, progress=False if args.json else None)
         plot_trajectories(land, find_kinks(land), runs, args.plot, labels=[_start_label(problem, p) for p in points])
     if args.json:
         emit_json(payload)

@@ -10,7 +10,7 @@ region's interior point is replayed on the concrete network before it counts.
 
 >>> from symrelu.params.problem import load_problem
 >>> from symrelu.params.examples import paper_instance
->>> land = enumerate_regions(paper_instance())
+>>> land = enumerate_parameter_regions(paper_instance())
 >>> [r.pattern for r in land.regions], land.method
 (['00', '01', '10', '11'], 'polyhedral')
 >>> land.region("11").sympy_hessian.tolist()
@@ -57,7 +57,7 @@ Constraint = tuple[int, Polynomial, int]
 
 
 @dataclass(frozen=True)
-class Region:
+class ParameterRegion:
     """One non-empty open region: its pattern, constraints, selection loss and an interior point."""
 
     bits: Bits
@@ -98,7 +98,7 @@ class Landscape:
     """All non-empty regions (sorted by pattern) of a problem, inside its domain."""
 
     problem: Problem
-    regions: tuple[Region, ...]
+    regions: tuple[ParameterRegion, ...]
     method: str
     solver_calls: int
     table: SwitchTable = field(compare=False, repr=False)
@@ -107,13 +107,13 @@ class Landscape:
     def parameters(self) -> tuple[sympy.Symbol, ...]:
         return self.problem.parameters
 
-    def region(self, pattern: str) -> Region:
+    def region(self, pattern: str) -> ParameterRegion:
         for region in self.regions:
             if region.pattern == pattern:
                 return region
         raise KeyError(f"no region with pattern {pattern!r}")
 
-    def by_bits(self) -> dict[Bits, Region]:
+    def by_bits(self) -> dict[Bits, ParameterRegion]:
         return {r.bits: r for r in self.regions}
 
 
@@ -200,7 +200,7 @@ class _Enumerator:
             self.solver.pop()
 
 
-def enumerate_regions(
+def enumerate_parameter_regions(
     problem: Problem,
     max_regions: int = DEFAULT_MAX_REGIONS,
     timeout_ms: int | None = 60_000,
@@ -233,7 +233,7 @@ def enumerate_regions(
                 f"{table.format_pattern(replayed)}; refusing an unconfirmed region"
             )
         regions.append(
-            Region(
+            ParameterRegion(
                 bits=bits,
                 pattern=table.format_pattern(bits),
                 interior_point=point,

@@ -18,7 +18,7 @@ from ..exact import format_rational, format_vector
 from .kinks import Kink
 from .landscape import Landscape
 from .problem import Problem
-from .subdifferential import backprop_audit
+from .subdifferential import parameter_backprop_audit
 from .trajectory import Trajectory
 
 
@@ -74,12 +74,12 @@ def clarke_report(problem: Problem, point: Mapping[str, object], s: object = 0, 
     """The ``symrelu clarke PROBLEM --at ...`` payload: each vertex (and backprop) as a one-row Jacobian.
 
     ``where`` names the point in error messages."""
-    audit = backprop_audit(problem, problem.point(point, where), s)
+    audit = parameter_backprop_audit(problem, problem.point(point, where), s)
     names = problem.parameter_names
     return {
         "parameters": list(names),
         "point": _point(names, audit.point),
-        "relu_prime_at_zero": format_rational(audit.relu_prime_at_zero),
+        "relu_prime_at_zero": format_rational(audit.relu_grad_at_zero),
         "active_patterns": list(audit.clarke.active_patterns),
         "vertices": [[format_vector(v)] for v in audit.clarke.vertices],
         "backprop": [format_vector(audit.backprop)],

@@ -169,11 +169,11 @@ def clarke_subdifferential(problem: Problem, point: Point | dict, timeout_ms: in
 
 
 @dataclass(frozen=True)
-class BackpropAudit:
+class ParameterBackpropAudit:
     """What backpropagation returns at θ with relu'(0) = s, and whether it is a Clarke subgradient."""
 
     point: Point
-    relu_prime_at_zero: Fraction
+    relu_grad_at_zero: Fraction
     backprop: tuple[Fraction, ...]
     clarke: ClarkeSet
     in_clarke: bool
@@ -181,12 +181,12 @@ class BackpropAudit:
     """Exact convex weights over ``clarke.vertices`` proving membership, when inside."""
 
 
-def backprop_audit(problem: Problem, point: Point | dict, s: object = 0) -> BackpropAudit:
+def parameter_backprop_audit(problem: Problem, point: Point | dict, s: object = 0) -> ParameterBackpropAudit:
     """Compare backprop's output at θ with ∂_C ℓ(θ), exactly.
 
     >>> from fractions import Fraction as F
     >>> from symrelu.params.examples import tied_relu_instance
-    >>> audit = backprop_audit(tied_relu_instance(), (F(0),), 0)
+    >>> audit = parameter_backprop_audit(tied_relu_instance(), (F(0),), 0)
     >>> audit.backprop, audit.clarke.vertices, audit.in_clarke
     ((Fraction(0, 1),), ((Fraction(-1, 1),),), False)
     """
@@ -195,4 +195,4 @@ def backprop_audit(problem: Problem, point: Point | dict, s: object = 0) -> Back
     clarke = clarke_subdifferential(problem, theta)
     grad = backprop_gradient(problem, theta, value)
     weights = convex_weights(grad, clarke.vertices)
-    return BackpropAudit(theta, value, grad, clarke, weights is not None, weights)
+    return ParameterBackpropAudit(theta, value, grad, clarke, weights is not None, weights)

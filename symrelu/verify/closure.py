@@ -7,8 +7,8 @@ every constraint is affine, since the region is open and non-empty). When
 every constraint is affine the exact vertices come from
 :class:`symrelu.polytope.Polytope`.
 
->>> from symrelu.params import enumerate_regions, paper_instance
->>> land = enumerate_regions(paper_instance())
+>>> from symrelu.params import enumerate_parameter_regions, paper_instance
+>>> land = enumerate_parameter_regions(paper_instance())
 >>> [tuple(map(str, v)) for v in polyhedral_vertices(land.region("11"), land.problem.domain)]
 [('1', '0'), ('1', '1'), ('0', '1'), ('0', '0')]
 """
@@ -23,7 +23,7 @@ import z3
 
 from ..errors import DomainError
 from ..exact import z3_rational
-from ..params.landscape import Region
+from ..params.landscape import ParameterRegion
 from ..params.polynomial import Polynomial
 from ..polytope import Polytope, common_denominator_row
 from .encode import sympy_to_z3
@@ -48,7 +48,7 @@ def polynomial_z3(poly: Polynomial, variables: dict[str, z3.ArithRef], names: Se
     return sympy_to_z3(sympy.expand(poly.to_sympy(symbols)), variables)
 
 
-def closed_region(region: Region, variables: dict[str, z3.ArithRef], names: Sequence[str]) -> list[z3.BoolRef]:
+def closed_region(region: ParameterRegion, variables: dict[str, z3.ArithRef], names: Sequence[str]) -> list[z3.BoolRef]:
     """``sign·g ≥ 0`` for every constraint of the region (its closure, or a superset when nonlinear)."""
     facts = []
     for _, poly, sign in region.constraints:
@@ -57,7 +57,7 @@ def closed_region(region: Region, variables: dict[str, z3.ArithRef], names: Sequ
     return facts
 
 
-def open_region_relations(region: Region) -> list[sympy.Rel]:
+def open_region_relations(region: ParameterRegion) -> list[sympy.Rel]:
     """The region's strict inequalities as SymPy relations in the problem's parameters."""
     symbols = sympy.symbols([p.name for p in region.parameters], real=True)
     relations = []
@@ -71,7 +71,7 @@ def open_region_relations(region: Region) -> list[sympy.Rel]:
     return relations
 
 
-def is_polyhedral(region: Region) -> bool:
+def is_polyhedral(region: ParameterRegion) -> bool:
     """True when every constraint of the region is affine."""
     return all(poly.degree <= 1 for _, poly, _ in region.constraints)
 
@@ -90,7 +90,7 @@ def affine_row(poly: Polynomial) -> tuple[list[Fraction], Fraction]:
     return coefficients, constant
 
 
-def polyhedral_vertices(region: Region, domain: Box | None) -> tuple[Point, ...] | None:
+def polyhedral_vertices(region: ParameterRegion, domain: Box | None) -> tuple[Point, ...] | None:
     """Exact vertices of cl(R) ∩ D, or None when R is not polyhedral or D is unbounded."""
     if domain is None or not is_polyhedral(region):
         return None

@@ -36,11 +36,10 @@ from ..errors import InputFormatError
 from ..exact import z3_rational
 from ..network import Network, format_pattern
 from ..params.kinks import Kink, dangerous_kinks, find_kinks
-from ..params.landscape import Landscape, Region, enumerate_regions
+from ..params.landscape import Landscape, ParameterRegion, enumerate_parameter_regions
 from ..params.problem import Problem
 from ..params.z3tools import param_vars
-from ..regions import Region as InputRegion
-from ..regions import enumerate_regions as enumerate_input_regions
+from ..regions import Region, enumerate_regions
 from ..validation import check_box, check_output
 from .assemble import run_check
 from .closure import box_constraints, closed_region, open_region_relations, polynomial_z3
@@ -101,7 +100,7 @@ def _reach(contains_plus: Any, contains_minus: Any, point: Sequence[Fraction], e
 
 
 def _for_problem(problem: Problem, landscape: Landscape | None, runner: Runner | None, subject: str) -> CheckResult:
-    land = landscape if landscape is not None else enumerate_regions(problem)
+    land = landscape if landscape is not None else enumerate_parameter_regions(problem)
     kinks = find_kinks(land)
     scope = "on R^k" if problem.domain is None else "on the domain D (kinks searched inside D)"
     with_point = [k for k in dangerous_kinks(kinks) if k.dangerous_witness is not None]
@@ -180,7 +179,7 @@ def _smooth_problem(problem: Problem, land: Landscape, kinks: Sequence[Kink], ru
     )
 
 
-def _continuity_obligation(problem: Problem, first: Region, second: Region, names: Sequence[str],
+def _continuity_obligation(problem: Problem, first: ParameterRegion, second: ParameterRegion, names: Sequence[str],
                            subject: str) -> Obligation:
     """"Some θ in both closed regions (within closed D) has ∇ℓ_first(θ) ≠ ∇ℓ_second(θ)" — unsat when continuous.
 
@@ -201,7 +200,7 @@ def _continuity_obligation(problem: Problem, first: Region, second: Region, name
 
 
 # ----------------------------------------------------------------- networks
-def _gradient(region: InputRegion, output: int) -> tuple[Fraction, ...]:
+def _gradient(region: Region, output: int) -> tuple[Fraction, ...]:
     return tuple(region.jacobian[output])
 
 
@@ -212,7 +211,7 @@ def _opposite(c1: Any, c2: Any) -> bool:
     return ratio is not None and ratio < 0 and all(b == ratio * a for a, b in pairs)
 
 
-def _facet_point(r1: InputRegion, r2: InputRegion, c1: Any, c2: Any) -> tuple[Fraction, ...] | None:
+def _facet_point(r1: Region, r2: Region, c1: Any, c2: Any) -> tuple[Fraction, ...] | None:
     """An exact point on the common facet's relative interior (z3 LRA proposes, Fractions confirm)."""
     dim = len(c1.coefficients)
     x = [z3.Real(f"x_{i}") for i in range(dim)]
@@ -244,7 +243,7 @@ def _for_network(net: Network, box: Sequence[tuple[object, object]], output: int
     net.require_concrete(CHECK)
     bounds = check_box(net, box)
     output = check_output(net, output)
-    regions = enumerate_input_regions(net, bounds)
+    regions = enumerate_regions(net, bounds)
     gradients = [_gradient(r, output) for r in regions]
     scope = f"on the box {' x '.join(f'[{lo},{hi}]' for lo, hi in bounds)}"
     if len(set(gradients)) == 1:
@@ -264,18 +263,18 @@ def _for_network(net: Network, box: Sequence[tuple[object, object]], output: int
                        "with an exact rational point was found", details={"scope": scope, "regions": len(regions)})
 
 
-def _network_kink(net: Network, r1: InputRegion, r2: InputRegion, c1: Any, point: tuple[Fraction, ...],
+def _network_kink(net: Network, r1: Region, r2: Region, c1: Any, point: tuple[Fraction, ...],
                   g1: tuple[Fraction, ...], g2: tuple[Fraction, ...], runner: Runner | None, subject: str,
                   scope: str) -> CheckResult:
     dim = net.input_dim
     symbols = sympy.symbols([f"x_{i}" for i in range(dim)], real=True)
     e = tuple(c1.coefficients)  # leaves r1 (a·x <= b) into r2
 
-    def relations(region: InputRegion) -> list[sympy.Rel]:
+    def relations(region: Region) -> list[sympy.Rel]:
         return [sympy.Add(*[sympy.Rational(a.numerator, a.denominator) * s for a, s in zip(c.coefficients, symbols, strict=False)])
                 < sympy.Rational(c.bound.numerator, c.bound.denominator) for c in region.constraints]
 
-    def inside(region: InputRegion) -> Any:
+    def inside(region: Region) -> Any:
         return lambda p: region.contains(p, strictly=True)
 
     jump = tuple(b - a for a, b in zip(g1, g2, strict=False))

@@ -138,9 +138,9 @@ def _domain_lipschitz(context: CheckContext) -> CheckResult:
     g, g2 = context.option("G"), context.option("G_squared")
     if g is None and g2 is None and problem.domain is not None:
         # confirm clarke_bound's exact G^2 (computed from the regions, no solver) by the independent route
-        from ..params.landscape import enumerate_regions
+        from ..params.landscape import enumerate_parameter_regions
 
-        maxima = [region_maximum(r, problem.domain) for r in enumerate_regions(problem).regions]
+        maxima = [region_maximum(r, problem.domain) for r in enumerate_parameter_regions(problem).regions]
         if all(m.value is not None for m in maxima):
             g2 = max(m.value for m in maxima if m.value is not None)
     return lipschitz_on_domain(problem, g, G_squared=g2, runner=context.runner, subject=context.subject)
