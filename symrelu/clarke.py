@@ -25,11 +25,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
-from .errors import InputFormatError
-from .exact import to_rational
 from .hull import hull_vertices, in_hull
 from .network import Layer, Matrix, Network, Vector
 from .regions import enumerate_regions
+from .validation import check_relu_grad_at_zero
 
 
 @dataclass(frozen=True)
@@ -120,9 +119,7 @@ def clarke_jacobian(net: Network, x: Sequence[object]) -> ClarkeJacobian:
 
 def backprop_jacobian(net: Network, x: Sequence[object], relu_grad_at_zero: object = 0) -> Matrix:
     """What reverse-mode differentiation returns at ``x`` when ``relu'(0) = s``, exactly."""
-    s = to_rational(relu_grad_at_zero, where="relu'(0)")
-    if not 0 <= s <= 1:
-        raise InputFormatError(f"relu'(0) = {s} must be a rational in [0, 1]")
+    s = check_relu_grad_at_zero(relu_grad_at_zero)
     preactivations = net.preactivations(net.check_point(x))
     # adjoint rows: d output / d (current layer's pre-activation), built from the output backwards
     adjoint: list[list[Fraction]] = [[Fraction(int(i == j)) for j in range(net.output_dim)] for i in range(net.output_dim)]
@@ -141,7 +138,7 @@ def backprop_jacobian(net: Network, x: Sequence[object], relu_grad_at_zero: obje
 def backprop_audit(net: Network, x: Sequence[object], relu_grad_at_zero: object = 0) -> BackpropAudit:
     """Backpropagation's value at ``x`` and whether it lies in the Clarke Jacobian (exact)."""
     point = net.check_point(x)
-    s = to_rational(relu_grad_at_zero, where="relu'(0)")
+    s = check_relu_grad_at_zero(relu_grad_at_zero)
     backprop = backprop_jacobian(net, point, s)
     clarke = clarke_jacobian(net, point)
     return BackpropAudit(point, s, backprop, clarke, clarke.contains(backprop))

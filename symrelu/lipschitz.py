@@ -69,15 +69,23 @@ def _direction(gradient: Sequence[Fraction], norm: str) -> tuple[Fraction, ...]:
     return tuple(gradient)
 
 
+def norm_squared(vector: Sequence[Fraction], norm: str) -> Fraction:
+    """``||v||_p^2`` exactly, for p = ``"1"``, ``"2"`` or ``"inf"`` (0 for the empty vector).
+
+    >>> v = (Fraction(3), Fraction(-4))
+    >>> norm_squared(v, "1"), norm_squared(v, "2"), norm_squared(v, "inf")
+    (Fraction(49, 1), Fraction(25, 1), Fraction(16, 1))
+    """
+    if norm == "1":
+        return sum((abs(d) for d in vector), Fraction(0)) ** 2
+    if norm == "inf":
+        return max((abs(d) for d in vector), default=Fraction(0)) ** 2
+    return sum((d * d for d in vector), Fraction(0))
+
+
 def quotient_squared(net_output: Sequence[Fraction], x: Sequence[Fraction], y: Sequence[Fraction], norm: str) -> Fraction:
     """``(|c.f(x) - c.f(y)| / ||x - y||_p)^2`` for given output values ``(c.f(x), c.f(y))``."""
-    diff = [a - b for a, b in zip(x, y, strict=False)]
-    if norm == "1":
-        length = sum((abs(d) for d in diff), Fraction(0)) ** 2
-    elif norm == "inf":
-        length = max(abs(d) for d in diff) ** 2
-    else:
-        length = sum((d * d for d in diff), Fraction(0))
+    length = norm_squared([a - b for a, b in zip(x, y, strict=False)], norm)
     return (net_output[0] - net_output[1]) ** 2 / length
 
 

@@ -150,6 +150,22 @@ def check_norm(norm: object) -> Norm:
     raise InputFormatError(f"norm={norm!r} is not supported; use 1, 2 or inf")
 
 
+def check_relu_grad_at_zero(value: object) -> Fraction:
+    """The value backpropagation uses for relu'(0): a rational in [0, 1] (the Clarke interval of ReLU at 0).
+
+    >>> check_relu_grad_at_zero("1/2")
+    Fraction(1, 2)
+    >>> check_relu_grad_at_zero(2)
+    Traceback (most recent call last):
+    ...
+    symrelu.errors.DomainError: relu_grad_at_zero=2 must lie in [0, 1]
+    """
+    s = to_rational(value, where="relu_grad_at_zero")
+    if not 0 <= s <= 1:
+        raise DomainError(f"relu_grad_at_zero={format_rational(s)} must lie in [0, 1]")
+    return s
+
+
 def check_count(
     value: object, name: str, low: int = 1, high: int | None = None, error: type[SymreluError] = InputFormatError
 ) -> int:

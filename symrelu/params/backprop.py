@@ -17,18 +17,8 @@ from fractions import Fraction
 
 import sympy
 
-from ..errors import DomainError
+from ..validation import check_relu_grad_at_zero
 from .problem import Point, Problem
-
-
-def check_relu_prime(s: object) -> Fraction:
-    """``s`` as a rational in [0, 1] (the value used for relu'(0))."""
-    from ..exact import to_rational
-
-    value = to_rational(s, where="relu'(0)")
-    if not 0 <= value <= 1:
-        raise DomainError(f"relu'(0) = {value} must lie in [0, 1]")
-    return value
 
 
 def _sign(v: Fraction) -> int:
@@ -37,7 +27,7 @@ def _sign(v: Fraction) -> int:
 
 def backprop_gradient(problem: Problem, point: Point, s: object = 0) -> tuple[Fraction, ...]:
     """The gradient backpropagation returns at θ = ``point`` with relu'(0) = ``s``."""
-    s = check_relu_prime(s)
+    s = check_relu_grad_at_zero(s)
     net = problem.network
     names = problem.parameter_names
     index = {name: i for i, name in enumerate(names)}

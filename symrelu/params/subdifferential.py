@@ -29,7 +29,8 @@ import z3
 from ..errors import SolverError, TooLargeError
 from ..exact import z3_rational
 from ..hull import convex_weights, hull_vertices
-from .backprop import backprop_gradient, check_relu_prime
+from ..validation import check_relu_grad_at_zero
+from .backprop import backprop_gradient
 from .polynomial import Polynomial, vector_at
 from .problem import Point, Problem
 from .switches import Bits, SwitchTable
@@ -191,7 +192,7 @@ def parameter_backprop_audit(problem: Problem, point: Point | dict, s: object = 
     ((Fraction(0, 1),), ((Fraction(-1, 1),),), False)
     """
     theta = problem.point(point, "audit point")
-    value = check_relu_prime(s)
+    value = check_relu_grad_at_zero(s)
     clarke = clarke_subdifferential(problem, theta)
     grad = backprop_gradient(problem, theta, value)
     weights = convex_weights(grad, clarke.vertices)

@@ -26,8 +26,8 @@ import z3
 
 from ..errors import InputFormatError, ShapeError
 from ..exact import z3_rational
-from ..validation import check_count
-from .backprop import backprop_gradient, check_relu_prime
+from ..validation import check_count, check_relu_grad_at_zero
+from .backprop import backprop_gradient
 from .minnorm import min_norm_point
 from .problem import Point, Problem
 from .subdifferential import clarke_subdifferential
@@ -61,7 +61,7 @@ def parse_rule(text: str) -> Rule:
     if text == "backprop":
         return Rule()
     if text.startswith("backprop:"):
-        return Rule("backprop", check_relu_prime(text.split(":", 1)[1]))
+        return Rule("backprop", check_relu_grad_at_zero(text.split(":", 1)[1]))
     raise InputFormatError(f"unknown rule {text!r}; use backprop:S (S in [0, 1]) or min-norm")
 
 

@@ -27,6 +27,7 @@ import z3
 
 from ..errors import DomainError, InputFormatError
 from ..exact import to_rational, z3_rational
+from ..lipschitz import norm_squared
 from ..network import Network
 from ..validation import Norm, check_box, check_norm, check_output, is_degenerate
 from .assemble import rational_sqrt, run_check
@@ -42,20 +43,10 @@ Box = Sequence[Sequence[object]]
 CHECK = "input_lipschitz"
 
 
-def _norm_exact(diff: Sequence[Fraction], norm: Norm) -> Fraction:
-    """‖d‖_1, ‖d‖_∞, or ‖d‖_2² (squared for p = 2)."""
-    if norm == "1":
-        return sum((abs(d) for d in diff), Fraction(0))
-    if norm == "inf":
-        return max((abs(d) for d in diff), default=Fraction(0))
-    return sum((d * d for d in diff), Fraction(0))
-
-
 def _ratio_squared(net: Network, x: Sequence[Fraction], xp: Sequence[Fraction], output: int, norm: Norm) -> tuple[Fraction, Fraction, Fraction, Fraction] | None:
     """(f(x), f(x'), Δ², ‖d‖²) computed exactly, or None when x = x'."""
     fx, fxp = net.evaluate(x)[output], net.evaluate(xp)[output]
-    size = _norm_exact([a - b for a, b in zip(x, xp, strict=False)], norm)
-    size_sq = size if norm == "2" else size * size
+    size_sq = norm_squared([a - b for a, b in zip(x, xp, strict=False)], norm)
     if size_sq == 0:
         return None
     return fx, fxp, (fx - fxp) ** 2, size_sq
