@@ -23,7 +23,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_regions import fmt_time, random_network  # noqa: E402
 
 from symrelu.region_tasks import EngineTask, _block, _count, blocks_of, run_block  # noqa: E402
-from symrelu.regions import check_box, enumerate_regions, first_layer  # noqa: E402
+from symrelu.regions import enumerate_regions, first_layer  # noqa: E402
+from symrelu.validation import check_box  # noqa: E402
 
 SIZES = [(2, 128, 128, 1), (2, 64, 64, 64, 1), (6, 8, 8, 1), (4, 12, 12, 1)]
 

@@ -17,7 +17,7 @@ from fractions import Fraction
 
 from symrelu.network import Network
 from symrelu.params.baseline import plain_z3_dfs
-from symrelu.params.landscape import enumerate_regions
+from symrelu.params.landscape import enumerate_parameter_regions
 from symrelu.params.problem import Problem
 
 
@@ -50,7 +50,7 @@ def main() -> None:
     cases += [(n, n, True) for n in range(1, args.nonlinear_max + 1)]
     for n, m, nonlinear in cases:
         prob = family(n, m, nonlinear)
-        land, ours = timed(lambda: enumerate_regions(prob, max_regions=100_000, progress=False))
+        land, ours = timed(lambda: enumerate_parameter_regions(prob, max_regions=100_000, progress=False))
         (patterns, calls), theirs = timed(lambda: plain_z3_dfs(prob))
         if [r.pattern for r in land.regions] != patterns:
             raise SystemExit(f"MISMATCH at n={n} m={m}: methods disagree")

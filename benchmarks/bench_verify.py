@@ -21,7 +21,7 @@ from fractions import Fraction
 
 from symrelu.lipschitz import lipschitz_constant
 from symrelu.network import Network
-from symrelu.params import Problem, enumerate_regions
+from symrelu.params import Problem, enumerate_parameter_regions
 from symrelu.verify import Runner, Verdict, clarke_bound, input_lipschitz, lipschitz_on_domain
 from symrelu.verify.clarke_bound import _obligation, region_maximum
 
@@ -54,7 +54,7 @@ def clarke_throughput(widths: list[int], timeout: float) -> None:
     print(f"{'params':>6} {'regions':>7} {'G^2':>8} {'jobs=1 s':>9} {'ob/s':>6} {'jobs=2 s':>9} {'ob/s':>6} {'speed-up':>8}")
     for width in widths:
         problem = random_problem(width, seed=width)
-        land = enumerate_regions(problem)
+        land = enumerate_parameter_regions(problem)
         g2 = max(region_maximum(r, problem.domain).value for r in land.regions)  # type: ignore[type-var]
         batch = [_obligation(problem, r, g2, problem.network.source, 10**6) for r in land.regions]
         times = []

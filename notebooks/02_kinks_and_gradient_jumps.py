@@ -34,7 +34,7 @@
 # 4. have **Z3 prove** that no finite gradient-Lipschitz constant exists (claim C1), next to the
 #    finite **Hessian bound** (claim C2).
 #
-# API used: `symrelu.params` (`paper_instance`, `enumerate_regions`, `find_kinks`,
+# API used: `symrelu.params` (`paper_instance`, `enumerate_parameter_regions`, `find_kinks`,
 # `dangerous_kinks`, `gradient_jump`) and `symrelu.verify` (`no_global_gradient_lipschitz_at_kink`,
 # `no_global_gradient_lipschitz_instance`, `no_global_gradient_lipschitz_family`, `Verdict`).
 
@@ -53,13 +53,13 @@ sympy.init_printing()
 # %% [markdown]
 # ## 2.1 Regions of the loss in parameter space
 #
-# `paper_instance()` is the problem above on the domain `[−1, 1]²`. `enumerate_regions` finds every
+# `paper_instance()` is the problem above on the domain `[−1, 1]²`. `enumerate_parameter_regions` finds every
 # sign pattern of the two pre-activations `w1·x` and `w2·x` (with `x = 1`) that occurs, with an exact
 # interior point. The pattern `10` means: neuron 1 active, neuron 2 inactive.
 
 # %%
 problem = params.paper_instance()
-land = params.enumerate_regions(problem)
+land = params.enumerate_parameter_regions(problem)
 w1, w2 = land.parameters
 for r in land.regions:
     print(f"region {r.pattern}: interior point {tuple(map(str, r.interior_point))},  ℓ = {r.sympy_loss}")

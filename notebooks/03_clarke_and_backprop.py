@@ -33,7 +33,7 @@
 # 2. see what **backpropagation returns** with `relu'(0) = 0`, `1` and `1/2`, and audit it exactly,
 # 3. meet an example where **backpropagation's value lies outside the Clarke set**, and understand why.
 #
-# API used: `symrelu.params.paper_instance`, `clarke_subdifferential`, `backprop_audit`,
+# API used: `symrelu.params.paper_instance`, `clarke_subdifferential`, `parameter_backprop_audit`,
 # `tied_relu_instance`, `min_norm_point`; `symrelu.clarke_jacobian`, `symrelu.backprop_audit`.
 
 # %%
@@ -86,14 +86,14 @@ assert not clarke["origin (0, 0)"].contains((F(1, 10**12), F(-1, 2)))
 # %% [markdown]
 # ### What backpropagation returns
 #
-# `backprop_audit(problem, θ, s)` runs reverse-mode differentiation exactly with `relu'(0) = s` and
+# `parameter_backprop_audit(problem, θ, s)` runs reverse-mode differentiation exactly with `relu'(0) = s` and
 # tests the result against the Clarke set, returning convex weights as a certificate when it is inside.
 
 # %%
 audits = {}
 for name, p in points.items():
     for s in (0, F(1, 2), 1):
-        a = params.backprop_audit(problem, p, s)
+        a = params.parameter_backprop_audit(problem, p, s)
         audits[name, s] = a
         print(f"{name:>14}  relu'(0) = {str(s):>3}: backprop = {tuple(map(str, a.backprop))}, in Clarke set: {a.in_clarke}")
 
@@ -181,7 +181,7 @@ plt.show()
 
 # %%
 tied = params.tied_relu_instance()
-tied_audit = {s: params.backprop_audit(tied, (F(0),), s) for s in (0, F(1, 2), 1)}
+tied_audit = {s: params.parameter_backprop_audit(tied, (F(0),), s) for s in (0, F(1, 2), 1)}
 for s, a in tied_audit.items():
     print(f"relu'(0) = {str(s):>3}: backprop = {a.backprop[0]},  Clarke set = {{{', '.join(str(v[0]) for v in a.clarke.vertices)}}},  inside: {a.in_clarke}")
 

@@ -32,7 +32,7 @@
 #    stability bound `‖θ_T − θ'_T‖ ≤ ‖θ_0 − θ'_0‖ + 2ηTG` (C5), proved and checked on exact runs.
 #
 # API used: `symrelu.params` (`paper_instance`, `gradient_descent`, `subgradient_method`,
-# `parse_rule`, `amplification`, `clarke_subdifferential`, `enumerate_regions`) and `symrelu.verify`
+# `parse_rule`, `amplification`, `clarke_subdifferential`, `enumerate_parameter_regions`) and `symrelu.verify`
 # (`gd_amplification_unbounded`, `subgradient_stability_bound`, `Verdict`) with
 # `symrelu.verify.stability.amplification_exact` and `skolem_epsilon`.
 

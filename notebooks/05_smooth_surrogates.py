@@ -210,7 +210,7 @@ for beta, path in surrogate_runs.items():
 assert escape[4] < escape[16] < escape[64]
 
 # %%
-land = params.enumerate_regions(problem)
+land = params.enumerate_parameter_regions(problem)
 grid = [F(k, 80) for k in range(-24, 57)]
 loss = np.array([[float(problem.loss_at((a, c))) for a in grid] for c in grid])
 fig, axes = plt.subplots(1, 2, figsize=(13, 5))

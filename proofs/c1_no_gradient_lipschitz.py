@@ -40,7 +40,7 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Any
 
-from symrelu.params import enumerate_regions, paper_instance
+from symrelu.params import enumerate_parameter_regions, paper_instance
 from symrelu.proofs_support import (
     ClaimInfo,
     ComputedItem,
@@ -82,7 +82,7 @@ def _gradient(regions: Any, point: tuple[Fraction, Fraction]) -> tuple[Fraction,
 
 
 def _replay_instance() -> ComputedItem:
-    regions = enumerate_regions(paper_instance()).regions
+    regions = enumerate_parameter_regions(paper_instance()).regions
     rows, holds = [], True
     for big_l in _LS:
         t = Fraction(1) / (4 * (big_l + 1))

@@ -32,7 +32,7 @@ from __future__ import annotations
 import sympy
 import z3
 
-from symrelu.params import enumerate_regions, paper_instance
+from symrelu.params import enumerate_parameter_regions, paper_instance
 from symrelu.proofs_support import (
     ClaimInfo,
     ComputedItem,
@@ -71,7 +71,7 @@ def _spectral_norm(matrix: sympy.Matrix) -> sympy.Expr:
 
 
 def _region_hessians() -> ComputedItem:
-    land = enumerate_regions(paper_instance())
+    land = enumerate_parameter_regions(paper_instance())
     rows, holds = [], True
     for region in land.regions:
         hessian = region.sympy_hessian

@@ -40,10 +40,10 @@ from typing import Any
 import z3
 
 from symrelu.params import (
-    backprop_audit,
     clarke_subdifferential,
-    enumerate_regions,
+    enumerate_parameter_regions,
     paper_instance,
+    parameter_backprop_audit,
     tied_relu_instance,
 )
 from symrelu.proofs_support import ClaimInfo, ComputedItem, Item, SolverItem, solve
@@ -76,7 +76,7 @@ SEGMENT = {(F(-1), F(0)), (F(0), F(0))}
 def _region_cross_check(point: tuple[Fraction, ...]) -> set[tuple[Fraction, ...]]:
     """Gradients of the regions whose closure holds the point (affine switches: closure = non-strict)."""
     found = set()
-    for region in enumerate_regions(paper_instance()).regions:
+    for region in enumerate_parameter_regions(paper_instance()).regions:
         if all(sign * g(point) >= 0 for _, g, sign in region.constraints):
             found.add(tuple(d(point) for d in region.gradient))
     return found
@@ -110,7 +110,7 @@ def _clarke_items() -> list[ComputedItem]:
 
 
 def _audits(problem: Any, point: tuple[Fraction, ...], values: tuple[Fraction, ...]) -> list[Any]:
-    return [backprop_audit(problem, point, s) for s in values]
+    return [parameter_backprop_audit(problem, point, s) for s in values]
 
 
 def _backprop_items() -> tuple[list[ComputedItem], list[tuple[str, Any]]]:
@@ -118,7 +118,7 @@ def _backprop_items() -> tuple[list[ComputedItem], list[tuple[str, Any]]]:
     tied = _audits(tied_relu_instance(), (F(0),), (F(0), F(1), F(1, 2)))
 
     def row(a: Any) -> dict[str, Any]:
-        return {"point": a.point, "relu_prime_at_zero": a.relu_prime_at_zero, "backprop": a.backprop,
+        return {"point": a.point, "relu_prime_at_zero": a.relu_grad_at_zero, "backprop": a.backprop,
                 "clarke_vertices": a.clarke.vertices, "in_clarke": a.in_clarke, "convex_weights": a.weights}
 
     expected_paper = [(F(0), F(0)), (F(-1), F(-1)), (F(0), F(0)), (F(-1), F(0))]
@@ -133,8 +133,8 @@ def _backprop_items() -> tuple[list[ComputedItem], list[tuple[str, Any]]]:
                             "s = 1/2 happens to land inside", "exact rationals; symrelu.params.backprop_audit",
                             tied_ok, {"audits": [row(a) for a in tied]}),
     ]
-    named = [(f"paper-{'origin' if a.point[1] == 0 else 'w2-neg1'}-s{a.relu_prime_at_zero}", a) for a in paper]
-    named += [(f"tied-s{str(a.relu_prime_at_zero).replace('/', 'over')}", a) for a in tied]
+    named = [(f"paper-{'origin' if a.point[1] == 0 else 'w2-neg1'}-s{a.relu_grad_at_zero}", a) for a in paper]
+    named += [(f"tied-s{str(a.relu_grad_at_zero).replace('/', 'over')}", a) for a in tied]
     return items, named
 
 
@@ -148,14 +148,14 @@ def _membership(name: str, audit: Any) -> Obligation:
         facts.append((z3.Sum(terms) if len(terms) > 1 else terms[0]) == z3.Q(g.numerator, g.denominator))
     return Obligation.build(
         name, facts, check="c7_backprop_in_clarke", subject=f"backprop {tuple(map(str, audit.backprop))} with relu'(0)="
-        f"{audit.relu_prime_at_zero} at {tuple(map(str, audit.point))}", region=f"conv{[tuple(map(str, v)) for v in vertices]}",
+        f"{audit.relu_grad_at_zero} at {tuple(map(str, audit.point))}", region=f"conv{[tuple(map(str, v)) for v in vertices]}",
         expected="sat" if audit.in_clarke else "unsat",
     )
 
 
 def w2_negative_obligations() -> list[Obligation]:
     """For every w2 < 0: which region closures hold (0, w2), and region 10's gradient there."""
-    land = enumerate_regions(paper_instance())
+    land = enumerate_parameter_regions(paper_instance())
     w1, w2 = z3.Reals("w1 w2")
     point = [z3.RealVal(0), w2]
     obligations = []

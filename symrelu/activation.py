@@ -120,6 +120,21 @@ class Activation:
         slope = self.slopes[self.state(z)]
         return slope, slope
 
+    def backprop_slope(self, z: Fraction, s: Fraction) -> Fraction:
+        """The slope reverse-mode differentiation uses at ``z`` when ``relu'(0) = s``.
+
+        Off the breakpoints it is the piece's slope; at ``b_j`` it is ``(1 - s)`` times the slope on
+        the left plus ``s`` times the slope on the right (ReLU: ``s``; ``s = 0``: the left piece, as
+        PyTorch's LeakyReLU; Abs with ``s = 1/2``: 0, as PyTorch).
+
+        >>> [leaky_relu(Fraction(1, 10)).backprop_slope(Fraction(z), Fraction(1, 2)) for z in (-1, 0, 1)]
+        [Fraction(1, 10), Fraction(11, 20), Fraction(1, 1)]
+        """
+        state = self.state(z)
+        if state < len(self.breakpoints) and z == self.breakpoints[state]:
+            return (1 - s) * self.slopes[state] + s * self.slopes[state + 1]
+        return self.slopes[state]
+
     def interval_image(self, lo: Fraction, hi: Fraction) -> tuple[Fraction, Fraction]:
         """The exact range of the activation over ``[lo, hi]``."""
         points = [lo, hi, *(b for b in self.breakpoints if lo < b < hi)]
@@ -154,8 +169,7 @@ class Activation:
         """The Z3 term of ``f(z)`` as an ``If`` chain over the pieces."""
         import z3
 
-        def rational(value: Fraction) -> Any:
-            return z3.RealVal(f"{value.numerator}/{value.denominator}")
+        from .exact import z3_rational as rational
 
         slope, offset = self.piece(self.states - 1)
         term = rational(slope) * z + rational(offset)

@@ -31,12 +31,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
-from .activation import Activation
-from .errors import InputFormatError
-from .exact import to_rational
 from .hull import hull_vertices, in_hull
 from .network import Layer, Matrix, Network, Vector
 from .regions import enumerate_regions
+from .validation import check_relu_grad_at_zero
 
 
 @dataclass(frozen=True)
@@ -133,15 +131,13 @@ def backprop_jacobian(net: Network, x: Sequence[object], relu_grad_at_zero: obje
     At a breakpoint of another activation backpropagation takes ``(1 - s)`` times the slope on the
     left plus ``s`` times the slope on the right (ReLU: ``s``; ``s = 0``: the left piece, as
     PyTorch's LeakyReLU; Abs with ``s = 1/2``: 0, as PyTorch)."""
-    s = to_rational(relu_grad_at_zero, where="relu'(0)")
-    if not 0 <= s <= 1:
-        raise InputFormatError(f"relu'(0) = {s} must be a rational in [0, 1]")
+    s = check_relu_grad_at_zero(relu_grad_at_zero)
     preactivations = net.preactivations(net.check_point(x))
     # adjoint rows: d output / d (current layer's pre-activation), built from the output backwards
     adjoint: list[list[Fraction]] = [[Fraction(int(i == j)) for j in range(net.output_dim)] for i in range(net.output_dim)]
     for index in range(len(net.layers) - 1, -1, -1):
         if index < net.relu_layer_count:
-            slopes = [_backprop_slope(act, z, s) for act, z in zip(net.activations[index], preactivations[index])]
+            slopes = [act.backprop_slope(z, s) for act, z in zip(net.activations[index], preactivations[index])]
             adjoint = [[a * slope for a, slope in zip(row, slopes)] for row in adjoint]
         weight = net.layers[index].weight
         adjoint = [
@@ -151,19 +147,10 @@ def backprop_jacobian(net: Network, x: Sequence[object], relu_grad_at_zero: obje
     return tuple(tuple(row) for row in adjoint)
 
 
-def _backprop_slope(act: Activation, z: Fraction, s: Fraction) -> Fraction:
-    if act.is_relu:
-        return Fraction(1) if z > 0 else (s if z == 0 else Fraction(0))
-    state = act.state(z)
-    if state < len(act.breakpoints) and z == act.breakpoints[state]:
-        return (1 - s) * act.slopes[state] + s * act.slopes[state + 1]
-    return act.slopes[state]
-
-
 def backprop_audit(net: Network, x: Sequence[object], relu_grad_at_zero: object = 0) -> BackpropAudit:
     """Backpropagation's value at ``x`` and whether it lies in the Clarke Jacobian (exact)."""
     point = net.check_point(x)
-    s = to_rational(relu_grad_at_zero, where="relu'(0)")
+    s = check_relu_grad_at_zero(relu_grad_at_zero)
     backprop = backprop_jacobian(net, point, s)
     clarke = clarke_jacobian(net, point)
     return BackpropAudit(point, s, backprop, clarke, clarke.contains(backprop))

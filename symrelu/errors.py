@@ -1,7 +1,11 @@
 """One exception hierarchy for everything symrelu refuses to do.
 
 Every error subclasses :class:`SymreluError` and the matching built-in, so
-callers may catch either. Messages name the culprit and say what to do.
+callers may catch either. Messages name the culprit and say what to do, in
+library terms: an argument is written ``name=VALUE`` as a Python caller types it
+(``output=INDEX``); the command line shows the same message with its flag
+(``--output INDEX``, see :func:`symrelu.cli.common.cli_terms`). Shared argument
+checks live in :mod:`symrelu.validation`.
 
 >>> try:
 ...     raise ShapeError("layer 1: weight is 3x2 but bias has 4 entries")
@@ -46,7 +50,7 @@ class ParameterError(SymreluError, ValueError):
 
 
 class TooLargeError(SymreluError, RuntimeError):
-    """A problem exceeds a limit the user set (for example ``--max-regions``)."""
+    """A problem exceeds a limit the user set (for example ``max_regions``)."""
 
     def __init__(self, message: str, partial: object = None) -> None:
         super().__init__(message)

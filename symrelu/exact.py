@@ -27,7 +27,7 @@ import re
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from fractions import Fraction
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from .errors import InputFormatError, NonFiniteError
 
@@ -85,6 +85,27 @@ def to_rational(value: object, policy: str = "exact", where: str = "value") -> F
     if isinstance(value, np.floating):
         return _float_to_rational(value, policy, where)
     raise InputFormatError(f"{where}: {value!r} is not a number (expected int, float or text like '3/4')")
+
+
+def z3_rational(value: Fraction | int, context: Any = None) -> Any:
+    """The exact Z3 numeral for a rational (made from ``"p/q"`` text, in ``context`` if given).
+
+    The one place a Z3 rational is made: a float is refused, never rounded
+    (``z3.RealVal(0.1)`` would silently read the decimal 1/10).
+
+    >>> z3_rational(Fraction(-3, 4)).sexpr(), z3_rational(2).sexpr()
+    ('(- (/ 3.0 4.0))', '2.0')
+    >>> z3_rational(0.5)
+    Traceback (most recent call last):
+    ...
+    symrelu.errors.InputFormatError: 0.5 is not an exact rational; convert it with symrelu.exact.to_rational first
+    """
+    import z3
+
+    if isinstance(value, bool) or not isinstance(value, (Fraction, int)):
+        raise InputFormatError(f"{value!r} is not an exact rational; convert it with symrelu.exact.to_rational first")
+    value = Fraction(value)
+    return z3.RealVal(f"{value.numerator}/{value.denominator}", context)
 
 
 MAX_NUMBER_DIGITS = 100_000
@@ -186,7 +207,7 @@ def parse_point(text: str, where: str = "point") -> tuple[Fraction, ...]:
     return tuple(parse_rational(p, f"{where} entry {i}") for i, p in enumerate(parts))
 
 
-def parse_box(text: str, where: str = "--box") -> tuple[tuple[Fraction, Fraction], ...]:
+def parse_box(text: str, where: str = "box") -> tuple[tuple[Fraction, Fraction], ...]:
     """Parse ``"-1:1,0:1/2"`` into ((lo, hi), ...) pairs (not yet validated)."""
     intervals = []
     for i, part in enumerate(text.split(",")):

@@ -26,14 +26,13 @@ from typing import TYPE_CHECKING
 
 from .errors import InputFormatError, ShapeError
 from .exact import to_rational
+from .validation import check_norm, check_output
 
-if TYPE_CHECKING:  # imported where used: `symrelu lipschitz --help` needs only NORMS
+if TYPE_CHECKING:  # imported where used: `symrelu lipschitz --help` needs only symrelu.validation.NORMS
     import sympy
 
     from .network import Network, Pattern, Vector
     from .regions import Region
-
-NORMS: tuple[str, ...] = ("1", "2", "inf")
 
 
 @dataclass(frozen=True)
@@ -70,15 +69,23 @@ def _direction(gradient: Sequence[Fraction], norm: str) -> tuple[Fraction, ...]:
     return tuple(gradient)
 
 
+def norm_squared(vector: Sequence[Fraction], norm: str) -> Fraction:
+    """``||v||_p^2`` exactly, for p = ``"1"``, ``"2"`` or ``"inf"`` (0 for the empty vector).
+
+    >>> v = (Fraction(3), Fraction(-4))
+    >>> norm_squared(v, "1"), norm_squared(v, "2"), norm_squared(v, "inf")
+    (Fraction(49, 1), Fraction(25, 1), Fraction(16, 1))
+    """
+    if norm == "1":
+        return sum((abs(d) for d in vector), Fraction(0)) ** 2
+    if norm == "inf":
+        return max((abs(d) for d in vector), default=Fraction(0)) ** 2
+    return sum((d * d for d in vector), Fraction(0))
+
+
 def quotient_squared(net_output: Sequence[Fraction], x: Sequence[Fraction], y: Sequence[Fraction], norm: str) -> Fraction:
     """``(|c.f(x) - c.f(y)| / ||x - y||_p)^2`` for given output values ``(c.f(x), c.f(y))``."""
-    diff = [a - b for a, b in zip(x, y, strict=False)]
-    if norm == "1":
-        length = sum((abs(d) for d in diff), Fraction(0)) ** 2
-    elif norm == "inf":
-        length = max(abs(d) for d in diff) ** 2
-    else:
-        length = sum((d * d for d in diff), Fraction(0))
+    length = norm_squared([a - b for a, b in zip(x, y, strict=False)], norm)
     return (net_output[0] - net_output[1]) ** 2 / length
 
 
@@ -112,22 +119,15 @@ def lipschitz_constant(
 
     from .regions import enumerate_regions
 
-    norm = str(norm).lower()
-    if norm not in NORMS:
-        raise InputFormatError(f"norm {norm!r} is not supported; use one of 1, 2, inf")
+    norm = check_norm(norm)
     if combination is not None:
         if output is not None:
-            raise InputFormatError("give either an output index or a combination, not both")
+            raise InputFormatError("give output=INDEX or combination=WEIGHTS, not both")
         if len(combination) != net.output_dim:
             raise ShapeError(f"combination has {len(combination)} entries but the network has {net.output_dim} outputs")
         weights = tuple(to_rational(c, where=f"combination entry {i}") for i, c in enumerate(combination))
     else:
-        if output is None:
-            if net.output_dim != 1:
-                raise ShapeError(f"the network has {net.output_dim} outputs: choose one (--output K) or a combination")
-            output = 0
-        if not 0 <= output < net.output_dim:
-            raise ShapeError(f"output {output} does not exist; the network has outputs 0..{net.output_dim - 1}")
+        output = check_output(net, output, alternative="combination=WEIGHTS")
         weights = tuple(Fraction(int(i == output)) for i in range(net.output_dim))
     found = tuple(regions) if regions is not None else enumerate_regions(net, box)
     best: tuple[Fraction, Region, Vector] | None = None

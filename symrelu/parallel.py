@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
 from .errors import InputFormatError, MissingDependencyError
+from .validation import check_count
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -53,8 +54,7 @@ class ProcessPool:
     jobs: int
 
     def __post_init__(self) -> None:
-        if isinstance(self.jobs, bool) or not isinstance(self.jobs, int) or self.jobs < 1:
-            raise InputFormatError(f"the number of jobs must be a positive integer, got {self.jobs!r}")
+        check_count(self.jobs, "jobs")
 
     def map(self, fn: Callable[[T], R], items: Iterable[T]) -> list[R]:
         work = list(items)

@@ -18,6 +18,7 @@ from typing import Any, Literal
 from .errors import InputFormatError, MissingDependencyError, ShapeError, install_hint
 from .network import Network, format_pattern
 from .regions import Region
+from .validation import check_output
 
 
 def new_figure(figsize: tuple[float, float], layout: Literal["constrained"] | None = None) -> tuple[Any, Any]:
@@ -37,8 +38,7 @@ def plot_regions(net: Network, regions: Sequence[Region], path: str | Path, outp
     dim = net.input_dim
     if dim not in (1, 2):
         raise ShapeError(f"plots show 1-D or 2-D inputs; this network takes {dim}")
-    if not 0 <= output < net.output_dim:
-        raise ShapeError(f"output {output} does not exist; the network has outputs 0..{net.output_dim - 1}")
+    output = check_output(net, output)
     fig, ax = new_figure((7.4, 6.6) if dim == 2 else (8, 5), layout="constrained")
     if dim == 2:
         _draw_partition(fig, ax, net, regions, output, labels)

@@ -9,7 +9,7 @@ cutting depends on that cell alone.
 
 >>> from symrelu import Network
 >>> from symrelu.parallel import SerialPool
->>> from symrelu.regions import check_box
+>>> from symrelu.validation import check_box
 >>> net = Network.from_rows([([[1, 0], [0, 1]], [0, 0]), ([[1, 1], [1, -1]], [0, 0]), ([[1, 1]], [0])])
 >>> task = EngineTask(net, check_box(net, [(-1, 1), (-1, 1)]), "2d", True, None)
 >>> sources = run_split(task, SerialPool(), blocks=3)

@@ -30,10 +30,11 @@ from typing import TYPE_CHECKING, Any, Protocol, cast
 import numpy as np
 
 from .errors import ShapeError, TooLargeError
-from .exact import format_rational, to_rational
+from .exact import format_rational
 from .intmat import INT64_SAFE, IntegerMatrix
 from .polytope import Polytope, common_denominator_row
 from .region_activations import LayerCuts, LayerPieces, layer_cuts, layer_pieces
+from .validation import check_box
 
 if TYPE_CHECKING:
     from .network import Matrix, Network, Pattern, Vector
@@ -167,20 +168,6 @@ class Region:
     def contains(self, x: Sequence[Fraction], strictly: bool = False) -> bool:
         """Exact membership in the region's closure (or its interior)."""
         return all((c.slack(x) > 0) if strictly else (c.slack(x) >= 0) for c in self.constraints)
-
-
-def check_box(net: Network, box: Sequence[Sequence[object]], what: str = "box") -> Box:
-    """Validate a box against the network's input dimension; return exact bounds."""
-    if len(box) != net.input_dim:
-        raise ShapeError(f"{what} has {len(box)} intervals but the network takes {net.input_dim} inputs")
-    bounds = []
-    for i, interval in enumerate(box):
-        if len(interval) != 2:
-            raise ShapeError(f"{what} interval {i} must be a (lo, hi) pair")
-        lo = to_rational(interval[0], where=f"{what} interval {i} low")
-        hi = to_rational(interval[1], where=f"{what} interval {i} high")
-        bounds.append((lo, hi))
-    return tuple(bounds)
 
 
 @dataclass(frozen=True)
@@ -626,7 +613,7 @@ def enumerate_regions(
         regions.sort(key=lambda r: r.pattern)
         if max_regions is not None and len(regions) > max_regions:
             raise TooLargeError(
-                f"more than {max_regions} regions ({len(regions)}); raise --max-regions or shrink the box",
+                f"more than {max_regions} regions ({len(regions)}); raise max_regions=N or shrink the box",
                 partial=len(regions),
             )
         if progress is not None:
@@ -697,7 +684,7 @@ class _Budget:
             raise TooLargeError(
                 f"more than {self.max_regions} regions in layer {self.layer_index} "
                 f"(stopped inside the layer at {count} cells, {self.done} of {self.parents} "
-                f"regions of the previous layer cut); raise --max-regions or shrink the box",
+                f"regions of the previous layer cut); raise max_regions=N or shrink the box",
                 partial=count,
             )
 

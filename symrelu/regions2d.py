@@ -489,7 +489,7 @@ def _advance(
             if max_regions is not None and count > max_regions:
                 raise TooLargeError(
                     f"more than {max_regions} regions in layer {layer_index} (stopped inside the layer at "
-                    f"{count} cells); raise --max-regions or shrink the box",
+                    f"{count} cells); raise max_regions=N or shrink the box",
                     partial=count,
                 )
             if progress is not None:

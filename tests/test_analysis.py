@@ -14,7 +14,7 @@ from netgen import random_network, small_networks
 from symrelu import Network
 from symrelu.clarke import backprop_audit, backprop_jacobian, clarke_jacobian
 from symrelu.closed_form import closed_form, input_symbols
-from symrelu.errors import InputFormatError, ShapeError
+from symrelu.errors import DomainError, InputFormatError, ShapeError
 from symrelu.hull import hull_vertices, in_hull
 from symrelu.lipschitz import lipschitz_constant, quotient_squared
 from symrelu.regions import enumerate_regions
@@ -88,7 +88,7 @@ def test_backprop_outside_clarke_for_the_identity_written_with_two_relus() -> No
 
 def test_backprop_rejects_slope_outside_unit_interval() -> None:
     net = Network.from_rows([([[1]], [0]), ([[1]], [0])])
-    with pytest.raises(InputFormatError):
+    with pytest.raises(DomainError, match=r"relu_grad_at_zero=3/2 must lie in \[0, 1\]"):
         backprop_jacobian(net, [0], F(3, 2))
     with pytest.raises(ShapeError):
         clarke_jacobian(net, [0, 1])

@@ -15,17 +15,17 @@ from symrelu.network import Network
 from symrelu.params.backprop import backprop_gradient
 from symrelu.params.examples import paper_instance, tied_relu_instance, two_layer_instance
 from symrelu.params.kinks import dangerous_kinks, find_kinks, gradient_jump
-from symrelu.params.landscape import enumerate_regions
+from symrelu.params.landscape import enumerate_parameter_regions
 from symrelu.params.minnorm import is_min_norm, min_norm_point
 from symrelu.params.problem import Problem
 from symrelu.params.report import clarke_report
-from symrelu.params.subdifferential import backprop_audit, clarke_subdifferential
+from symrelu.params.subdifferential import clarke_subdifferential, parameter_backprop_audit
 
 rationals = st.fractions(min_value=-2, max_value=2, max_denominator=16)
 
 
 def test_instance_kinks_and_jumps() -> None:
-    land = enumerate_regions(paper_instance())
+    land = enumerate_parameter_regions(paper_instance())
     kinks = find_kinks(land)
     assert len(kinks) == 4 and len(dangerous_kinks(kinks)) == 4
     k = next(k for k in kinks if (k.below, k.above) == ("01", "11"))
@@ -39,7 +39,7 @@ def test_instance_kinks_and_jumps() -> None:
 @given(rationals.filter(lambda v: v != 0))
 def test_jump_equals_difference_of_one_sided_backprop(w2: F) -> None:
     prob = paper_instance()
-    land = enumerate_regions(prob)
+    land = enumerate_parameter_regions(prob)
     kink = next(k for k in find_kinks(land) if k.switch_index == 0 and (k.below[1] == "1") == (w2 > 0))
     h = F(1, 10**6)
     right = backprop_gradient(prob, (h, w2))
@@ -50,7 +50,7 @@ def test_jump_equals_difference_of_one_sided_backprop(w2: F) -> None:
 
 
 def test_tied_relu_kink_is_harmless_and_joins_two_bits() -> None:
-    kinks = find_kinks(enumerate_regions(tied_relu_instance()))
+    kinks = find_kinks(enumerate_parameter_regions(tied_relu_instance()))
     assert len(kinks) == 1 and kinks[0].switch_indices == (0, 1) and not kinks[0].dangerous
 
 
@@ -64,14 +64,14 @@ def test_c7_clarke_sets_of_the_instance() -> None:
     assert set(line.vertices) == {(F(-1), F(0)), (F(0), F(0))}
     assert line.contains((F(-1, 3), F(0))) and not line.contains((F(-1, 3), F(1, 1000)))
     for s, expected in [(0, (F(0), F(0))), (1, (F(-1), F(-1)))]:
-        audit = backprop_audit(prob, (F(0), F(0)), s)
+        audit = parameter_backprop_audit(prob, (F(0), F(0)), s)
         assert audit.backprop == expected and audit.in_clarke
 
 
 def test_backprop_outside_clarke_for_tied_relu() -> None:
     prob = tied_relu_instance()
     for s, value, inside in [(0, F(0), False), (1, F(-2), False), (F(1, 2), F(-1), True)]:
-        audit = backprop_audit(prob, (F(0),), s)
+        audit = parameter_backprop_audit(prob, (F(0),), s)
         assert audit.backprop == (value,) and audit.clarke.vertices == ((F(-1),),) and audit.in_clarke is inside
 
 
@@ -94,7 +94,7 @@ def test_clarke_set_by_brute_force_sampling(w1: F, w2: F, s: F) -> None:
         if not zeros:
             seen.add(table.format_pattern(bits))
     assert set(clarke.active_patterns) == seen
-    audit = backprop_audit(prob, theta, s)
+    audit = parameter_backprop_audit(prob, theta, s)
     assert audit.in_clarke  # the instance has no cancellation: backprop is always a Clarke subgradient
     if len(seen) == 1:
         assert clarke.vertices == (audit.backprop,)
@@ -105,7 +105,7 @@ def test_nonlinear_clarke_set_agrees_with_sampling() -> None:
     theta = (F(0), F(0), F(0), F(0))
     clarke = clarke_subdifferential(prob, theta)
     assert len(clarke.active_patterns) == 8
-    assert backprop_audit(prob, theta, 0).in_clarke
+    assert parameter_backprop_audit(prob, theta, 0).in_clarke
 
 
 def test_degenerate_contact_goes_through_z3() -> None:

@@ -18,7 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from symrelu.params.kinks import dangerous_kinks, find_kinks
-from symrelu.params.landscape import enumerate_regions
+from symrelu.params.landscape import enumerate_parameter_regions
 from symrelu.params.problem import problem_from_dict
 from symrelu.params.subdifferential import clarke_subdifferential
 from symrelu.verify import Runner, Verdict, no_global_gradient_lipschitz
@@ -32,7 +32,7 @@ BUG1 = {
 
 def test_jump_across_two_differing_bits_is_found() -> None:
     problem = problem_from_dict(BUG1)
-    kinks = find_kinks(enumerate_regions(problem))
+    kinks = find_kinks(enumerate_parameter_regions(problem))
     assert [(k.below, k.above, k.dangerous) for k in kinks] == [("0|0", "1|1", True)]
     assert kinks[0].dangerous_jump == (F(-2),)  # ℓ'(0+) − ℓ'(0−) = (4·0 − 2) − 0, hand algebra
     clarke = clarke_subdifferential(problem, (F(0),))
@@ -67,7 +67,7 @@ def test_kinks_and_smoothness_agree_with_clarke(spec: tuple[list[str], list[str]
     if "w" not in first + second:
         first = ["w"] + first[1:]
     problem = _network(first, bias, middle, second, x, y)
-    land = enumerate_regions(problem)
+    land = enumerate_parameter_regions(problem)
     dangerous = dangerous_kinks(find_kinks(land))
     jumps_at = [p for p in GRID if len(clarke_subdifferential(problem, (p,)).vertices) > 1]
     for point in jumps_at:  # a multi-element Clarke set means a dangerous kink there

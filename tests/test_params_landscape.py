@@ -12,13 +12,13 @@ from hypothesis import strategies as st
 from symrelu.network import Network
 from symrelu.params.baseline import plain_z3_dfs
 from symrelu.params.examples import paper_instance, tied_relu_instance, two_layer_instance
-from symrelu.params.landscape import enumerate_regions
+from symrelu.params.landscape import enumerate_parameter_regions
 from symrelu.params.problem import Problem
 from symrelu.params.trajectory import _FloatNet
 
 
 def test_paper_instance_c2_hessians_and_losses() -> None:
-    land = enumerate_regions(paper_instance())
+    land = enumerate_parameter_regions(paper_instance())
     w1, w2 = sympy.symbols("w1 w2", real=True)
     expected = {
         "11": ([[1, 1], [1, 1]], (w1 + w2 - 1) ** 2 / 2),
@@ -40,12 +40,12 @@ def test_paper_instance_c2_hessians_and_losses() -> None:
 def test_unbounded_domain_gives_same_four_regions() -> None:
     prob = paper_instance()
     free = Problem(prob.network, prob.data, "squared", None)
-    assert [r.pattern for r in enumerate_regions(free).regions] == ["00", "01", "10", "11"]
+    assert [r.pattern for r in enumerate_parameter_regions(free).regions] == ["00", "01", "10", "11"]
 
 
 def test_nonlinear_path_matches_plain_dfs_and_replays() -> None:
     prob = two_layer_instance()
-    land = enumerate_regions(prob)
+    land = enumerate_parameter_regions(prob)
     assert land.method == "nonlinear"
     patterns, _ = plain_z3_dfs(prob)
     assert [r.pattern for r in land.regions] == patterns
@@ -83,7 +83,7 @@ def nonlinear_problems(draw: st.DrawFn) -> Problem:
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(linear_problems())
 def test_polyhedral_path_equals_plain_z3_dfs(prob: Problem) -> None:
-    land = enumerate_regions(prob)
+    land = enumerate_parameter_regions(prob)
     assert land.method == "polyhedral"
     patterns, calls = plain_z3_dfs(prob)
     assert [r.pattern for r in land.regions] == patterns
@@ -93,7 +93,7 @@ def test_polyhedral_path_equals_plain_z3_dfs(prob: Problem) -> None:
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(nonlinear_problems())
 def test_nonlinear_path_equals_plain_z3_dfs(prob: Problem) -> None:
-    land = enumerate_regions(prob)
+    land = enumerate_parameter_regions(prob)
     patterns, _ = plain_z3_dfs(prob)
     assert [r.pattern for r in land.regions] == patterns
 
@@ -101,7 +101,7 @@ def test_nonlinear_path_equals_plain_z3_dfs(prob: Problem) -> None:
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(linear_problems(), st.integers(0, 2**31))
 def test_sampled_patterns_are_enumerated_and_gradients_match_finite_differences(prob: Problem, seed: int) -> None:
-    land = enumerate_regions(prob)
+    land = enumerate_parameter_regions(prob)
     found = {r.bits for r in land.regions}
     from symrelu.params.switches import SwitchTable
 
@@ -128,6 +128,6 @@ def test_sampled_patterns_are_enumerated_and_gradients_match_finite_differences(
 
 
 def test_tied_parameter_regions() -> None:
-    land = enumerate_regions(tied_relu_instance())
+    land = enumerate_parameter_regions(tied_relu_instance())
     assert [r.pattern for r in land.regions] == ["01", "10"]
     assert all(str(r.sympy_loss) == "w**2/2 - w + 1/2" for r in land.regions)

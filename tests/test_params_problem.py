@@ -130,8 +130,8 @@ def test_cli_errors_are_one_line_exit_2(tmp_path: Path, capsys: pytest.CaptureFi
 
 
 def test_too_large_carries_partial_count() -> None:
-    from symrelu.params.landscape import enumerate_regions
+    from symrelu.params.landscape import enumerate_parameter_regions
 
     with pytest.raises(TooLargeError) as info:
-        enumerate_regions(paper_instance(), max_regions=3)
+        enumerate_parameter_regions(paper_instance(), max_regions=3)
     assert info.value.partial == 3

@@ -93,7 +93,7 @@ def test_network_default_checks(capsys: pytest.CaptureFixture[str]) -> None:
     assert [c["name"] for c in checks] == ["no_global_gradient_lipschitz", "input_lipschitz"]
     assert [c["verdict"] for c in checks] == ["PROVED", "PROVED"]
     assert checks[1]["value"] == "1" and checks[1]["witness"]["attains_K"] is True
-    with pytest.raises(Exception, match="--box"):
+    with pytest.raises(Exception, match="box=LO:HI"):  # library terms; main() shows --box
         run_verify(_args("abs.json", "--json"), load_network=lambda path: ABS)
 
 

@@ -15,6 +15,7 @@ import pytest
 import z3
 
 from symrelu.errors import InputFormatError, SymreluError, TooLargeError
+from symrelu.exact import z3_rational
 from symrelu.verify import (
     CheckResult,
     Cvc5Backend,
@@ -26,7 +27,7 @@ from symrelu.verify import (
     Verdict,
     Z3Backend,
 )
-from symrelu.verify.encode import add_all, rational_val
+from symrelu.verify.encode import add_all
 from symrelu.verify.runner import combine_outcomes
 
 
@@ -54,7 +55,7 @@ def _square_negative() -> Obligation:
 
 def _half() -> Obligation:
     x = z3.Real("x")
-    return Obligation.build("bound", [3 * x == 1, x > rational_val(F(1, 2))], check="demo", subject="unit test")
+    return Obligation.build("bound", [3 * x == 1, x > z3_rational(F(1, 2))], check="demo", subject="unit test")
 
 
 # ------------------------------------------------------------------ verdicts
@@ -100,7 +101,7 @@ def test_export_is_deterministic_and_sorted() -> None:
 
 
 def test_float_free_constants() -> None:
-    text = Obligation.build("o", [z3.Real("x") == rational_val(F(1, 10))], check="c", subject="s").to_smtlib()
+    text = Obligation.build("o", [z3.Real("x") == z3_rational(F(1, 10))], check="c", subject="s").to_smtlib()
     assert "(/ 1.0 10.0)" in text
 
 

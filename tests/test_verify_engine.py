@@ -16,7 +16,7 @@ from symrelu.network import Network
 from symrelu.params import (
     Problem,
     backprop_gradient,
-    enumerate_regions,
+    enumerate_parameter_regions,
     paper_instance,
     tied_relu_instance,
     two_layer_instance,
@@ -62,7 +62,7 @@ def test_hessian_bound_paper_instance() -> None:
     assert (result.value, result.value_squared, result.details["attained_in"]) == (2, 4, "11")
     assert result.witness["attains"] is True and result.witness["ratio_squared"] == 4
     # independent: numpy's spectral norm of every region's Hessian
-    for region in enumerate_regions(paper_instance()).regions:
+    for region in enumerate_parameter_regions(paper_instance()).regions:
         h = np.array([[float(v) for v in row] for row in constant_hessian(region)])
         assert np.linalg.norm(h, 2) ** 2 <= 4 + 1e-12
     main = [o for o in result.obligations if not o.obligation.name.endswith(".hyp")]

@@ -55,7 +55,7 @@ def test_budgets_are_recorded_and_validated() -> None:
         try:
             check_rlimit(bad)
         except Exception as err:  # noqa: BLE001 - the message is what matters
-            assert "rlimit must be a whole number" in str(err)
+            assert f"rlimit={bad!r} must be a whole number" in str(err)
         else:
             raise AssertionError(f"{bad!r} accepted as a budget")
     assert Runner(timeout_s=1e300, isolate=False).timeout_s == 86_400.0  # clamped safety net

@@ -23,10 +23,10 @@ from fractions import Fraction
 from ..errors import SolverError
 from ..network import Network
 from ..relu_twin import relu_twin
+from ..validation import check_box
 from .certificate import Box
 from .engine import DEFAULT_MAX_NODES
 from .leaf import maximize_in_region
-from .property import parse_box_for
 from .search import Z3_RLIMIT, BoxTask, search_box
 
 MAX_ROUNDS = 1000
@@ -76,7 +76,7 @@ def _maximum(net: Network, box: Box, objective: tuple[Fraction, ...], max_nodes:
 def output_bounds(net: Network, box: Box, max_nodes: int = DEFAULT_MAX_NODES) -> tuple[OutputBound, ...]:
     """Exact min and max of every output of ``net`` over ``box`` (see the module doc)."""
     net.require_concrete("output bounds")
-    box = parse_box_for(tuple((Fraction(lo), Fraction(hi)) for lo, hi in box), net.input_dim)
+    box = check_box(net, box, interior=False)  # the closed box: a single point is answered exactly
     searched = relu_twin(net)  # other activations: the exact ReLU twin, witnesses replayed on ``net``
     results = []
     for j in range(net.output_dim):

@@ -21,6 +21,7 @@ from fractions import Fraction
 
 import z3
 
+from ..exact import z3_rational
 from ..network import Network
 from .certificate import Box, SpecRow, split_output_layer
 
@@ -55,15 +56,15 @@ def decide_box(
             elif phases[j] == 0:
                 solver.add(z <= 0, h == 0)
             else:
-                solver.add(h == z3.If(z > 0, z, z3.RealVal(0, context)))
+                solver.add(h == z3.If(z > 0, z, z3_rational(0, context)))
             nxt.append(h)
         current = nxt
     ys = [_affine_in(row, bias, current, context) for row, bias in zip(last.weight, last.bias, strict=True)]
     for r, (coefficients, constant, strict) in enumerate(rows):
-        terms = [_value_in(c, context) * y for c, y in zip(coefficients, ys, strict=True) if c != 0]
+        terms = [z3_rational(c, context) * y for c, y in zip(coefficients, ys, strict=True) if c != 0]
         if rows_x is not None:
-            terms += [_value_in(c, context) * x for c, x in zip(rows_x[r], xs, strict=True) if c != 0]
-        total = z3.Sum(terms + [_value_in(constant, context)])
+            terms += [z3_rational(c, context) * x for c, x in zip(rows_x[r], xs, strict=True) if c != 0]
+        total = z3.Sum(terms + [z3_rational(constant, context)])
         solver.add(total < 0 if strict else total <= 0)
     answer = solver.check()
     if answer == z3.sat:
@@ -82,17 +83,13 @@ def _box_inputs(net: Network, box: Box, context: z3.Context, add: Callable[..., 
     """The input variables ``x_i``, with ``lo_i <= x_i <= hi_i`` added through ``add``."""
     xs = [z3.Real(f"x_{i}", context) for i in range(net.input_dim)]
     for x, (lo, hi) in zip(xs, box, strict=True):
-        add(_value_in(lo, context) <= x, x <= _value_in(hi, context))
+        add(z3_rational(lo, context) <= x, x <= z3_rational(hi, context))
     return xs
 
 
-def _value_in(v: Fraction, context: z3.Context) -> z3.ArithRef:
-    return z3.RealVal(f"{v.numerator}/{v.denominator}", context)
-
-
 def _affine_in(row: Sequence[Fraction], bias: Fraction, values: Sequence[z3.ArithRef], context: z3.Context) -> z3.ArithRef:
-    terms = [_value_in(w, context) * a for w, a in zip(row, values, strict=True) if w != 0]
-    terms.append(_value_in(bias, context))
+    terms = [z3_rational(w, context) * a for w, a in zip(row, values, strict=True) if w != 0]
+    terms.append(z3_rational(bias, context))
     return z3.Sum(terms) if len(terms) > 1 else terms[0]
 
 
@@ -122,7 +119,7 @@ def maximize_in_region(
             nxt.append(h)
         current = nxt
     ys = [_affine_in(row, bias, current, context) for row, bias in zip(last.weight, last.bias, strict=True)]
-    goal = z3.Sum([_value_in(c, context) * y for c, y in zip(objective, ys, strict=True) if c != 0] + [z3.RealVal(0, context)])
+    goal = z3.Sum([z3_rational(c, context) * y for c, y in zip(objective, ys, strict=True) if c != 0] + [z3_rational(0, context)])
     optimizer.maximize(goal)
     if optimizer.check() != z3.sat:
         return None

@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
-from ..errors import DomainError, InputFormatError, ShapeError
+from ..errors import InputFormatError, ShapeError
 from ..exact import format_rational
 
 Box = tuple[tuple[Fraction, Fraction], ...]
@@ -151,13 +151,3 @@ def build_disjunct(
             )
     box = tuple((lo, hi) for lo, hi in zip(lows, highs, strict=True))
     return Disjunct(box, tuple(rest))  # type: ignore[arg-type]
-
-
-def parse_box_for(box: Box, inputs: int, what: str = "--box") -> Box:
-    """Validate a user box for ``inputs`` inputs (non-empty intervals)."""
-    if len(box) != inputs:
-        raise ShapeError(f"{what} has {len(box)} intervals but the network takes {inputs} inputs")
-    for index, (lo, hi) in enumerate(box):
-        if lo > hi:
-            raise DomainError(f"{what} interval {index} is empty: {format_rational(lo)} > {format_rational(hi)}")
-    return box

@@ -12,6 +12,7 @@ from .common import (
     add_json_flag,
     add_network_argument,
     box_argument,
+    cli_terms,
     load_network_argument,
     positive_int,
 )
@@ -41,7 +42,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         bounds = output_bounds(net, box, max_nodes=args.max_nodes)
     except SolverError as err:
-        emit_text(f"unknown: {err}")
+        emit_text(f"unknown: {cli_terms(str(err))}")
         return 1
     if args.json:
         emit_json({

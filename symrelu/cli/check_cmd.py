@@ -12,7 +12,14 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputFormatError
-from .common import add_display_arguments, add_json_flag, add_network_argument, load_network_argument, progress_bar
+from .common import (
+    add_display_arguments,
+    add_json_flag,
+    add_network_argument,
+    cli_terms,
+    load_network_argument,
+    progress_bar,
+)
 from .output import Display, emit_json, emit_text
 
 MAX_JOBS = 1024
@@ -110,7 +117,7 @@ def _report(result: Any, net: str, prop: str, shown: Display) -> str:
         lines.append(f"no input reaches the unsafe set: {stats.get('certificates', 0)} box certificates and "
                      f"{stats.get('z3_boxes', 0)} Z3 boxes, all checked exactly")
     else:
-        lines.append(f"reason: {result.reason}")
+        lines.append(f"reason: {cli_terms(result.reason)}")
     lines.append(f"searched {stats.get('nodes', 0)} boxes ({stats.get('pool', 'serial')})")
     note = shown.note()
     return "\n".join(lines + ([note] if note else []))

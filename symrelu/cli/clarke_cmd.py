@@ -93,7 +93,7 @@ def _run_problem(args: argparse.Namespace) -> int:
     from ..params.problem import parse_assignment
 
     problem = load_problem(args.network, policy=args.policy)
-    payload = clarke_report(problem, parse_assignment(args.at, "--at"), args.relu_grad_at_zero)
+    payload = clarke_report(problem, parse_assignment(args.at, "--at"), args.relu_grad_at_zero, where="--at")
     if args.json:
         emit_json(payload)
         return 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -25,6 +26,51 @@ PATTERN_LEGEND = (
     "'|' between layers, ';' between data points, '/' before the signs of the residuals of an absolute loss)"
 )
 """Printed under every table of parameter-space patterns such as ``00|0;01|0``."""
+
+
+FLAGS: dict[str, str] = {
+    "allow_single_solver": "--allow-single-solver",
+    "box": "--box",
+    "checks": "--checks",
+    "combination": "--combination",
+    "eta": "--eta",
+    "G": "--G",
+    "G_squared": "--G-squared",
+    "ignore_solver_versions": "--ignore-solver-versions",
+    "jobs": "--jobs",
+    "max_nodes": "--max-nodes",
+    "max_regions": "--max-regions",
+    "norm": "--norm",
+    "output": "--output",
+    "rlimit": "--rlimit",
+    "root": "--root",
+    "steps": "--steps",
+    "timeout_s": "--timeout",
+}
+"""Library argument -> command-line flag, for messages: the library writes ``name=VALUE``."""
+
+_ARGUMENT = re.compile(r"(?<![\w.-])(" + "|".join(sorted(map(re.escape, FLAGS), key=len, reverse=True)) + r")=(\S*)")
+
+
+def cli_terms(text: str) -> str:
+    """A library message in command-line terms: ``output=INDEX`` becomes ``--output INDEX``.
+
+    A flag without a value (``allow_single_solver=True``) becomes the bare flag.
+
+    >>> cli_terms("choose one with output=INDEX; or raise rlimit=N, or allow_single_solver=True)")
+    'choose one with --output INDEX; or raise --rlimit N, or --allow-single-solver)'
+    >>> cli_terms("file lipschitz-on-domain--output-variation.smt2 and xoutput=3 stay")
+    'file lipschitz-on-domain--output-variation.smt2 and xoutput=3 stay'
+    """
+
+    def flag(match: re.Match[str]) -> str:
+        name, value = match.group(1), match.group(2)
+        core = value.rstrip(",.;:)]")
+        if core == "True":
+            return FLAGS[name] + value[len(core):]
+        return f"{FLAGS[name]} {value}" if value else FLAGS[name]
+
+    return _ARGUMENT.sub(flag, text)
 
 
 def path_phrase(method: str) -> str:

@@ -29,12 +29,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ..params.kinks import find_kinks
-    from ..params.landscape import DEFAULT_MAX_REGIONS, enumerate_regions
+    from ..params.landscape import DEFAULT_MAX_REGIONS, enumerate_parameter_regions
     from ..params.problem import load_problem
     from ..params.report import landscape_payload
 
     problem = load_problem(args.problem, policy=args.policy)
-    land = enumerate_regions(problem, max_regions=args.max_regions or DEFAULT_MAX_REGIONS, progress=False if args.json else None)
+    land = enumerate_parameter_regions(problem, max_regions=args.max_regions or DEFAULT_MAX_REGIONS, progress=False if args.json else None)
     kinks = find_kinks(land)
     payload = landscape_payload(land, kinks)
     if args.plot:

@@ -6,7 +6,7 @@ import argparse
 from typing import Any
 
 from ..exact import format_rational, format_vector, parse_point, rational_sqrt_text
-from ..lipschitz import NORMS
+from ..validation import NORMS
 from .common import (
     add_display_arguments,
     add_json_flag,

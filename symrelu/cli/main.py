@@ -17,6 +17,7 @@ from typing import NoReturn
 
 from .. import __version__
 from ..errors import SymreluError
+from .common import cli_terms
 
 log = logging.getLogger("symrelu")
 
@@ -110,7 +111,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.handler(args))
     except SymreluError as err:
-        print(f"symrelu: error: {err}", file=sys.stderr)
+        print(f"symrelu: error: {cli_terms(str(err))}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("symrelu: interrupted", file=sys.stderr)

@@ -6,8 +6,8 @@ import argparse
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
-from ..errors import ShapeError
 from ..exact import format_matrix, format_rational, format_vector
+from ..validation import check_output
 from .common import (
     add_display_arguments,
     add_json_flag,
@@ -69,8 +69,8 @@ def run(args: argparse.Namespace) -> int:
 
     net = load_network_argument(args)
     box = box_argument(args.box)
-    if args.plot and not 0 <= args.output < net.output_dim:
-        raise ShapeError(f"--output {args.output}: the network has outputs 0..{net.output_dim - 1}")
+    if args.plot:
+        check_output(net, args.output)  # before the enumeration, not after it
     with progress_bar("regions", enabled=not args.json) as update:
         client = dask_client(args.dask) if args.dask else None
         regions = enumerate_regions(net, box, max_regions=args.max_regions, progress=update, jobs=args.jobs, client=client)

@@ -160,7 +160,7 @@ def run(args: argparse.Namespace) -> int:
     from ..params.trajectory import amplification, parse_rule, subgradient_method
 
     problem = load_problem(args.problem, policy=args.policy)
-    lr = parse_step_size(args.lr)
+    lr = parse_step_size(args.lr, "--lr")
     steps = _steps(args.steps)
     rule = parse_rule(args.rule)
     inits = [parse_assignment(args.init, "--init")]
@@ -191,10 +191,10 @@ def run(args: argparse.Namespace) -> int:
         payload["surrogate"] = _surrogate_payload(problem, beta, runs, inits, lr, steps)
     if args.plot:
         from ..params.kinks import find_kinks
-        from ..params.landscape import enumerate_regions
+        from ..params.landscape import enumerate_parameter_regions
         from ..params.plotting import plot_trajectories
 
-        land = enumerate_regions(problem, progress=False if args.json else None)
+        land = enumerate_parameter_regions(problem, progress=False if args.json else None)
         plot_trajectories(land, find_kinks(land), runs, args.plot, labels=[_start_label(problem, p) for p in points])
     if args.json:
         emit_json(payload)

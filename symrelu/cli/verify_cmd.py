@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import InputFormatError
 from ..exact import format_rational, parse_box, parse_point, parse_rational
-from .common import add_policy_argument, is_problem_file, output_folder
+from .common import add_policy_argument, cli_terms, is_problem_file, output_folder
 from .output import emit_json, emit_text
 
 if TYPE_CHECKING:  # the solvers load only when a check runs
@@ -144,7 +144,7 @@ def run_verify(
     network = None
     if problem is None and any(spec.needs in ("network", "network-or-problem") for spec in specs):
         network = load_network(args.subject) if load_network else _load_network(args.subject, policy)
-    box = parse_box(args.box) if args.box else None
+    box = parse_box(args.box, "--box") if args.box else None
     context = CheckContext(args.subject, runner, network, problem, box, options)
     show = not args.json and sys.stderr.isatty()
     results = []
@@ -331,7 +331,7 @@ def _report(results: Sequence[CheckResult]) -> str:
             lines.append(f"{r.name} witness:")
             lines += [f"  {k} = {readable(r.witness[k])}" for k in sorted(r.witness, key=str)]
         if r.reason:
-            lines.append(f"{r.name}: {r.reason}")
+            lines.append(f"{r.name}: {cli_terms(r.reason)}")
         if len(r.solvers) == 1 and r.verdict is Verdict.PROVED and r.solvers[0] != "exact":
             lines.append(f"{r.name}: PROVED by a single solver ({r.solvers[0]}), accepted with --allow-single-solver")
         for label in ("kink", "kink_point", "jump", "witness_family", "activation"):

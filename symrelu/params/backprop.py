@@ -20,32 +20,8 @@ from fractions import Fraction
 
 import sympy
 
-from ..activation import Activation
-from ..errors import DomainError
+from ..validation import check_relu_grad_at_zero
 from .problem import Point, Problem
-
-
-def check_relu_prime(s: object) -> Fraction:
-    """``s`` as a rational in [0, 1] (the value used for relu'(0))."""
-    from ..exact import to_rational
-
-    value = to_rational(s, where="relu'(0)")
-    if not 0 <= value <= 1:
-        raise DomainError(f"relu'(0) = {value} must lie in [0, 1]")
-    return value
-
-
-def _derivative(act: Activation, z: Fraction, s: Fraction) -> Fraction:
-    """The slope backprop uses for ``act`` at ``z``: the piece's slope, or the s-blend at a breakpoint.
-
-    >>> from symrelu.activation import leaky_relu
-    >>> [_derivative(leaky_relu(Fraction(1, 10)), Fraction(z), Fraction(1, 2)) for z in (-1, 0, 1)]
-    [Fraction(1, 10), Fraction(11, 20), Fraction(1, 1)]
-    """
-    for j, b in enumerate(act.breakpoints):
-        if z == b:
-            return act.slopes[j] + s * (act.slopes[j + 1] - act.slopes[j])
-    return act.slopes[act.state(z)]
 
 
 def _sign(v: Fraction) -> int:
@@ -54,7 +30,7 @@ def _sign(v: Fraction) -> int:
 
 def backprop_gradient(problem: Problem, point: Point, s: object = 0) -> tuple[Fraction, ...]:
     """The gradient backpropagation returns at θ = ``point`` with relu'(0) = ``s``."""
-    s = check_relu_prime(s)
+    s = check_relu_grad_at_zero(s)
     net = problem.network
     names = problem.parameter_names
     index = {name: i for i, name in enumerate(names)}
@@ -83,7 +59,7 @@ def backprop_gradient(problem: Problem, point: Point, s: object = 0) -> tuple[Fr
         for l in range(len(net.layers) - 1, -1, -1):
             layer = net.layers[l]
             if l < relu_layers:
-                delta = [d * _derivative(act, z, s) for d, z, act in zip(delta, pres[l], net.activations[l])]
+                delta = [d * act.backprop_slope(z, s) for d, z, act in zip(delta, pres[l], net.activations[l])]
             for j, (row, b) in enumerate(zip(layer.weight, layer.bias)):
                 if isinstance(b, sympy.Symbol):
                     grad[index[b.name]] += delta[j]

@@ -9,8 +9,8 @@ kink is *dangerous* when the gradient jump ∇ℓ_above − ∇ℓ_below is non-
 somewhere on that piece (decided by Z3, with an exact witness replayed here).
 
 >>> from symrelu.params.examples import paper_instance
->>> from symrelu.params.landscape import enumerate_regions
->>> kinks = find_kinks(enumerate_regions(paper_instance()))
+>>> from symrelu.params.landscape import enumerate_parameter_regions
+>>> kinks = find_kinks(enumerate_parameter_regions(paper_instance()))
 >>> [(k.below, k.above, k.dangerous) for k in kinks]
 [('00', '01', True), ('00', '10', True), ('01', '11', True), ('10', '11', True)]
 >>> [str(v) for v in kinks[0].jump], kinks[0].jump_at_witness
@@ -25,7 +25,7 @@ from fractions import Fraction
 import z3
 
 from ..errors import DomainError, SolverError
-from .landscape import Landscape, Region
+from .landscape import Landscape, ParameterRegion
 from .polynomial import Polynomial, vector_at
 from .problem import Point
 from .switches import Switch
@@ -113,7 +113,7 @@ def _proportional(p: Polynomial, g: Polynomial) -> Fraction | None:
 
 
 def _boundary_kink(
-    land: Landscape, below: Region, above: Region, g: Polynomial, timeout_ms: int | None
+    land: Landscape, below: ParameterRegion, above: ParameterRegion, g: Polynomial, timeout_ms: int | None
 ) -> Kink | None:
     """The piece ``{g = 0} ∩ D`` where every other constraint of both regions holds strictly, if non-empty."""
     problem = land.problem
@@ -165,9 +165,9 @@ def _boundary_kink(
     return kink(witness, dangerous_witness, dangerous)
 
 
-def _surfaces(first: Region, second: Region) -> list[tuple[Region, Region, Polynomial]]:
+def _surfaces(first: ParameterRegion, second: ParameterRegion) -> list[tuple[ParameterRegion, ParameterRegion, Polynomial]]:
     """``(below, above, g)`` for every surface (up to a factor) on which the two regions lie on opposite sides."""
-    found: list[tuple[Region, Region, Polynomial]] = []
+    found: list[tuple[ParameterRegion, ParameterRegion, Polynomial]] = []
     for _, p, sign in first.constraints:
         if p.degree < 1 or any(_proportional(p, g) is not None for _, _, g in found):
             continue

@@ -10,7 +10,7 @@ region's interior point is replayed on the concrete network before it counts.
 
 >>> from symrelu.params.problem import load_problem
 >>> from symrelu.params.examples import paper_instance
->>> land = enumerate_regions(paper_instance())
+>>> land = enumerate_parameter_regions(paper_instance())
 >>> [r.pattern for r in land.regions], land.method
 (['00', '01', '10', '11'], 'polyhedral')
 >>> land.region("11").sympy_hessian.tolist()
@@ -30,6 +30,7 @@ import z3
 from tqdm import tqdm
 
 from ..errors import SolverError, TooLargeError
+from ..validation import check_count
 from .polynomial import Polynomial
 from .problem import Point, Problem
 from .switches import Bits, SwitchTable
@@ -56,7 +57,7 @@ Constraint = tuple[int, Polynomial, int]
 
 
 @dataclass(frozen=True)
-class Region:
+class ParameterRegion:
     """One non-empty open region: its pattern, constraints, selection loss and an interior point."""
 
     bits: Bits
@@ -97,7 +98,7 @@ class Landscape:
     """All non-empty regions (sorted by pattern) of a problem, inside its domain."""
 
     problem: Problem
-    regions: tuple[Region, ...]
+    regions: tuple[ParameterRegion, ...]
     method: str
     solver_calls: int
     table: SwitchTable = field(compare=False, repr=False)
@@ -106,13 +107,13 @@ class Landscape:
     def parameters(self) -> tuple[sympy.Symbol, ...]:
         return self.problem.parameters
 
-    def region(self, pattern: str) -> Region:
+    def region(self, pattern: str) -> ParameterRegion:
         for region in self.regions:
             if region.pattern == pattern:
                 return region
         raise KeyError(f"no region with pattern {pattern!r}")
 
-    def by_bits(self) -> dict[Bits, Region]:
+    def by_bits(self) -> dict[Bits, ParameterRegion]:
         return {r.bits: r for r in self.regions}
 
 
@@ -174,7 +175,7 @@ class _Enumerator:
         if depth == self.table.size:
             if len(self.found) >= self.max_regions:
                 raise TooLargeError(
-                    f"more than {self.max_regions} regions; raise --max-regions or shrink the problem",
+                    f"more than {self.max_regions} regions; raise max_regions=N or shrink the problem",
                     partial=len(self.found),
                 )
             self.found.append((bits, witness, tuple(constraints)))
@@ -199,7 +200,7 @@ class _Enumerator:
             self.solver.pop()
 
 
-def enumerate_regions(
+def enumerate_parameter_regions(
     problem: Problem,
     max_regions: int = DEFAULT_MAX_REGIONS,
     timeout_ms: int | None = 60_000,
@@ -210,15 +211,14 @@ def enumerate_regions(
     Raises :class:`TooLargeError` beyond ``max_regions`` and :class:`SolverError`
     if Z3 cannot decide a region.
     """
-    if max_regions < 1:
-        raise TooLargeError(f"max_regions must be at least 1, got {max_regions}")
+    check_count(max_regions, "max_regions", error=TooLargeError)
     count = len(problem.parameters)
     if count > MAX_PARAMETERS:
         raise TooLargeError(
             f"{problem.network.source}: {count} trainable parameters is too many for the exact parameter-space "
             f"enumeration (at most {MAX_PARAMETERS}; its regions grow exponentially with switches and each needs "
             "exact real algebra); write most weights as numbers so that few stay trainable, use fewer data points, "
-            "or use the direct-encoding check: symrelu verify PROBLEM --checks lipschitz_on_domain"
+            "or use the verify check that needs no enumeration (checks=lipschitz_on_domain)"
         )
     job = _Enumerator(problem, max_regions, timeout_ms, progress)
     job.run()
@@ -233,7 +233,7 @@ def enumerate_regions(
                 f"{table.format_pattern(replayed)}; refusing an unconfirmed region"
             )
         regions.append(
-            Region(
+            ParameterRegion(
                 bits=bits,
                 pattern=table.format_pattern(bits),
                 interior_point=point,

@@ -99,14 +99,14 @@ def _save(fig, path: str | Path) -> Path:
     try:
         fig.savefig(path, dpi=120, bbox_inches="tight")
     except OSError as err:
-        raise InputFormatError(f"--plot {path}: cannot write the picture ({err.strerror or err})") from None
+        raise InputFormatError(f"plot file {path}: cannot write the picture ({err.strerror or err})") from None
     return path
 
 
 def plot_landscape(land: Landscape, kinks: Sequence[Kink], path: str | Path) -> Path:
     """Contour map of ℓ with the kinks (red: gradient jumps) and the jump sizes at exact witnesses."""
     if len(land.parameters) != 2:
-        raise ShapeError(f"--plot needs exactly two parameters, the problem has {len(land.parameters)}")
+        raise ShapeError(f"a landscape plot needs exactly two parameters, the problem has {len(land.parameters)}")
     fig, ax = new_figure((7, 6.6))
     _draw(ax, land, kinks, _frame(land.problem))
     ax.set_title(f"Loss landscape: {len(land.regions)} regions, {sum(k.dangerous for k in kinks)} dangerous kinks")
@@ -136,7 +136,7 @@ def plot_trajectories(land: Landscape, kinks: Sequence[Kink], runs: Sequence[Tra
     """Training paths over the loss contours, kinks marked; each run's start has its own marker
     shape, and when the starts are too close to tell apart an inset magnifies them."""
     if len(land.parameters) != 2:
-        raise ShapeError(f"--plot needs exactly two parameters, the problem has {len(land.parameters)}")
+        raise ShapeError(f"a landscape plot needs exactly two parameters, the problem has {len(land.parameters)}")
     points = [[float(v) for v in s.theta] for run in runs for s in run.steps]
     fig, ax = new_figure((7, 7))
     frame = _frame(land.problem, points)

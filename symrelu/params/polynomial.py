@@ -24,6 +24,8 @@ from typing import TYPE_CHECKING, Any
 
 import flint
 
+from ..exact import z3_rational
+
 if TYPE_CHECKING:
     import sympy
     import z3
@@ -158,13 +160,13 @@ class Polynomial:
         import z3
 
         if not self.terms:
-            return z3.RealVal(0)
+            return z3_rational(0)
         parts = []
         for e, c in self.terms:
             factors: list[z3.ArithRef] = []
             for var, power in zip(variables, e, strict=False):
                 factors.extend([var] * power)
-            coeff = z3.Q(c.numerator, c.denominator)
+            coeff = z3_rational(c)
             parts.append(coeff * z3.Product(*factors) if len(factors) > 1 else coeff * factors[0] if factors else coeff)
         return parts[0] if len(parts) == 1 else z3.Sum(*parts)
 

@@ -27,6 +27,7 @@ from ..errors import DomainError, InputFormatError, ParameterError, ShapeError
 from ..exact import parse_rational, to_rational
 from ..loaders.json_format import network_from_json_data
 from ..network import Network
+from ..validation import check_interval
 
 LOSSES: tuple[str, ...] = ("squared", "absolute")
 """``squared``: 1/(2n) Σ‖f(x_i;θ) − y_i‖²; ``absolute``: 1/n Σ‖f(x_i;θ) − y_i‖₁."""
@@ -121,11 +122,7 @@ class Problem:
         for name, item in zip(names, items, strict=True):
             if isinstance(item, (str, bytes)) or not isinstance(item, Sequence) or len(item) != 2:
                 raise InputFormatError(f"domain of {name}: expected [lo, hi], got {item!r}")
-            lo = to_rational(item[0], where=f"domain of {name} low")
-            hi = to_rational(item[1], where=f"domain of {name} high")
-            if not lo < hi:
-                raise DomainError(f"domain of {name} is [{lo}, {hi}], which is empty or a single point; need lo < hi")
-            intervals.append((lo, hi))
+            intervals.append(check_interval(item[0], item[1], f"domain of {name}"))
         return tuple(intervals)
 
     # ------------------------------------------------------------------ views
@@ -242,7 +239,7 @@ def load_problem(path: str | Path, policy: str = "exact") -> Problem:
     return problem_from_dict(spec, source=source, policy=policy)
 
 
-def parse_assignment(text: str, where: str = "--init") -> dict[str, Fraction]:
+def parse_assignment(text: str, where: str = "assignment") -> dict[str, Fraction]:
     """Parse ``"w1=1/100,w2=-1"`` into ``{"w1": 1/100, "w2": -1}``.
 
     >>> parse_assignment("w1=1/100, w2=-1")
@@ -263,7 +260,7 @@ def parse_assignment(text: str, where: str = "--init") -> dict[str, Fraction]:
     return values
 
 
-def parse_step_size(text: str, where: str = "--lr") -> Fraction:
+def parse_step_size(text: str, where: str = "step size") -> Fraction:
     """A positive rational step size (``"1/10"``); floats are refused as text like ``0.1`` is exact.
 
     >>> parse_step_size("1/10")

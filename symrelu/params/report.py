@@ -18,7 +18,7 @@ from ..exact import format_rational, format_vector
 from .kinks import Kink
 from .landscape import Landscape
 from .problem import Problem
-from .subdifferential import backprop_audit
+from .subdifferential import parameter_backprop_audit
 from .trajectory import Trajectory
 
 
@@ -70,14 +70,16 @@ def landscape_payload(land: Landscape, kinks: tuple[Kink, ...]) -> dict[str, Any
     }
 
 
-def clarke_report(problem: Problem, point: Mapping[str, object], s: object = 0) -> dict[str, Any]:
-    """The ``symrelu clarke PROBLEM --at ...`` payload: each vertex (and backprop) as a one-row Jacobian."""
-    audit = backprop_audit(problem, problem.point(point, "--at"), s)
+def clarke_report(problem: Problem, point: Mapping[str, object], s: object = 0, where: str = "point") -> dict[str, Any]:
+    """The ``symrelu clarke PROBLEM --at ...`` payload: each vertex (and backprop) as a one-row Jacobian.
+
+    ``where`` names the point in error messages."""
+    audit = parameter_backprop_audit(problem, problem.point(point, where), s)
     names = problem.parameter_names
     return {
         "parameters": list(names),
         "point": _point(names, audit.point),
-        "relu_prime_at_zero": format_rational(audit.relu_prime_at_zero),
+        "relu_prime_at_zero": format_rational(audit.relu_grad_at_zero),
         "active_patterns": list(audit.clarke.active_patterns),
         "vertices": [[format_vector(v)] for v in audit.clarke.vertices],
         "backprop": [format_vector(audit.backprop)],

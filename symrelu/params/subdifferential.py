@@ -27,8 +27,10 @@ from fractions import Fraction
 import z3
 
 from ..errors import SolverError, TooLargeError
+from ..exact import z3_rational
 from ..hull import convex_weights, hull_vertices
-from .backprop import backprop_gradient, check_relu_prime
+from ..validation import check_relu_grad_at_zero
+from .backprop import backprop_gradient
 from .polynomial import Polynomial, vector_at
 from .problem import Point, Problem
 from .switches import Bits, SwitchTable
@@ -109,11 +111,11 @@ def _touches(problem: Problem, table: SwitchTable, bits: Bits, point: Point, tim
         for s, bit in enumerate(bits)
         if not (g := table.polynomial(s, bits[:s])).is_zero
     ]
-    offsets = [v - z3.Q(c.numerator, c.denominator) for v, c in zip(theta, point, strict=True)]
+    offsets = [v - z3_rational(c) for v, c in zip(theta, point, strict=True)]
     dist = z3.Sum(*(d * d for d in offsets)) if len(offsets) > 1 else offsets[0] * offsets[0]
     for r2 in BALL_RADII_SQUARED:
         solver = make_solver(False, timeout_ms)
-        solver.add(*constraints, dist < z3.Q(r2.numerator, r2.denominator))
+        solver.add(*constraints, dist < z3_rational(r2))
         answer = solver.check()
         if answer == z3.unsat:
             confirm_unsat(solver, f"region {table.format_pattern(bits)} misses a ball around the Clarke point")
@@ -168,11 +170,11 @@ def clarke_subdifferential(problem: Problem, point: Point | dict, timeout_ms: in
 
 
 @dataclass(frozen=True)
-class BackpropAudit:
+class ParameterBackpropAudit:
     """What backpropagation returns at θ with relu'(0) = s, and whether it is a Clarke subgradient."""
 
     point: Point
-    relu_prime_at_zero: Fraction
+    relu_grad_at_zero: Fraction
     backprop: tuple[Fraction, ...]
     clarke: ClarkeSet
     in_clarke: bool
@@ -180,18 +182,18 @@ class BackpropAudit:
     """Exact convex weights over ``clarke.vertices`` proving membership, when inside."""
 
 
-def backprop_audit(problem: Problem, point: Point | dict, s: object = 0) -> BackpropAudit:
+def parameter_backprop_audit(problem: Problem, point: Point | dict, s: object = 0) -> ParameterBackpropAudit:
     """Compare backprop's output at θ with ∂_C ℓ(θ), exactly.
 
     >>> from fractions import Fraction as F
     >>> from symrelu.params.examples import tied_relu_instance
-    >>> audit = backprop_audit(tied_relu_instance(), (F(0),), 0)
+    >>> audit = parameter_backprop_audit(tied_relu_instance(), (F(0),), 0)
     >>> audit.backprop, audit.clarke.vertices, audit.in_clarke
     ((Fraction(0, 1),), ((Fraction(-1, 1),),), False)
     """
     theta = problem.point(point, "audit point")
-    value = check_relu_prime(s)
+    value = check_relu_grad_at_zero(s)
     clarke = clarke_subdifferential(problem, theta)
     grad = backprop_gradient(problem, theta, value)
     weights = convex_weights(grad, clarke.vertices)
-    return BackpropAudit(theta, value, grad, clarke, weights is not None, weights)
+    return ParameterBackpropAudit(theta, value, grad, clarke, weights is not None, weights)

@@ -25,7 +25,9 @@ import sympy
 import z3
 
 from ..errors import InputFormatError, ShapeError
-from .backprop import backprop_gradient, check_relu_prime
+from ..exact import z3_rational
+from ..validation import check_count, check_relu_grad_at_zero
+from .backprop import backprop_gradient
 from .minnorm import min_norm_point
 from .problem import Point, Problem
 from .subdifferential import clarke_subdifferential
@@ -59,7 +61,7 @@ def parse_rule(text: str) -> Rule:
     if text == "backprop":
         return Rule()
     if text.startswith("backprop:"):
-        return Rule("backprop", check_relu_prime(text.split(":", 1)[1]))
+        return Rule("backprop", check_relu_grad_at_zero(text.split(":", 1)[1]))
     raise InputFormatError(f"unknown rule {text!r}; use backprop:S (S in [0, 1]) or min-norm")
 
 
@@ -117,10 +119,10 @@ def _nonlinear_distance_bound(g, theta: Point, names: tuple[str, ...], timeout_m
     value = g(theta)
     r2 = value * value / norm if norm else Fraction(1)
     variables = real_vars(names)
-    dist = z3.Sum(*((v - z3.Q(c.numerator, c.denominator)) ** 2 for v, c in zip(variables, theta, strict=True)))
+    dist = z3.Sum(*((v - z3_rational(c)) ** 2 for v, c in zip(variables, theta, strict=True)))
     for _ in range(30):
         solver = make_solver(False, timeout_ms)
-        solver.add(g.to_z3(variables) == 0, dist < z3.Q(r2.numerator, r2.denominator))
+        solver.add(g.to_z3(variables) == 0, dist < z3_rational(r2))
         if solver.check() == z3.unsat:
             return r2
         r2 /= 4
@@ -168,9 +170,7 @@ MAX_STEPS = 10_000
 
 def check_steps(steps: int) -> int:
     """``steps`` if it lies in ``0..MAX_STEPS``, else a one-line :class:`ShapeError`."""
-    if not 0 <= steps <= MAX_STEPS:
-        raise ShapeError(f"number of steps must lie between 0 and {MAX_STEPS}, got {steps}")
-    return steps
+    return check_count(steps, "steps", 0, MAX_STEPS, ShapeError)
 
 
 def subgradient_method(

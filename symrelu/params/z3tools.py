@@ -24,6 +24,7 @@ from fractions import Fraction
 import z3
 
 from ..errors import SolverError
+from ..exact import z3_rational
 from .polynomial import Polynomial
 
 log = logging.getLogger(__name__)
@@ -165,7 +166,7 @@ def z3_box(variables: Sequence[z3.ArithRef], box: Sequence[tuple[Fraction, Fract
     return [
         c
         for v, (lo, hi) in zip(variables, box, strict=False)
-        for c in (v > z3.Q(lo.numerator, lo.denominator), v < z3.Q(hi.numerator, hi.denominator))
+        for c in (v > z3_rational(lo), v < z3_rational(hi))
     ]
 
 

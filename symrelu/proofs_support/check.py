@@ -147,7 +147,7 @@ def _compare(name: str, committed: str | None, fresh: str, ignore_versions: bool
         if ignore_versions:
             return None
         return (f"{name}: built with other solver versions ({_first_difference(committed, fresh)}); "
-                "rebuild with `symrelu proofs build` or pass --ignore-solver-versions")
+                "rebuild with `symrelu proofs build` or pass ignore_solver_versions=True")
     return f"{name}: STALE, differs from a fresh build ({_first_difference(committed, fresh)}); run `symrelu proofs build`"
 
 

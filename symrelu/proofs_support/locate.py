@@ -60,7 +60,7 @@ def find_layout(root: str | Path | None = None, start: str | Path | None = None)
         path = Path(root)
         if not _is_root(path):
             raise InputFormatError(
-                f"--root {root}: no proofs/{CLAIM_GLOB} claim modules there; give the symrelu repository's top folder"
+                f"root={root}: no proofs/{CLAIM_GLOB} claim modules there; give the symrelu repository's top folder"
             )
         return Layout(path)
     here = Path(start) if start is not None else Path.cwd()
@@ -68,7 +68,7 @@ def find_layout(root: str | Path | None = None, start: str | Path | None = None)
         if _is_root(candidate):
             return Layout(candidate)
     raise InputFormatError(
-        f"cannot find the repository's proofs/ folder from {here} upward; run inside the symrelu checkout or pass --root DIR"
+        f"cannot find the repository's proofs/ folder from {here} upward; run inside the symrelu checkout or pass root=DIR"
     )
 
 

@@ -25,15 +25,15 @@ from fractions import Fraction
 from typing import Any
 
 from ..errors import InputFormatError
+from ..exact import z3_rational
 from ..params.backprop import backprop_gradient
-from ..params.landscape import Landscape, Region, enumerate_regions
+from ..params.landscape import Landscape, ParameterRegion, enumerate_parameter_regions
 from ..params.polynomial import Polynomial
 from ..params.problem import Problem
 from ..params.z3tools import param_symbol, param_vars
 from .assemble import rational_sqrt, run_check
 from .bounds import given_square
 from .closure import Point, box_constraints, closed_region, polyhedral_vertices, polynomial_z3
-from .encode import rational_val
 from .hessian import region_tag
 from .obligation import DEFAULT_MAX_NODES, Obligation
 from .runner import Replayed, Runner
@@ -57,7 +57,7 @@ class RegionMaximum:
     method: str
 
 
-def squared_gradient_norm(region: Region) -> Polynomial:
+def squared_gradient_norm(region: ParameterRegion) -> Polynomial:
     """q_R = ‖∇ℓ_R‖² as an exact polynomial."""
     total = Polynomial.constant(region.loss.nvars, 0)
     for g in region.gradient:
@@ -65,7 +65,7 @@ def squared_gradient_norm(region: Region) -> Polynomial:
     return total
 
 
-def region_maximum(region: Region, domain: Sequence[tuple[Fraction, Fraction]]) -> RegionMaximum:
+def region_maximum(region: ParameterRegion, domain: Sequence[tuple[Fraction, Fraction]]) -> RegionMaximum:
     """The exact maximum of q_R over cl(R) ∩ D when it is a convex quadratic on a polytope."""
     q = squared_gradient_norm(region)
     if region.loss.degree > 2:
@@ -92,7 +92,7 @@ def clarke_bound(
     if problem.domain is None:
         return CheckResult(CHECK, Verdict.UNKNOWN, reason="does not apply: the problem has no bounded domain D "
                            "(the squared loss is not globally Lipschitz); add a domain with one interval per parameter")
-    land = landscape if landscape is not None else enumerate_regions(problem)
+    land = landscape if landscape is not None else enumerate_parameter_regions(problem)
     subject = subject or problem.network.source
     maxima = [region_maximum(r, problem.domain) for r in land.regions]
     missing = [m for m in maxima if m.value is None]
@@ -139,7 +139,7 @@ def clarke_bound(
                        result.reason, result.details, result.obligations, result.elapsed_s)
 
 
-def _attained(region: Region, point: Point, value: Fraction) -> dict[str, Any]:
+def _attained(region: ParameterRegion, point: Point, value: Fraction) -> dict[str, Any]:
     """Where G² is attained: a point of cl(R) ∩ D and the limiting gradient of R there (replayed exactly)."""
     gradient = tuple(g(point) for g in region.gradient)
     closed = all(sign * poly(point) >= 0 for _, poly, sign in region.constraints)
@@ -149,7 +149,7 @@ def _attained(region: Region, point: Point, value: Fraction) -> dict[str, Any]:
             "note": "a limit of gradients of region " + region.pattern + ", hence a Clarke subgradient at the point"}
 
 
-def _inside_witness(problem: Problem, region: Region, theta: Point, bound: Fraction) -> dict[str, Any] | None:
+def _inside_witness(problem: Problem, region: ParameterRegion, theta: Point, bound: Fraction) -> dict[str, Any] | None:
     """A point strictly inside R and D near ``theta`` whose backpropagated gradient exceeds G² exactly."""
     domain = problem.domain or ()
     centre = region.interior_point
@@ -167,12 +167,12 @@ def _inside_witness(problem: Problem, region: Region, theta: Point, bound: Fract
     return None
 
 
-def _obligation(problem: Problem, region: Region, bound: Fraction, subject: str, max_nodes: int) -> Obligation:
+def _obligation(problem: Problem, region: ParameterRegion, bound: Fraction, subject: str, max_nodes: int) -> Obligation:
     names = list(problem.parameter_names)
     variables = param_vars(names)
     facts = box_constraints([variables[n] for n in names], problem.domain) + closed_region(region, variables, names)
     q = polynomial_z3(squared_gradient_norm(region), variables, names)
-    facts.append(q > rational_val(bound))
+    facts.append(q > z3_rational(bound))
     return Obligation.build(
         f"clarke-{region_tag(region.pattern)}", facts, check=CHECK, subject=subject,
         region=f"closed region {region.pattern} within D; G^2 = {bound}", max_nodes=max_nodes,

@@ -7,8 +7,8 @@ every constraint is affine, since the region is open and non-empty). When
 every constraint is affine the exact vertices come from
 :class:`symrelu.polytope.Polytope`.
 
->>> from symrelu.params import enumerate_regions, paper_instance
->>> land = enumerate_regions(paper_instance())
+>>> from symrelu.params import enumerate_parameter_regions, paper_instance
+>>> land = enumerate_parameter_regions(paper_instance())
 >>> [tuple(map(str, v)) for v in polyhedral_vertices(land.region("11"), land.problem.domain)]
 [('1', '0'), ('1', '1'), ('0', '1'), ('0', '0')]
 """
@@ -22,10 +22,11 @@ import sympy
 import z3
 
 from ..errors import DomainError
-from ..params.landscape import Region
+from ..exact import z3_rational
+from ..params.landscape import ParameterRegion
 from ..params.polynomial import Polynomial
 from ..polytope import Polytope, common_denominator_row
-from .encode import rational_val, sympy_to_z3
+from .encode import sympy_to_z3
 
 Point = tuple[Fraction, ...]
 Box = Sequence[tuple[Fraction, Fraction]]
@@ -37,7 +38,7 @@ def box_constraints(variables: Sequence[z3.ArithRef], domain: Box | None) -> lis
         return []
     facts: list[z3.BoolRef] = []
     for var, (lo, hi) in zip(variables, domain):
-        facts += [var >= rational_val(lo), var <= rational_val(hi)]
+        facts += [var >= z3_rational(lo), var <= z3_rational(hi)]
     return facts
 
 
@@ -47,16 +48,16 @@ def polynomial_z3(poly: Polynomial, variables: dict[str, z3.ArithRef], names: Se
     return sympy_to_z3(sympy.expand(poly.to_sympy(symbols)), variables)
 
 
-def closed_region(region: Region, variables: dict[str, z3.ArithRef], names: Sequence[str]) -> list[z3.BoolRef]:
+def closed_region(region: ParameterRegion, variables: dict[str, z3.ArithRef], names: Sequence[str]) -> list[z3.BoolRef]:
     """``sign·g ≥ 0`` for every constraint of the region (its closure, or a superset when nonlinear)."""
     facts = []
     for _, poly, sign in region.constraints:
         term = polynomial_z3(poly, variables, names)
-        facts.append(term >= rational_val(0) if sign > 0 else term <= rational_val(0))
+        facts.append(term >= z3_rational(0) if sign > 0 else term <= z3_rational(0))
     return facts
 
 
-def open_region_relations(region: Region) -> list[sympy.Rel]:
+def open_region_relations(region: ParameterRegion) -> list[sympy.Rel]:
     """The region's strict inequalities as SymPy relations in the problem's parameters."""
     symbols = sympy.symbols([p.name for p in region.parameters], real=True)
     relations = []
@@ -70,7 +71,7 @@ def open_region_relations(region: Region) -> list[sympy.Rel]:
     return relations
 
 
-def is_polyhedral(region: Region) -> bool:
+def is_polyhedral(region: ParameterRegion) -> bool:
     """True when every constraint of the region is affine."""
     return all(poly.degree <= 1 for _, poly, _ in region.constraints)
 
@@ -89,7 +90,7 @@ def affine_row(poly: Polynomial) -> tuple[list[Fraction], Fraction]:
     return coefficients, constant
 
 
-def polyhedral_vertices(region: Region, domain: Box | None) -> tuple[Point, ...] | None:
+def polyhedral_vertices(region: ParameterRegion, domain: Box | None) -> tuple[Point, ...] | None:
     """Exact vertices of cl(R) ∩ D, or None when R is not polyhedral or D is unbounded."""
     if domain is None or not is_polyhedral(region):
         return None

@@ -37,12 +37,13 @@ from typing import Any, Literal
 import z3
 
 from ..errors import InputFormatError
+from ..exact import z3_rational
 from ..params.problem import Problem
 from ..params.z3tools import param_symbol, param_vars
 from .assemble import rational_sqrt, run_check
 from .bounds import given_square
 from .closure import box_constraints
-from .encode import absolute, add_all, rational_val
+from .encode import absolute, add_all
 from .intervals import output_bounds
 from .loss_encoding import encode_loss, encode_outputs
 from .obligation import DEFAULT_MAX_NODES, Obligation
@@ -126,7 +127,7 @@ def _lemma_obligations(problem: Problem, constants: Mapping[str, Any], subject: 
         defs_b, out_b = encode_outputs(problem, b, "b", i)
         for o in range(len(out_a)):
             slopes = constants["slopes"][i][o]
-            allowed = add_all([rational_val(c) * absolute(a[n] - b[n]) for c, n in zip(slopes, names, strict=False) if c != 0])
+            allowed = add_all([z3_rational(c) * absolute(a[n] - b[n]) for c, n in zip(slopes, names, strict=False) if c != 0])
             variation = Obligation.build(
                 f"output-variation-d{i}-o{o}", facts + defs_a + defs_b + [absolute(out_a[o] - out_b[o]) > allowed],
                 check=CHECK, subject=subject, max_nodes=max_nodes,
@@ -136,10 +137,10 @@ def _lemma_obligations(problem: Problem, constants: Mapping[str, Any], subject: 
                 problem, i, o, slopes, facts[: 2 * len(names)], subject, max_nodes))
             if problem.loss == "squared":
                 rho = constants["rho"][i][o]
-                residual = out_a[o] - rational_val(y[o])
+                residual = out_a[o] - z3_rational(y[o])
                 obligations.append(Obligation.build(
                     f"residual-bound-d{i}-o{o}",
-                    facts[: 2 * len(names)] + defs_a + [z3.Or(residual > rational_val(rho), residual < rational_val(-rho))],
+                    facts[: 2 * len(names)] + defs_a + [z3.Or(residual > z3_rational(rho), residual < z3_rational(-rho))],
                     check=CHECK, subject=subject, max_nodes=max_nodes,
                     region=f"data point {i}, output {o}: |r(t)| <= {rho} on D",
                 ))
@@ -168,7 +169,7 @@ def _direct_obligation(problem: Problem, bound: Fraction, subject: str, max_node
     distance = add_all([(a[n] - b[n]) * (a[n] - b[n]) for n in names])
     facts += list(enc_a.constraints) + list(enc_b.constraints) + [delta == enc_a.loss - enc_b.loss]
     return Obligation.build(
-        "lipschitz-direct", facts + [delta * delta > rational_val(bound) * distance], check=CHECK, subject=subject,
+        "lipschitz-direct", facts + [delta * delta > z3_rational(bound) * distance], check=CHECK, subject=subject,
         region=f"D = {' x '.join(f'[{lo},{hi}]' for lo, hi in problem.domain or ())}; G^2 = {bound}", max_nodes=max_nodes,
     )
 

@@ -3,7 +3,7 @@
 Rationals enter z3 only as ``"p/q"`` text, never as floats.
 
 >>> from fractions import Fraction
->>> rational_val(Fraction(1, 10))
+>>> z3_rational(Fraction(1, 10))
 1/10
 >>> x = z3.Real("x")
 >>> relu(x)
@@ -24,19 +24,12 @@ import z3
 
 from ..activation import Activation
 from ..errors import InputFormatError
-
-
-def rational_val(value: Fraction | int) -> z3.RatNumRef:
-    """The exact z3 constant for a rational (through ``"p/q"`` text)."""
-    if isinstance(value, bool) or not isinstance(value, (Fraction, int)):
-        raise InputFormatError(f"{value!r} is not an exact rational; convert it with symrelu.exact.to_rational first")
-    value = Fraction(value)
-    return z3.RealVal(f"{value.numerator}/{value.denominator}")
+from ..exact import z3_rational
 
 
 def relu(z: z3.ArithRef) -> z3.ArithRef:
     """``max(z, 0)`` as an if-then-else term."""
-    return z3.If(z > 0, z, rational_val(0))
+    return z3.If(z > 0, z, z3_rational(0))
 
 
 def activation(act: Activation, z: z3.ArithRef) -> z3.ArithRef:
@@ -49,12 +42,12 @@ def activation(act: Activation, z: z3.ArithRef) -> z3.ArithRef:
     """
     if act.is_relu:
         return relu(z)
-    return act.build(z, relu, rational_val)
+    return act.build(z, relu, z3_rational)
 
 
 def relu_slope(z: z3.ArithRef) -> z3.ArithRef:
     """The derivative of ReLU off its kink: 1 where ``z > 0``, else 0 (valid only for ``z != 0``)."""
-    return z3.If(z > 0, rational_val(1), rational_val(0))
+    return z3.If(z > 0, z3_rational(1), z3_rational(0))
 
 
 def absolute(z: z3.ArithRef) -> z3.ArithRef:
@@ -65,14 +58,14 @@ def absolute(z: z3.ArithRef) -> z3.ArithRef:
 def add_all(terms: Sequence[z3.ArithRef]) -> z3.ArithRef:
     """Sum of terms that stays valid SMT-LIB: no unary ``(+ x)``, ``0`` when empty."""
     if not terms:
-        return rational_val(0)
+        return z3_rational(0)
     return terms[0] if len(terms) == 1 else z3.Sum(list(terms))
 
 
 def multiply_all(terms: Sequence[z3.ArithRef]) -> z3.ArithRef:
     """Product of terms without a unary ``(* x)``, ``1`` when empty."""
     if not terms:
-        return rational_val(1)
+        return z3_rational(1)
     return terms[0] if len(terms) == 1 else z3.Product(list(terms))
 
 
@@ -96,7 +89,7 @@ def sympy_to_z3(expr: sympy.Expr, variables: Mapping[str, z3.ArithRef]) -> z3.Ar
     """
     expr = sympy.sympify(expr)
     if expr.is_Rational:
-        return rational_val(Fraction(int(expr.p), int(expr.q)))
+        return z3_rational(Fraction(int(expr.p), int(expr.q)))
     if expr.is_Symbol:
         if expr.name not in variables:
             raise InputFormatError(f"symbol {expr.name} has no z3 variable; known: {', '.join(sorted(variables))}")

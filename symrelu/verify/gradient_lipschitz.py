@@ -33,19 +33,19 @@ import sympy
 import z3
 
 from ..errors import InputFormatError
+from ..exact import z3_rational
 from ..network import Network, format_pattern
 from ..params.kinks import Kink, dangerous_kinks, find_kinks
-from ..params.landscape import Landscape, Region, enumerate_regions
+from ..params.landscape import Landscape, ParameterRegion, enumerate_parameter_regions
 from ..params.problem import Problem
 from ..params.z3tools import param_vars
-from ..regions import Region as InputRegion
-from ..regions import enumerate_regions as enumerate_input_regions
+from ..regions import Region, enumerate_regions
+from ..validation import check_box, check_output
 from .assemble import run_check
 from .closure import box_constraints, closed_region, open_region_relations, polynomial_z3
-from .encode import add_all, rational_val
+from .encode import add_all
 from .hessian import hessian_bound, region_tag
 from .kinks import no_global_gradient_lipschitz_at_kink
-from .lipschitz import check_box
 from .obligation import Obligation
 from .relu_encoding import encode_network
 from .runner import Runner
@@ -109,7 +109,7 @@ def _unreachable(scope: str, details: Mapping[str, Any]) -> CheckResult:
 
 
 def _for_problem(problem: Problem, landscape: Landscape | None, runner: Runner | None, subject: str) -> CheckResult:
-    land = landscape if landscape is not None else enumerate_regions(problem)
+    land = landscape if landscape is not None else enumerate_parameter_regions(problem)
     kinks = find_kinks(land)
     scope = "on R^k" if problem.domain is None else "on the domain D (kinks searched inside D)"
     with_point = [k for k in dangerous_kinks(kinks) if k.dangerous_witness is not None]
@@ -204,7 +204,7 @@ def _smooth_problem(problem: Problem, land: Landscape, kinks: Sequence[Kink], ru
     )
 
 
-def _continuity_obligation(problem: Problem, first: Region, second: Region, names: Sequence[str],
+def _continuity_obligation(problem: Problem, first: ParameterRegion, second: ParameterRegion, names: Sequence[str],
                            subject: str) -> Obligation:
     """"Some θ in both closed regions (within closed D) has ∇ℓ_first(θ) ≠ ∇ℓ_second(θ)" — unsat when continuous.
 
@@ -215,7 +215,7 @@ def _continuity_obligation(problem: Problem, first: Region, second: Region, name
     variables = param_vars(names)
     facts = box_constraints([variables[n] for n in names], problem.domain)
     facts += closed_region(first, variables, names) + closed_region(second, variables, names)
-    differ = [polynomial_z3(a - b, variables, names) != rational_val(0)
+    differ = [polynomial_z3(a - b, variables, names) != z3_rational(0)
               for a, b in zip(first.gradient, second.gradient, strict=False) if not (a - b).is_zero]
     facts.append(z3.Or(*differ) if len(differ) > 1 else differ[0])
     return Obligation.build(
@@ -225,7 +225,7 @@ def _continuity_obligation(problem: Problem, first: Region, second: Region, name
 
 
 # ----------------------------------------------------------------- networks
-def _gradient(region: InputRegion, output: int) -> tuple[Fraction, ...]:
+def _gradient(region: Region, output: int) -> tuple[Fraction, ...]:
     return tuple(region.jacobian[output])
 
 
@@ -236,20 +236,20 @@ def _opposite(c1: Any, c2: Any) -> bool:
     return ratio is not None and ratio < 0 and all(b == ratio * a for a, b in pairs)
 
 
-def _facet_point(r1: InputRegion, r2: InputRegion, c1: Any, c2: Any) -> tuple[Fraction, ...] | None:
+def _facet_point(r1: Region, r2: Region, c1: Any, c2: Any) -> tuple[Fraction, ...] | None:
     """An exact point on the common facet's relative interior (z3 LRA proposes, Fractions confirm)."""
     dim = len(c1.coefficients)
     x = [z3.Real(f"x_{i}") for i in range(dim)]
 
     def lin(c: Any) -> z3.ArithRef:
-        return add_all([rational_val(a) * xi for a, xi in zip(c.coefficients, x, strict=False) if a != 0])
+        return add_all([z3_rational(a) * xi for a, xi in zip(c.coefficients, x, strict=False) if a != 0])
 
     solver = z3.SolverFor("QF_LRA")
-    solver.add(lin(c1) == rational_val(c1.bound))
+    solver.add(lin(c1) == z3_rational(c1.bound))
     for region, own in ((r1, c1), (r2, c2)):
         for c in region.constraints:
             if c is not own:
-                solver.add(lin(c) < rational_val(c.bound))
+                solver.add(lin(c) < z3_rational(c.bound))
     if solver.check() != z3.sat:
         return None
     model = solver.model()
@@ -267,11 +267,8 @@ def _for_network(net: Network, box: Sequence[tuple[object, object]], output: int
                  subject: str) -> CheckResult:
     net.require_concrete(CHECK)
     bounds = check_box(net, box)
-    if output is None:
-        if net.output_dim != 1:
-            raise InputFormatError(f"{net.source} has {net.output_dim} outputs; choose one with output=INDEX (--output INDEX on the command line)")
-        output = 0
-    regions = enumerate_input_regions(net, bounds)
+    output = check_output(net, output)
+    regions = enumerate_regions(net, bounds)
     gradients = [_gradient(r, output) for r in regions]
     scope = f"on the box {' x '.join(f'[{lo},{hi}]' for lo, hi in bounds)}"
     if len(set(gradients)) == 1:
@@ -292,18 +289,18 @@ def _for_network(net: Network, box: Sequence[tuple[object, object]], output: int
                        "with an exact rational point was found", details={"scope": scope, "regions": len(regions)})
 
 
-def _network_kink(net: Network, r1: InputRegion, r2: InputRegion, c1: Any, point: tuple[Fraction, ...],
+def _network_kink(net: Network, r1: Region, r2: Region, c1: Any, point: tuple[Fraction, ...],
                   g1: tuple[Fraction, ...], g2: tuple[Fraction, ...], runner: Runner | None, subject: str,
                   scope: str, output: int = 0) -> CheckResult:
     dim = net.input_dim
     symbols = sympy.symbols([f"x_{i}" for i in range(dim)], real=True)
     e = tuple(c1.coefficients)  # leaves r1 (a·x <= b) into r2
 
-    def relations(region: InputRegion) -> list[sympy.Rel]:
+    def relations(region: Region) -> list[sympy.Rel]:
         return [sympy.Add(*[sympy.Rational(a.numerator, a.denominator) * s for a, s in zip(c.coefficients, symbols, strict=False)])
                 < sympy.Rational(c.bound.numerator, c.bound.denominator) for c in region.constraints]
 
-    def inside(region: InputRegion) -> Any:
+    def inside(region: Region) -> Any:
         return lambda p: region.contains(p, strictly=True)
 
     jump = tuple(b - a for a, b in zip(g1, g2, strict=False))
@@ -336,7 +333,7 @@ def _network_kink(net: Network, r1: InputRegion, r2: InputRegion, c1: Any, point
                        details, result.obligations, result.elapsed_s)
 
 
-def _replay_pair(net: Network, output: int, r1: InputRegion, r2: InputRegion, point: Sequence[Fraction],
+def _replay_pair(net: Network, output: int, r1: Region, r2: Region, point: Sequence[Fraction],
                  e: Sequence[Fraction], skolem: tuple[Fraction, Fraction], big_l: Fraction) -> dict[str, Any] | None:
     """The pair x* ± t(L) e for one L, replayed exactly: strictly inside its regions, no pre-activation zero, and the
     gradients (the network's own pattern and affine map at each point) differ by more than L times the distance."""
@@ -368,10 +365,10 @@ def _affine_network(net: Network, bounds: Sequence[tuple[Fraction, Fraction]], o
     xp = [z3.Real(f"xp_{i}") for i in range(dim)]
     facts: list[z3.BoolRef] = []
     for i, (lo, hi) in enumerate(bounds):
-        facts += [x[i] >= rational_val(lo), x[i] <= rational_val(hi), xp[i] >= rational_val(lo), xp[i] <= rational_val(hi)]
+        facts += [x[i] >= z3_rational(lo), x[i] <= z3_rational(hi), xp[i] >= z3_rational(lo), xp[i] <= z3_rational(hi)]
     defs_a, out_a = encode_network(net, x, "a")
     defs_b, out_b = encode_network(net, xp, "b")
-    slope = add_all([rational_val(g) * (a - b) for g, a, b in zip(gradient, x, xp, strict=False) if g != 0])
+    slope = add_all([z3_rational(g) * (a - b) for g, a, b in zip(gradient, x, xp, strict=False) if g != 0])
     facts += defs_a + defs_b + [out_a[output] - out_b[output] != slope]
     obligation = Obligation.build("affine-on-box", facts, check=CHECK, subject=subject, region=scope)
     result = run_check(CHECK, [obligation], runner)

@@ -23,14 +23,13 @@ import sympy
 import z3
 
 from ..errors import InputFormatError
-from ..exact import to_rational
+from ..exact import to_rational, z3_rational
 from ..params.backprop import backprop_gradient
-from ..params.landscape import Landscape, Region, enumerate_regions
+from ..params.landscape import Landscape, ParameterRegion, enumerate_parameter_regions
 from ..params.problem import Problem
 from ..params.z3tools import param_symbol, param_vars
 from .assemble import rational_sqrt, run_check
 from .closure import box_constraints, closed_region, polynomial_z3
-from .encode import rational_val
 from .obligation import DEFAULT_MAX_NODES, Obligation
 from .runner import Replayed, Runner
 from .spectral import SpectralNorm, largest_spectral_norm_squared, quadratic_excess
@@ -48,7 +47,7 @@ def region_tag(pattern: str) -> str:
     return pattern.replace("|", ".").replace(";", "+").replace("/", ":")
 
 
-def constant_hessian(region: Region) -> tuple[tuple[Fraction, ...], ...] | None:
+def constant_hessian(region: ParameterRegion) -> tuple[tuple[Fraction, ...], ...] | None:
     """H_R as rationals when the region's loss has degree ≤ 2, else None."""
     if region.loss.degree > 2:
         return None
@@ -57,7 +56,7 @@ def constant_hessian(region: Region) -> tuple[tuple[Fraction, ...], ...] | None:
 
 
 def finite_difference(
-    problem: Problem, region: Region, vector: Sequence[Fraction]
+    problem: Problem, region: ParameterRegion, vector: Sequence[Fraction]
 ) -> tuple[tuple[Fraction, ...], tuple[Fraction, ...], tuple[Fraction, ...]] | None:
     """(θ, θ + t v, H_R v) with H_R v recomputed from two exact backpropagated gradients inside the region and D.
 
@@ -87,7 +86,7 @@ def hessian_bound(
     max_nodes: int = DEFAULT_MAX_NODES,
 ) -> CheckResult:
     """Prove sup_R ‖∇²ℓ_R‖₂² = μ (exact) over the regions, or prove/refute a given ``bound_squared``."""
-    land = landscape if landscape is not None else enumerate_regions(problem)
+    land = landscape if landscape is not None else enumerate_parameter_regions(problem)
     subject = subject or problem.network.source
     names = list(problem.parameter_names)
     constant = {r.pattern: constant_hessian(r) for r in land.regions}
@@ -176,7 +175,7 @@ def _per_region(matrix: Sequence[Sequence[Fraction]]) -> str:
     return str(norm.value_squared) if norm.value_squared is not None else str(norm.expression)
 
 
-def _attainment(problem: Problem, region: Region | None, exact: SpectralNorm) -> dict[str, Any] | None:
+def _attainment(problem: Problem, region: ParameterRegion | None, exact: SpectralNorm) -> dict[str, Any] | None:
     """Where μ is attained: a rational v with ‖H v‖² = μ‖v‖², H v recomputed from backprop gradients."""
     if region is None or exact.vector is None or not any(exact.vector):
         return None
@@ -191,7 +190,7 @@ def _attainment(problem: Problem, region: Region | None, exact: SpectralNorm) ->
 
 
 def _obligation(
-    problem: Problem, region: Region, names: Sequence[str], matrix: Sequence[Sequence[Fraction]] | None,
+    problem: Problem, region: ParameterRegion, names: Sequence[str], matrix: Sequence[Sequence[Fraction]] | None,
     target: SpectralNorm, subject: str, max_nodes: int,
 ) -> Obligation:
     k = len(names)
@@ -199,7 +198,7 @@ def _obligation(
     mu = z3.Real("mu")
     facts = target.pinned(mu)
     if matrix is not None:
-        rows = [[rational_val(entry) for entry in row] for row in matrix]
+        rows = [[z3_rational(entry) for entry in row] for row in matrix]
         where = f"region {region.pattern} (constant Hessian)"
     else:
         variables = param_vars(names)
@@ -207,7 +206,7 @@ def _obligation(
         facts += box_constraints([variables[n] for n in names], problem.domain)
         facts += closed_region(region, variables, names)
         where = f"closed region {region.pattern} within D (Hessian depends on theta)"
-    facts.append(quadratic_excess(rows, v, mu) > rational_val(0))
+    facts.append(quadratic_excess(rows, v, mu) > z3_rational(0))
     return Obligation.build(
         f"hessian-norm-{region_tag(region.pattern)}", facts, check=CHECK, subject=subject, region=where, max_nodes=max_nodes,
     )

@@ -26,9 +26,9 @@ import sympy
 import z3
 
 from ..errors import InputFormatError, ShapeError
-from ..exact import to_rational
+from ..exact import to_rational, z3_rational
 from .assemble import run_check
-from .encode import absolute, add_all, rational_val, relu, relu_slope, squared_norm, sympy_to_z3
+from .encode import absolute, add_all, relu, relu_slope, squared_norm, sympy_to_z3
 from .obligation import Obligation
 from .runner import Runner
 from .verdict import CheckResult, Verdict
@@ -134,13 +134,13 @@ def _kink_obligations(
     c: Fraction, d: Fraction, subject: str, check_name: str,
 ) -> list[Obligation]:
     big_l, t = z3.Reals("L t")
-    plus = {n: rational_val(p) + t * rational_val(v) for n, p, v in zip(names, point, e)}
-    minus = {n: rational_val(p) - t * rational_val(v) for n, p, v in zip(names, point, e)}
-    skolem = [big_l > 0, t * (big_l + rational_val(d)) == rational_val(c)]
+    plus = {n: z3_rational(p) + t * z3_rational(v) for n, p, v in zip(names, point, e)}
+    minus = {n: z3_rational(p) - t * z3_rational(v) for n, p, v in zip(names, point, e)}
+    skolem = [big_l > 0, t * (big_l + z3_rational(d)) == z3_rational(c)]
     g_plus = [sympy_to_z3(sympy.sympify(g), plus) for g in gradient_plus]
     g_minus = [sympy_to_z3(sympy.sympify(g), minus) for g in gradient_minus]
     change = squared_norm([a - b for a, b in zip(g_plus, g_minus)])
-    distance = rational_val(4 * sum((v * v for v in e), Fraction(0))) * t * t
+    distance = z3_rational(4 * sum((v * v for v in e), Fraction(0))) * t * t
     region = f"kink {tuple(str(v) for v in point)} along {tuple(str(v) for v in e)}; t(L)={c}/(L+{d})"
     obligations = [
         Obligation.build(
@@ -231,7 +231,7 @@ def no_global_gradient_lipschitz_family(bias_trainable: bool = True, runner: Run
     z = {name: z3.Real(name) for name in names}
     scaled = [sympy_to_z3(sympy.expand(j), z) for j in jump]
     residual = z["R"] - z["y"]
-    factor = z["x"] * z["x"] + (rational_val(1) if bias_trainable else rational_val(0))
+    factor = z["x"] * z["x"] + (z3_rational(1) if bias_trainable else z3_rational(0))
     side = [z["n"] >= 1, z["a"] != 0, residual != 0] + ([] if bias_trainable else [z["x"] != 0])
     formula = Obligation.build(
         "jump-formula",

@@ -24,8 +24,9 @@ from __future__ import annotations
 import sympy
 import z3
 
+from ..exact import z3_rational
 from .assemble import run_check
-from .encode import absolute, add_all, rational_val, squared_norm, sympy_to_z3
+from .encode import absolute, add_all, squared_norm, sympy_to_z3
 from .obligation import Obligation
 from .runner import Runner
 from .verdict import CheckResult
@@ -50,8 +51,8 @@ def no_global_gradient_lipschitz_leaky_family(bias_trainable: bool = True, runne
     z = {name: z3.Real(name) for name in names}
     scaled = [sympy_to_z3(sympy.expand(j), z) for j in jump]
     residual = z["R"] - z["y"]
-    gap = rational_val(1) - z["alpha"]
-    factor = z["x"] * z["x"] + (rational_val(1) if bias_trainable else rational_val(0))
+    gap = z3_rational(1) - z["alpha"]
+    factor = z["x"] * z["x"] + (z3_rational(1) if bias_trainable else z3_rational(0))
     side = [z["n"] >= 1, z["a"] != 0, residual != 0, z["alpha"] >= 0, z["alpha"] < 1]
     side += [] if bias_trainable else [z["x"] != 0]
     formula = Obligation.build(
@@ -90,7 +91,7 @@ def _skolem() -> Obligation:
     def b_component(shift: z3.ArithRef) -> z3.ArithRef:
         pre = w * x + (b + shift)
         residual = big_r + a * z3.If(pre > 0, pre, alpha * pre) - y
-        return residual * a * z3.If(pre > 0, rational_val(1), alpha)
+        return residual * a * z3.If(pre > 0, z3_rational(1), alpha)
 
     # n·(b-component difference): this point, plus the other points whose residual moves by a·slope·(±t).
     scaled = add_all([b_component(t) - b_component(-t), m1 * a * (2 * a * t), m0 * a * alpha * (2 * a * alpha * t)])

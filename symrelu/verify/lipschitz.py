@@ -21,68 +21,32 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from fractions import Fraction
-from typing import Any, Literal
+from typing import Any
 
 import z3
 
-from ..errors import DomainError, InputFormatError, ShapeError
-from ..exact import to_rational
+from ..errors import DomainError, InputFormatError
+from ..exact import to_rational, z3_rational
+from ..lipschitz import norm_squared
 from ..network import Network
+from ..validation import Norm, check_box, check_norm, check_output, is_degenerate
 from .assemble import rational_sqrt, run_check
 from .bounds import given_square
-from .encode import absolute, add_all, rational_val
+from .encode import absolute, add_all
 from .obligation import DEFAULT_MAX_NODES, Obligation
 from .relu_encoding import encode_network
 from .runner import Replayed, Runner
 from .verdict import CheckResult, Verdict
 
-Norm = Literal["1", "2", "inf"]
 Box = Sequence[Sequence[object]]
 """A box as given: (low, high) per input, anything :func:`symrelu.exact.to_rational` reads."""
 CHECK = "input_lipschitz"
 
 
-def parse_norm(norm: object) -> Norm:
-    """Accept 1, 2, "1", "2", "inf" (the input-space p-norm).
-
-    >>> parse_norm(2), parse_norm("inf")
-    ('2', 'inf')
-    """
-    text = str(norm).strip().lower()
-    if text in ("1", "2", "inf"):
-        return text  # type: ignore[return-value]
-    raise InputFormatError(f"norm {norm!r} is not supported; use 1, 2 or inf")
-
-
-def check_box(net: Network, box: Box) -> tuple[tuple[Fraction, Fraction], ...]:
-    """Validate a box against the network's input dimension; bounds become Fractions."""
-    if len(box) != net.input_dim:
-        raise ShapeError(f"the box has {len(box)} intervals but {net.source} takes {net.input_dim} inputs")
-    checked = []
-    for i, pair in enumerate(box):
-        if len(pair) != 2:
-            raise ShapeError(f"box interval {i} must be a (low, high) pair")
-        lo, hi = (to_rational(v, where=f"box interval {i}") for v in pair)
-        if lo > hi:
-            raise DomainError(f"box interval {i} is empty: low {lo} > high {hi}; write it as LOW:HIGH")
-        checked.append((lo, hi))
-    return tuple(checked)
-
-
-def _norm_exact(diff: Sequence[Fraction], norm: Norm) -> Fraction:
-    """‖d‖_1, ‖d‖_∞, or ‖d‖_2² (squared for p = 2)."""
-    if norm == "1":
-        return sum((abs(d) for d in diff), Fraction(0))
-    if norm == "inf":
-        return max((abs(d) for d in diff), default=Fraction(0))
-    return sum((d * d for d in diff), Fraction(0))
-
-
 def _ratio_squared(net: Network, x: Sequence[Fraction], xp: Sequence[Fraction], output: int, norm: Norm) -> tuple[Fraction, Fraction, Fraction, Fraction] | None:
     """(f(x), f(x'), Δ², ‖d‖²) computed exactly, or None when x = x'."""
     fx, fxp = net.evaluate(x)[output], net.evaluate(xp)[output]
-    size = _norm_exact([a - b for a, b in zip(x, xp, strict=False)], norm)
-    size_sq = size if norm == "2" else size * size
+    size_sq = norm_squared([a - b for a, b in zip(x, xp, strict=False)], norm)
     if size_sq == 0:
         return None
     return fx, fxp, (fx - fxp) ** 2, size_sq
@@ -114,9 +78,9 @@ def input_lipschitz(
     if route not in ("auto", "regions", "direct"):
         raise InputFormatError(f"route {route!r} must be auto, regions or direct")
     net.require_concrete(CHECK)
-    p = parse_norm(norm)
-    bounds = check_box(net, box)
-    out = _pick_output(net, output)
+    p = check_norm(norm)
+    bounds = check_box(net, box, interior=False)  # a single-point interval is answered by the direct encoding
+    out = check_output(net, output)
     k_value, k_squared = _constant(K, K_squared)
     subject = subject or net.source
     details: dict[str, Any] = {"norm": p, "output": out, "box": [list(b) for b in bounds]}
@@ -131,7 +95,7 @@ def input_lipschitz(
                 "the given pair exceeds K (checked exactly)", details,
             )
 
-    if route != "direct":
+    if route == "regions" or (route == "auto" and not is_degenerate(bounds)):
         from .region_certificate import region_lipschitz
 
         certified = region_lipschitz(net, bounds, out, p, k_squared, subject, runner, max_nodes=max_nodes)
@@ -178,16 +142,6 @@ def input_lipschitz(
     return result
 
 
-def _pick_output(net: Network, output: int | None) -> int:
-    if output is None:
-        if net.output_dim != 1:
-            raise ShapeError(f"{net.source} has {net.output_dim} outputs; choose one with output=INDEX (--output INDEX on the command line)")
-        return 0
-    if not 0 <= output < net.output_dim:
-        raise ShapeError(f"output {output} does not exist; {net.source} has outputs 0..{net.output_dim - 1}")
-    return output
-
-
 def _constant(K: object, K_squared: object) -> tuple[Fraction | None, Fraction]:
     k2 = given_square(K, K_squared, "K", required=True)
     if k2 is None:  # pragma: no cover - required=True never returns None
@@ -221,14 +175,14 @@ def _obligation(
     xp = [z3.Real(f"xp_{i}") for i in range(n)]
     facts: list[z3.BoolRef] = []
     for i, (lo, hi) in enumerate(bounds):
-        facts += [rational_val(lo) <= x[i], x[i] <= rational_val(hi), rational_val(lo) <= xp[i], xp[i] <= rational_val(hi)]
+        facts += [z3_rational(lo) <= x[i], x[i] <= z3_rational(hi), z3_rational(lo) <= xp[i], xp[i] <= z3_rational(hi)]
     defs_a, outs_a = encode_network(net, x, "a")
     defs_b, outs_b = encode_network(net, xp, "b")
     delta = z3.Real("delta")
     facts += defs_a + defs_b + [delta == outs_a[out] - outs_b[out]]
     diffs = [a - b for a, b in zip(x, xp, strict=False)]
     if p == "2":
-        violation = delta * delta > rational_val(k_squared) * add_all([d * d for d in diffs])
+        violation = delta * delta > z3_rational(k_squared) * add_all([d * d for d in diffs])
     else:
         size = z3.Real("dist")
         magnitudes = [absolute(d) for d in diffs]
@@ -240,9 +194,9 @@ def _obligation(
                 largest = z3.If(m > largest, m, largest)
             facts.append(size == largest)
         if k_value is not None:
-            violation = absolute(delta) > rational_val(k_value) * size
+            violation = absolute(delta) > z3_rational(k_value) * size
         else:
-            violation = delta * delta > rational_val(k_squared) * size * size
+            violation = delta * delta > z3_rational(k_squared) * size * size
     constant = f"K={k_value}" if k_value is not None else f"K^2={k_squared}"
     return Obligation.build(
         f"lipschitz-p{p}-out{out}", facts + [violation], check=CHECK, subject=subject,

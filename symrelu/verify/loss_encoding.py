@@ -24,8 +24,9 @@ from fractions import Fraction
 
 import z3
 
+from ..exact import z3_rational
 from ..params.problem import Problem
-from .encode import absolute, add_all, rational_val
+from .encode import absolute, add_all
 from .relu_encoding import encode_network
 
 
@@ -42,7 +43,7 @@ class LossEncoding:
 def encode_outputs(problem: Problem, theta: Mapping[str, z3.ArithRef], tag: str, data_index: int) -> tuple[list[z3.BoolRef], tuple[z3.ArithRef, ...]]:
     """Constraints and output terms of the network at data point ``data_index`` with parameters ``theta``."""
     x, _ = problem.data[data_index]
-    return encode_network(problem.network, [rational_val(v) for v in x], f"{tag}_d{data_index}", parameters=theta)
+    return encode_network(problem.network, [z3_rational(v) for v in x], f"{tag}_d{data_index}", parameters=theta)
 
 
 def encode_loss(problem: Problem, theta: Mapping[str, z3.ArithRef], tag: str) -> LossEncoding:
@@ -52,10 +53,10 @@ def encode_loss(problem: Problem, theta: Mapping[str, z3.ArithRef], tag: str) ->
     for i, (_, y) in enumerate(problem.data):
         defs, out = encode_outputs(problem, theta, tag, i)
         constraints += defs
-        r = tuple(o - rational_val(t) for o, t in zip(out, y, strict=False))
+        r = tuple(o - z3_rational(t) for o, t in zip(out, y, strict=False))
         outputs.append(out)
         residuals.append(r)
         terms += [v * v for v in r] if problem.loss == "squared" else [absolute(v) for v in r]
     n = len(problem.data)
     scale = Fraction(1, 2 * n) if problem.loss == "squared" else Fraction(1, n)
-    return LossEncoding(tuple(constraints), tuple(outputs), tuple(residuals), rational_val(scale) * add_all(terms))
+    return LossEncoding(tuple(constraints), tuple(outputs), tuple(residuals), z3_rational(scale) * add_all(terms))

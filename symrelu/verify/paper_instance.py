@@ -19,7 +19,8 @@ from fractions import Fraction
 import z3
 
 from ..errors import DomainError
-from .encode import rational_val, relu, relu_slope
+from ..exact import z3_rational
+from .encode import relu, relu_slope
 
 
 def _relu(v: Fraction) -> Fraction:
@@ -44,5 +45,5 @@ def gd_step_exact(theta: Sequence[Fraction], eta: Fraction) -> tuple[Fraction, F
 def gradient_z3(theta: Sequence[z3.ArithRef]) -> tuple[z3.ArithRef, z3.ArithRef]:
     """∇ℓ as z3 terms (ReLU and its slope as if-then-else); valid off the kink set."""
     w1, w2 = theta
-    residual = relu(w1) + relu(w2) - rational_val(1)
+    residual = relu(w1) + relu(w2) - z3_rational(1)
     return (residual * relu_slope(w1), residual * relu_slope(w2))

@@ -38,11 +38,12 @@ from typing import Any
 import z3
 
 from ..errors import TooLargeError
+from ..exact import z3_rational
 from ..lipschitz import lipschitz_constant
 from ..network import Network
 from ..regions import Region, enumerate_regions
 from .assemble import rational_sqrt, run_check
-from .encode import add_all, rational_val
+from .encode import add_all
 from .obligation import DEFAULT_MAX_NODES, Obligation
 from .relu_encoding import encode_network
 from .runner import Runner
@@ -61,13 +62,13 @@ ARGUMENT = (
 
 
 def _linear(coefficients: Sequence[Fraction], x: Sequence[z3.ArithRef]) -> z3.ArithRef:
-    return add_all([rational_val(a) * xi for a, xi in zip(coefficients, x, strict=True) if a != 0])
+    return add_all([z3_rational(a) * xi for a, xi in zip(coefficients, x, strict=True) if a != 0])
 
 
 def _box_facts(x: Sequence[z3.ArithRef], bounds: Sequence[tuple[Fraction, Fraction]]) -> list[z3.BoolRef]:
     facts: list[z3.BoolRef] = []
     for xi, (lo, hi) in zip(x, bounds, strict=True):
-        facts += [xi >= rational_val(lo), xi <= rational_val(hi)]
+        facts += [xi >= z3_rational(lo), xi <= z3_rational(hi)]
     return facts
 
 
@@ -81,8 +82,8 @@ def certificate_obligations(
     box = _box_facts(x, bounds)
     obligations = []
     for index, region in enumerate(regions):
-        inside = [_linear(c.coefficients, x) <= rational_val(c.bound) for c in region.constraints]
-        affine = add_all([_linear(region.jacobian[out], x), rational_val(region.offset[out])])
+        inside = [_linear(c.coefficients, x) <= z3_rational(c.bound) for c in region.constraints]
+        affine = add_all([_linear(region.jacobian[out], x), z3_rational(region.offset[out])])
         obligations.append(Obligation.build(
             f"region-affine-{index}", box + inside + defs + [outs[out] != affine], check=CHECK, subject=subject,
             region=f"closed region {index} of {len(regions)}: f = g.x + c there", max_nodes=max_nodes,
@@ -94,7 +95,7 @@ def certificate_obligations(
 def covering_obligation(x: Sequence[z3.ArithRef], box: list[z3.BoolRef], regions: Sequence[Region], subject: str,
                         max_nodes: int = DEFAULT_MAX_NODES) -> Obligation:
     """``regions-cover-box``: no point of the box lies outside every closed region (QF_LRA)."""
-    outside = [z3.Or(*[_linear(c.coefficients, x) > rational_val(c.bound) for c in region.constraints])
+    outside = [z3.Or(*[_linear(c.coefficients, x) > z3_rational(c.bound) for c in region.constraints])
                for region in regions if region.constraints]
     cover = z3.And(*outside) if len(outside) > 1 else (outside[0] if outside else z3.BoolVal(True))
     return Obligation.build(
@@ -120,11 +121,11 @@ def pattern_obligations(
     box = _box_facts(x, bounds)
     obligations = []
     for index, region in enumerate(regions):
-        inside = [_linear(c.coefficients, x) <= rational_val(c.bound) for c in region.constraints]
+        inside = [_linear(c.coefficients, x) <= z3_rational(c.bound) for c in region.constraints]
         wrong = []
         for (rows, _scale), bits in zip(region.hyperplanes, region.pattern, strict=True):
             for row, bit in zip(rows, bits, strict=True):
-                z = add_all([_linear([Fraction(v) for v in row[:dim]], x), rational_val(Fraction(row[dim]))])
+                z = add_all([_linear([Fraction(v) for v in row[:dim]], x), z3_rational(Fraction(row[dim]))])
                 wrong.append(z < 0 if bit else z > 0)  # the scale is positive: signs are the rows' signs
         obligations.append(Obligation.build(
             f"region-pattern-{index}", box + inside + [z3.Or(*wrong) if len(wrong) > 1 else wrong[0]], check=CHECK,

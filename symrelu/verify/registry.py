@@ -76,7 +76,7 @@ class CheckSpec:
         if self.run is None:
             raise CheckNotImplementedError(
                 f"check {self.name!r} is not implemented yet (it needs {self.waiting_for}); "
-                "no verdict is given — leave it out of --checks"
+                "no verdict is given — leave it out of checks=NAMES"
             )
 
     def __call__(self, context: CheckContext) -> CheckResult:
@@ -88,7 +88,7 @@ def _input_lipschitz(context: CheckContext) -> CheckResult:
     if context.network is None:
         raise InputFormatError("input_lipschitz needs a network file as NET_OR_PROBLEM")
     if context.box is None:
-        raise InputFormatError("input_lipschitz needs --box LO:HI,... (one interval per input)")
+        raise InputFormatError("input_lipschitz needs box=LO:HI,... (one interval per input)")
     k, k2 = context.option("lipschitz"), context.option("lipschitz_squared")
     tight = context.option("tight_pair")
     norm = context.option("norm", "2")
@@ -115,9 +115,9 @@ def _gradient_lipschitz(context: CheckContext) -> CheckResult:
     if context.problem is not None:
         return no_global_gradient_lipschitz(context.problem, runner=context.runner, name=context.subject)
     if context.network is None:
-        raise InputFormatError("no_global_gradient_lipschitz needs a network (with --box) or a problem file")
+        raise InputFormatError("no_global_gradient_lipschitz needs a network (with box=LO:HI,...) or a problem file")
     if context.box is None:
-        raise InputFormatError("no_global_gradient_lipschitz on a network needs --box LO:HI,... (one interval per input)")
+        raise InputFormatError("no_global_gradient_lipschitz on a network needs box=LO:HI,... (one interval per input)")
     return no_global_gradient_lipschitz(context.network, context.box, output=context.option("output"),
                                         runner=context.runner, name=context.subject)
 
@@ -139,9 +139,9 @@ def _domain_lipschitz(context: CheckContext) -> CheckResult:
     g, g2 = context.option("G"), context.option("G_squared")
     if g is None and g2 is None and problem.domain is not None:
         # confirm clarke_bound's exact G^2 (computed from the regions, no solver) by the independent route
-        from ..params.landscape import enumerate_regions
+        from ..params.landscape import enumerate_parameter_regions
 
-        maxima = [region_maximum(r, problem.domain) for r in enumerate_regions(problem).regions]
+        maxima = [region_maximum(r, problem.domain) for r in enumerate_parameter_regions(problem).regions]
         if all(m.value is not None for m in maxima):
             g2 = max(m.value for m in maxima if m.value is not None)
     return lipschitz_on_domain(problem, g, G_squared=g2, runner=context.runner, subject=context.subject)
@@ -154,9 +154,9 @@ def _amplification(context: CheckContext) -> CheckResult:
 def _subgradient(context: CheckContext) -> CheckResult:
     g, g2 = context.option("G"), context.option("G_squared")
     if g is None and g2 is None:
-        raise InputFormatError("subgradient_stability_bound needs --G G or --G-squared G2 (e.g. G^2 = 2 from clarke_bound)")
+        raise InputFormatError("subgradient_stability_bound needs G=VALUE or G_squared=VALUE (e.g. G_squared=2 from clarke_bound)")
     return subgradient_stability_bound(
-        g, to_rational(context.option("eta", "1/10"), where="--eta"), int(context.option("steps", 1)),
+        g, to_rational(context.option("eta", "1/10"), where="eta"), int(context.option("steps", 1)),
         G_squared=g2, runner=context.runner,
     )
 

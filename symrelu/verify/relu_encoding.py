@@ -24,8 +24,9 @@ import sympy
 import z3
 
 from ..errors import ShapeError
+from ..exact import z3_rational
 from ..network import Network
-from .encode import activation, add_all, rational_val
+from .encode import activation, add_all
 
 
 def encode_network(
@@ -75,12 +76,12 @@ def _affine(
         if isinstance(weight, Fraction):
             if weight == 0:
                 continue
-            terms.append(value if weight == 1 else rational_val(weight) * value)
+            terms.append(value if weight == 1 else z3_rational(weight) * value)
         else:
             terms.append(weight * value)
     b = _weight(bias, parameters)
     if not isinstance(b, Fraction):
         terms.append(b)
     elif b != 0 or not terms:
-        terms.append(rational_val(b))
+        terms.append(z3_rational(b))
     return add_all(terms)

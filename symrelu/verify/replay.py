@@ -22,6 +22,8 @@ from typing import Any
 
 import z3
 
+from ..exact import z3_rational
+
 
 @dataclass(frozen=True)
 class Replayed:
@@ -40,8 +42,7 @@ class Replayed:
 def _z3_value(value: Any, sort: str, context: z3.Context) -> z3.ExprRef:
     if sort == "Bool":
         return z3.BoolVal(bool(value), context)
-    value = Fraction(value)
-    return z3.RealVal(f"{value.numerator}/{value.denominator}", context)
+    return z3_rational(Fraction(value), context)
 
 
 def exact_replay(obligation: Any, model: Mapping[str, Any]) -> Replayed:

@@ -48,6 +48,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ..errors import InputFormatError, SymreluError
+from ..validation import check_count
 from .obligation import Obligation
 from .replay import Replayed, exact_replay
 from .solvers import MAX_TIMEOUT_S, Backend, SolverAnswer, budgets, default_backends
@@ -135,11 +136,10 @@ class Runner:
         if not self.grace_s >= 0:
             raise InputFormatError(f"grace_s must be at least 0, got {self.grace_s!r}")
         if not (isinstance(self.timeout_s, (int, float)) and 0 < self.timeout_s < float("inf")):
-            raise InputFormatError(f"--timeout must be positive, finite seconds, got {self.timeout_s!r}")
+            raise InputFormatError(f"timeout_s={self.timeout_s!r} must be a positive, finite number of seconds")
         if self.timeout_s > MAX_TIMEOUT_S:
             object.__setattr__(self, "timeout_s", MAX_TIMEOUT_S)
-        if not isinstance(self.jobs, int) or self.jobs < 1:
-            raise InputFormatError(f"--jobs must be a positive integer, got {self.jobs!r}")
+        check_count(self.jobs, "jobs")
 
     def run(self, obligations: Sequence[Obligation], replay: Replay | None = None) -> tuple[ObligationOutcome, ...]:
         """Answer every obligation, then combine and replay (in this process)."""
@@ -241,7 +241,7 @@ class Runner:
                 return outcome(
                     Verdict.UNKNOWN,
                     f"{obligation.name}: only {agreed[0]} answered unsat ({notes or 'no second solver'}); a PROVED "
-                    "needs two confirmations (raise --rlimit, or accept one solver with --allow-single-solver)",
+                    "needs two confirmations (raise rlimit=N, or accept one solver with allow_single_solver=True)",
                 )
             return outcome(
                 Verdict.UNKNOWN,

@@ -39,8 +39,9 @@ import z3
 
 from ..activation import Activation
 from ..errors import ShapeError
+from ..exact import z3_rational
 from ..params.problem import Problem
-from .encode import add_all, rational_val, relu
+from .encode import add_all, relu
 
 SLOPE_ARGUMENT = (
     "along a segment in the convex box D every pre-activation is a continuous piecewise polynomial in the "
@@ -53,14 +54,14 @@ SLOPE_ARGUMENT = (
 def _slope_term(act: Activation, z: z3.ArithRef, dz: z3.ArithRef) -> z3.ArithRef:
     """``act'(z) · dz`` with the lower piece's slope at a breakpoint (ReLU: ``ite(z > 0, dz, 0)``)."""
     if act.is_relu:
-        return z3.If(z > 0, dz, rational_val(0))
+        return z3.If(z > 0, dz, z3_rational(0))
 
     def scaled(slope: Fraction) -> z3.ArithRef:
-        return rational_val(0) if slope == 0 else (dz if slope == 1 else rational_val(slope) * dz)
+        return z3_rational(0) if slope == 0 else (dz if slope == 1 else z3_rational(slope) * dz)
 
     term = scaled(act.slopes[-1])
     for state in reversed(range(len(act.breakpoints))):
-        term = z3.If(z <= rational_val(act.breakpoints[state]), scaled(act.slopes[state]), term)
+        term = z3.If(z <= z3_rational(act.breakpoints[state]), scaled(act.slopes[state]), term)
     return term
 
 
@@ -75,8 +76,8 @@ def encode_output_slopes(
     names = list(problem.parameter_names)
     net = problem.network
     x, _ = problem.data[data_index]
-    zero = rational_val(0)
-    values: list[z3.ArithRef] = [rational_val(v) for v in x]
+    zero = z3_rational(0)
+    values: list[z3.ArithRef] = [z3_rational(v) for v in x]
     derivs: list[list[z3.ArithRef]] = [[zero] * len(names) for _ in x]
     constraints: list[z3.BoolRef] = []
     for index, layer in enumerate(net.layers):
@@ -93,15 +94,15 @@ def encode_output_slopes(
                             dterms[j].append(weight * d[j])
                     dterms[names.index(w.name)].append(v)
                 elif w != 0:
-                    terms.append(v if w == 1 else rational_val(_rational(w)) * v)
+                    terms.append(v if w == 1 else z3_rational(_rational(w)) * v)
                     for j in range(len(names)):
                         if not _is_zero(d[j]):
-                            dterms[j].append(d[j] if w == 1 else rational_val(_rational(w)) * d[j])
+                            dterms[j].append(d[j] if w == 1 else z3_rational(_rational(w)) * d[j])
             if isinstance(bias, sympy.Symbol):
                 terms.append(_parameter(bias, theta))
-                dterms[names.index(bias.name)].append(rational_val(1))
+                dterms[names.index(bias.name)].append(z3_rational(1))
             elif bias != 0 or not terms:
-                terms.append(rational_val(_rational(bias)))
+                terms.append(z3_rational(_rational(bias)))
             z = add_all(terms)
             dz = [add_all(t) for t in dterms]
             if index < net.relu_layer_count:
@@ -143,4 +144,4 @@ def _parameter(symbol: sympy.Symbol, theta: Mapping[str, z3.ArithRef]) -> z3.Ari
 
 def slope_violations(slopes: Sequence[z3.ArithRef], bounds: Sequence[Fraction]) -> list[z3.BoolRef]:
     """``|d_j| > c_j`` for each derivative (the negated goals of the slope bounds)."""
-    return [z3.Or(d > rational_val(c), d < rational_val(-c)) for d, c in zip(slopes, bounds, strict=True)]
+    return [z3.Or(d > z3_rational(c), d < z3_rational(-c)) for d, c in zip(slopes, bounds, strict=True)]

@@ -39,6 +39,7 @@ from typing import Literal, Protocol, runtime_checkable
 import z3
 
 from ..errors import SolverError
+from ..validation import check_count
 from .obligation import Obligation
 
 log = logging.getLogger(__name__)
@@ -74,11 +75,9 @@ def check_rlimit(value: object, what: str = "rlimit") -> int:
     >>> check_rlimit(0)
     Traceback (most recent call last):
     ...
-    symrelu.errors.SolverError: rlimit must be a whole number from 1 to 1000000000000, got 0
+    symrelu.errors.SolverError: rlimit=0 must be a whole number from 1 to 1000000000000
     """
-    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_RLIMIT:
-        raise SolverError(f"{what} must be a whole number from 1 to {MAX_RLIMIT}, got {value!r}")
-    return value
+    return check_count(value, what, 1, MAX_RLIMIT, SolverError)
 
 
 @dataclass(frozen=True)
@@ -158,7 +157,7 @@ class Z3Backend:
         if result == z3.unknown:
             why = solver.reason_unknown()
             if "resource" in why:
-                why = f"resource budget exhausted (rlimit {self.rlimit}; raise it with --rlimit)"
+                why = f"resource budget exhausted (rlimit {self.rlimit}; raise it with rlimit=N)"
             elif why in ("timeout", "canceled"):
                 why = f"wall-clock safety net of {timeout_s:g}s reached before the budget"
             return SolverAnswer(self.name, "unknown", reason=f"z3 gave up: {why}")
@@ -237,7 +236,7 @@ class Cvc5Backend:
         if result.isUnknown():
             why = str(result.getUnknownExplanation())
             if "RESOURCEOUT" in why:
-                why = f"resource budget exhausted (rlimit-per {self.rlimit}; raise it with --rlimit)"
+                why = f"resource budget exhausted (rlimit-per {self.rlimit}; raise it with rlimit=N)"
             elif "TIMEOUT" in why:
                 why = f"wall-clock safety net of {timeout_s:g}s reached before the budget"
             return SolverAnswer(self.name, "unknown", reason=f"cvc5 gave up: {why}")
@@ -293,7 +292,7 @@ def default_backends(rlimit: int | None = None) -> tuple[Backend, ...]:
     ``rlimit`` sets both budgets: Z3 gets ``rlimit`` units, cvc5 a fifth as
     ``rlimit-per``; None keeps the defaults.
     """
-    z3_limit = DEFAULT_Z3_RLIMIT if rlimit is None else check_rlimit(rlimit, "--rlimit")
+    z3_limit = DEFAULT_Z3_RLIMIT if rlimit is None else check_rlimit(rlimit, "rlimit")
     cvc5_limit = DEFAULT_CVC5_RLIMIT if rlimit is None else max(1, z3_limit // 5)
     second: Backend = Cvc5Backend(rlimit=cvc5_limit) if cvc5_available() else UnavailableBackend(
         "cvc5", "cvc5 is not installed (pip install symrelu[cvc5])"

@@ -25,8 +25,9 @@ import sympy
 import z3
 
 from ..errors import ShapeError
+from ..exact import z3_rational
 from .assemble import rational_sqrt
-from .encode import add_all, rational_val, sympy_to_z3
+from .encode import add_all, sympy_to_z3
 
 Matrix = Sequence[Sequence[Fraction]]
 
@@ -54,10 +55,10 @@ class SpectralNorm:
     def pinned(self, mu: z3.ArithRef) -> list[z3.BoolRef]:
         """Constraints that make the z3 variable ``mu`` equal to μ exactly."""
         if self.value_squared is not None:
-            return [mu == rational_val(self.value_squared)]
+            return [mu == z3_rational(self.value_squared)]
         poly = sympy_to_z3(sympy.sympify(self.polynomial), {"mu": mu})
         lo, hi = self.interval
-        return [poly == 0, mu >= rational_val(lo), mu <= rational_val(hi)]
+        return [poly == 0, mu >= z3_rational(lo), mu <= z3_rational(hi)]
 
 
 def _matrix(rows: Matrix) -> sympy.Matrix:

@@ -15,10 +15,10 @@ from typing import Any
 import z3
 
 from ..errors import DomainError, InputFormatError
-from ..exact import to_rational
+from ..exact import to_rational, z3_rational
 from .assemble import rational_sqrt, run_check
 from .bounds import given_square
-from .encode import dot, rational_val, squared_norm
+from .encode import dot, squared_norm
 from .obligation import Obligation
 from .paper_instance import gd_step_exact, gradient_z3
 from .runner import Runner
@@ -65,14 +65,14 @@ def gd_amplification_unbounded(eta: Fraction | int | str | None = Fraction(1, 10
     eps, amp, beta = z3.Reals("epsilon amp beta")
     if eta is None:
         eta_term: z3.ArithRef = z3.Real("eta")
-        eta_facts = [eta_term > 0, eta_term <= rational_val(Fraction(1, 2))]
+        eta_facts = [eta_term > 0, eta_term <= z3_rational(Fraction(1, 2))]
         label = "eta in (0,1/2]"
     else:
         eta_value = to_rational(eta, where="eta")
         if not 0 < eta_value <= Fraction(1, 2):
             raise DomainError(f"eta = {eta_value} must lie in (0, 1/2] (the paper's step sizes)")
-        eta_term, eta_facts, label = rational_val(eta_value), [], f"eta={eta_value}"
-    one, half = rational_val(1), rational_val(Fraction(1, 2))
+        eta_term, eta_facts, label = z3_rational(eta_value), [], f"eta={eta_value}"
+    one, half = z3_rational(1), z3_rational(Fraction(1, 2))
     # amp is defined by 2ε·amp = 2ε(1 − η) + η, i.e. amp = (1 − η) + η/(2ε) for ε ≠ 0.
     amp_def = 2 * eps * amp == 2 * eps * (one - eta_term) + eta_term
 
@@ -162,9 +162,9 @@ def _subgradient_obligations(g_sq: Fraction, eta_value: Fraction, dim: int) -> l
     """
     g_root = rational_sqrt(g_sq)
     gvar = z3.Real("G")
-    g_term = rational_val(g_root) if g_root is not None else gvar
-    g_facts = [] if g_root is not None else [gvar >= 0, gvar * gvar == rational_val(g_sq)]
-    eta_term = rational_val(eta_value)
+    g_term = z3_rational(g_root) if g_root is not None else gvar
+    g_facts = [] if g_root is not None else [gvar >= 0, gvar * gvar == z3_rational(g_sq)]
+    eta_term = z3_rational(eta_value)
     subject = "any loss whose subgradients on D have norm <= G"
     region = f"R^{dim}; G^2={g_sq}; eta={eta_value}"
     u = [z3.Real(f"u_{i}") for i in range(dim)]
