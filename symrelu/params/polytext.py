@@ -11,7 +11,7 @@ what the parameter-space reports print, at a fraction of SymPy's cost.
 >>> from symrelu.params.polynomial import Polynomial
 >>> x, y = Polynomial.variable(2, 0), Polynomial.variable(2, 1)
 >>> polynomial_text((x + y - 1) * (x - 1) * F(1, 2), ("w", "b"))
-'-b/2 + b*w/2 + w**2/2 - w + 1/2'
+'b*w/2 - b/2 + w**2/2 - w + 1/2'
 >>> polynomial_text(1 - x * F(3, 2), ("w", "b")), polynomial_text(x * 0, ("w", "b"))
 ('1 - 3*w/2', '0')
 """
