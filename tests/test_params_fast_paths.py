@@ -195,8 +195,7 @@ def _all_pairs(land: Landscape) -> list[Kink]:
     from symrelu.params.polyhedra import AffineSystem
 
     problem = land.problem
-    system = AffineSystem(len(problem.parameters), problem.domain) if problem.is_linear else None
-    search = _Search(land, 60_000, system)
+    search = _Search(land, 60_000, AffineSystem(len(problem.parameters), problem.domain))
     found = [_boundary_kink(search, b, a, g) for b, a, g in _old_route(land)]
     return sorted((k for k in found if k is not None), key=lambda x: (x.below, x.above, str(x.surface[0])))
 

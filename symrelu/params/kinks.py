@@ -154,6 +154,9 @@ def _boundary_kink(search: _Search, below: Region, above: Region, g: Polynomial)
     """The piece ``{g = 0} ∩ D`` where every other constraint of both regions holds strictly, if non-empty."""
     land, timeout_ms = search.land, search.timeout_ms
     problem = land.problem
+    # Z3's models depend on the history of the terms it has seen: a problem that may need Z3 makes its
+    # variables here for every piece, as before, so that it proposes the same witnesses
+    variables = None if problem.is_linear else real_vars(problem.parameter_names)
     surface = search.key(g)[0]
     group = tuple(sorted({index for region in (below, above) for index, p, _ in region.constraints
                           if search.key(p)[0] == surface}))
@@ -170,7 +173,8 @@ def _boundary_kink(search: _Search, below: Region, above: Region, g: Polynomial)
     if exact is not None:
         found, point, danger = exact
         return kink(point, danger, danger is not None) if found else None
-    variables = real_vars(problem.parameter_names)
+    if variables is None:
+        variables = real_vars(problem.parameter_names)
     solver = make_solver(problem.is_linear, timeout_ms)
     solver.add(*z3_box(variables, problem.domain))
     solver.add(g.to_z3(variables) == 0, *(sign_constraint(p, sign, variables) for p, sign in others))
@@ -220,6 +224,23 @@ def _surface(search: _Search, first: Region, second: Region) -> tuple[Region, Re
     raise AssertionError("unreachable: the opposite surface is one of the first region's constraints")  # pragma: no cover
 
 
+def _all_surfaces(search: _Search, first: Region, second: Region) -> list[tuple[Region, Region, Polynomial]]:
+    """``(below, above, g)`` for every surface (up to a factor) on which the two regions lie on opposite sides."""
+    sides = search.side(second)
+    seen: set[int] = set()
+    found = []
+    for _, p, sign in first.constraints:
+        if p.degree < 1:
+            continue
+        key, lead = search.key(p)
+        if key in seen:
+            continue
+        if -sign * lead in sides.get(key, ()):
+            seen.add(key)
+            found.append((first, second, p) if sign < 0 else (second, first, p))
+    return found
+
+
 def _candidate_pairs(search: _Search, regions: list[Region]) -> list[tuple[int, int]]:
     """Every pair ``(i, j)``, ``i < j``, whose regions lie on opposite sides of exactly one surface, and maybe more.
 
@@ -263,18 +284,30 @@ def find_kinks(land: Landscape, timeout_ms: int | None = 60_000) -> tuple[Kink, 
     (:func:`symrelu.verify.no_global_gradient_lipschitz` proves gradient
     continuity across every pair of region closures).
 
-    Pairs on opposite sides of two or more surfaces are dropped exactly before any
-    test (:func:`_surface`), and the remaining pairs are found through an index of
-    the regions' sides (:func:`_candidate_pairs`) rather than by trying all of them.
-    Affine pieces are decided by exact polyhedra (ppl, one shared
-    :class:`~symrelu.params.polyhedra.AffineSystem`); nonlinear ones by Z3, every
-    ``unsat`` confirmed by cvc5.
+    For affine switches, pairs on opposite sides of two or more surfaces are
+    dropped exactly before any test (:func:`_surface`), the remaining pairs are
+    found through an index of the regions' sides (:func:`_candidate_pairs`) rather
+    than by trying all of them, and affine pieces are decided by exact polyhedra
+    (ppl, one shared :class:`~symrelu.params.polyhedra.AffineSystem`); other
+    pieces by Z3, every ``unsat`` confirmed by cvc5. Nonlinear switches keep the
+    all-pairs search.
     """
     problem = land.problem
-    system = AffineSystem(len(problem.parameters), problem.domain) if problem.is_linear else None
+    system = AffineSystem(len(problem.parameters), problem.domain)  # affine pieces of any problem
     search = _Search(land, timeout_ms, system)
     regions = sorted(land.regions, key=lambda r: r.pattern)
     kinks = []
+    if not problem.is_linear:
+        # nonlinear switches: every pair and surface asked in the old order, so that Z3 sees the same
+        # sequence of queries and proposes the same witnesses as before
+        for i, first in enumerate(regions):
+            for second in regions[i + 1 :]:
+                for below, above, g in _all_surfaces(search, first, second):
+                    kink = _boundary_kink(search, below, above, g)
+                    if kink is not None:
+                        kinks.append(kink)
+        kinks.sort(key=lambda k: (k.below, k.above, str(k.surface[0])))
+        return tuple(kinks)
     for i, j in _candidate_pairs(search, regions):
         found = _surface(search, regions[i], regions[j])
         if found is not None:
