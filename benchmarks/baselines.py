@@ -210,3 +210,63 @@ def ppl_hull_vertices(points) -> list[tuple[Fraction, ...]]:
         den = int(g.divisor())
         found.append(tuple(Fraction(int(g.coefficient(x)), den) for x in variables))
     return sorted(found)
+
+
+@dataclass(frozen=True)
+class KinkSearchResult:
+    pairs: tuple[tuple[str, str], ...]  # (below, above) patterns of every non-empty piece found
+    seconds: float
+    complete: bool
+    checks: int
+
+
+def z3_kink_search(land, time_cap: float | None = None) -> KinkSearchResult:
+    """Kinks of a parameter-space landscape the plain way: every pair of regions, every surface
+    ``g = 0`` on which they have opposite sides (a constraint of each, proportional), one fresh Z3
+    query (QF_LRA, exact ``p/q`` text) on ``{g = 0, every other constraint strict, open box}``.
+
+    Written from the regions' constraints alone (no symrelu kink code). Stops at ``time_cap``.
+    """
+    start = time.perf_counter()
+    deadline = None if time_cap is None else start + time_cap
+    problem = land.problem
+    xs = [z3.Real(f"t{i}") for i in range(len(problem.parameters))]
+
+    def term(poly) -> z3.ArithRef:
+        total = _q(Fraction(0))
+        for exponents, c in poly.terms:
+            monomial = _q(c)
+            for x, power in zip(xs, exponents, strict=True):
+                for _ in range(power):
+                    monomial = monomial * x
+            total = total + monomial
+        return total
+
+    def ratio(p, g) -> Fraction | None:
+        if len(p.terms) != len(g.terms) or [e for e, _ in p.terms] != [e for e, _ in g.terms]:
+            return None
+        c = p.terms[0][1] / g.terms[0][1]
+        return c if all(a == c * b for (_, a), (_, b) in zip(p.terms, g.terms, strict=True)) else None
+
+    box = [c for x, (lo, hi) in zip(xs, problem.domain, strict=True) for c in (x > _q(lo), x < _q(hi))]
+    regions = sorted(land.regions, key=lambda r: r.pattern)
+    found: list[tuple[str, str]] = []
+    checks = 0
+    for i, first in enumerate(regions):
+        for second in regions[i + 1 :]:
+            if deadline is not None and time.perf_counter() > deadline:
+                return KinkSearchResult(tuple(sorted(found)), time.perf_counter() - start, False, checks)
+            surfaces: list = []
+            for _, p, sign in first.constraints:
+                if p.degree < 1 or any(ratio(p, g) is not None for g, _ in surfaces):
+                    continue
+                if any((c := ratio(q, p)) is not None and sign * other * c < 0 for _, q, other in second.constraints):
+                    surfaces.append((p, sign))
+            for g, sign in surfaces:
+                others = [(p, s) for r in (first, second) for _, p, s in r.constraints if ratio(p, g) is None]
+                solver = z3.SolverFor("QF_LRA")
+                solver.add(*box, term(g) == 0, *[(term(p) > 0) if s > 0 else (term(p) < 0) for p, s in others])
+                checks += 1
+                if solver.check() == z3.sat:
+                    found.append((first.pattern, second.pattern) if sign < 0 else (second.pattern, first.pattern))
+    return KinkSearchResult(tuple(sorted(found)), time.perf_counter() - start, True, checks)

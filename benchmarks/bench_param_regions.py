@@ -31,6 +31,20 @@ def family(n: int, m: int, nonlinear: bool) -> Problem:
     return Problem(net, data, "squared", domain)
 
 
+def grid_problem(neurons: int, points: int) -> Problem:
+    """Issue 10's "neurons × points" problem: hidden neuron j is relu(w_j x − 1), w_j trainable in [−2, 2],
+    output Σ (−1)^j relu(...), data x_i = i + 1 with targets (i mod 3) / 2, squared loss.
+
+    Each w_j crosses the switches w_j = 1/x_i, so there are (points + 1)^neurons regions
+    (625 for 4 × 4, 117,649 for 6 × 6) and neurons · points · (points + 1)^(neurons − 1) kinks.
+    """
+    first = [[f"w{j}"] for j in range(neurons)]
+    second = [[str((-1) ** j) for j in range(neurons)]]
+    net = Network.from_rows([(first, ["-1"] * neurons), (second, ["0"])])
+    data = [((Fraction(i + 1),), (Fraction(i % 3, 2),)) for i in range(points)]
+    return Problem(net, data, "squared", {f"w{j}": ("-2", "2") for j in range(neurons)})
+
+
 def timed(fn):
     start = time.perf_counter()
     out = fn()

@@ -12,7 +12,13 @@ Rows (seeded networks, weights and biases k/64, box [-1, 1]^d, as in bench_regio
 * ``hull``: exact hull vertices of random rational point sets, ``symrelu.hull`` against ppl;
 * ``poly``: products and gradients of parameter-space polynomials,
   ``symrelu.params.polynomial`` against python-flint's ``fmpq_mpoly``;
-* ``startup``: ``symrelu --help`` in a fresh interpreter, against a bare ``python -c pass``.
+* ``startup``: ``symrelu --help`` in a fresh interpreter, against a bare ``python -c pass``;
+* ``params``: parameter space, the 4 × 4 and 6 × 6 problems of ``bench_param_regions.grid_problem``:
+  region enumeration against the plain Z3 search (``symrelu.params.baseline``), kinks and region
+  data (``find_kinks`` + ``landscape_payload``, what ``symrelu landscape --json`` prints) against
+  the plain Z3 kink search of ``baselines.py`` (every pair, every surface, one query each; capped),
+  and (row group ``params6``, several minutes) the 6 × 6 enumeration with its region data (one run;
+  its peer capped).
 
 Timings are medians of ``--repeat`` runs, symrelu and the peer alternated (A B A B ...), so
 machine load hits both alike. Counts are compared: a different exact count is an error
@@ -41,6 +47,7 @@ from baselines import (  # noqa: E402
     regioncam_count,
     z3_pattern_search,
 )
+from bench_param_regions import grid_problem  # noqa: E402
 from bench_regions import fmt_time, random_network  # noqa: E402
 
 ROWS_2D = [(2, 16, 16, 1), (2, 64, 64, 1), (2, 128, 128, 1), (2, 64, 64, 64, 1)]
@@ -153,6 +160,76 @@ def poly_rows(repeat: int, failures: list[str]) -> None:
     line("polynomial product+gradient", "", t_ours, "fmpq_mpoly", t_peer)
 
 
+def params_rows(repeat: int, cap: float, failures: list[str]) -> None:
+    from baselines import z3_kink_search
+
+    from symrelu.params.baseline import plain_z3_dfs
+    from symrelu.params.kinks import find_kinks
+    from symrelu.params.landscape import enumerate_parameter_regions as enumerate_regions
+    from symrelu.params.report import landscape_payload
+
+    problem = grid_problem(4, 4)
+    t_ours, land, t_peer, (patterns, _) = alternate(
+        repeat, lambda: enumerate_regions(problem, progress=False), lambda: plain_z3_dfs(problem)
+    )
+    if [r.pattern for r in land.regions] != patterns:
+        failures.append("params 4x4: enumeration and the plain Z3 search find different regions")
+    line("params 4x4 regions", str(len(land.regions)), t_ours, f"plain Z3 {len(patterns)}", t_peer)
+
+    def ours() -> tuple:
+        kinks = find_kinks(land)
+        return kinks, landscape_payload(land, kinks)
+
+    mine = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        kinks, _ = ours()
+        mine.append(time.perf_counter() - start)
+    result = z3_kink_search(land, time_cap=cap)
+    found = {(k.below, k.above) for k in kinks}
+    if result.complete and set(result.pairs) != found:
+        failures.append("params 4x4: find_kinks and the Z3 kink search find different kinks")
+    if not result.complete and not set(result.pairs) <= found:
+        failures.append("params 4x4: the Z3 kink search found a kink that find_kinks did not")
+    peer = f"Z3 kinks {len(result.pairs)}" if result.complete else f"Z3 kinks >={len(result.pairs)} (cap)"
+    line("params 4x4 kinks+data", str(len(kinks)), statistics.median(mine), peer, result.seconds)
+
+
+
+def params6_row(cap: float) -> None:
+    """The 6 × 6 problem: enumeration and region data (one run), against the plain Z3 region search (capped)."""
+    from symrelu.params.landscape import enumerate_parameter_regions as enumerate_regions
+    from symrelu.params.report import landscape_payload
+
+    big = grid_problem(6, 6)
+    start = time.perf_counter()
+    land = enumerate_regions(big, max_regions=200_000, progress=False)
+    t_enum = time.perf_counter() - start
+    landscape_payload(land, ())
+    t_ours = time.perf_counter() - start
+    print(f"  (6x6: enumeration {fmt_time(t_enum)}, region data {fmt_time(t_ours - t_enum)})")
+    start = time.perf_counter()
+    stopped = _capped_plain_z3(big, cap)
+    t_peer = time.perf_counter() - start
+    line("params 6x6 regions+data", str(len(land.regions)), t_ours, "plain Z3" + (" (capped)" if stopped else ""), t_peer)
+
+
+def _capped_plain_z3(problem, cap: float) -> bool:
+    """The plain Z3 region search, stopped after ``cap`` seconds (in a child process); True when stopped."""
+    import multiprocessing
+
+    from symrelu.params.baseline import plain_z3_dfs
+
+    child = multiprocessing.get_context("spawn").Process(target=plain_z3_dfs, args=(problem,))
+    child.start()
+    child.join(cap)
+    stopped = child.is_alive()
+    if stopped:
+        child.terminate()
+        child.join()
+    return stopped
+
+
 def startup_row(repeat: int) -> None:
     python = sys.executable
 
@@ -165,7 +242,7 @@ def startup_row(repeat: int) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--rows", default="2d,nd,z3,hull,poly,startup", help="comma-separated row groups")
+    parser.add_argument("--rows", default="2d,nd,z3,hull,poly,startup,params", help="comma-separated row groups")
     parser.add_argument("--repeat", type=int, default=3, help="alternated runs per row (median; default 3)")
     parser.add_argument("--z3-cap", type=float, default=120.0, help="seconds for the Z3 search (default 120)")
     parser.add_argument("--engine", default=None, help="region engine to pass to enumerate_regions (default: its own choice)")
@@ -194,6 +271,10 @@ def main(argv: list[str] | None = None) -> int:
         poly_rows(args.repeat, failures)
     if "startup" in groups:
         startup_row(args.repeat)
+    if "params" in groups:
+        params_rows(args.repeat, args.z3_cap, failures)
+    if "params6" in groups:
+        params6_row(args.z3_cap)
     for note in notes:
         print("note:", note)
     for failure in failures:

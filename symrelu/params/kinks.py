@@ -19,13 +19,14 @@ somewhere on that piece (decided by Z3, with an exact witness replayed here).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 
 import z3
 
 from ..errors import DomainError, SolverError
 from .landscape import Landscape, ParameterRegion
+from .polyhedra import AffineSystem
 from .polynomial import Polynomial, vector_at
 from .problem import Point
 from .switches import Switch
@@ -33,7 +34,6 @@ from .z3tools import (
     confirm_unsat,
     in_open_box,
     make_solver,
-    ppl_interior_point,
     rational_point_on_surface,
     real_vars,
     sign_constraint,
@@ -83,56 +83,98 @@ def _check(solver: z3.Solver) -> bool:
     return answer == z3.sat
 
 
-def _linear_kink(land: Landscape, g: Polynomial, others: list[tuple[Polynomial, int]], jump: tuple[Polynomial, ...]
+def _linear_kink(system: AffineSystem, g: Polynomial, others: list[tuple[Polynomial, int]], jump: tuple[Polynomial, ...]
                  ) -> tuple[bool, Point | None, Point | None] | None:
     """Exact polyhedra (ppl) for an affine surface, affine constraints and affine jumps: (found, witness, dangerous)."""
     if g.degree > 1 or any(p.degree > 1 for p, _ in others) or any(j.degree > 1 for j in jump):
         return None
-    k, domain = len(land.problem.parameters), land.problem.domain
-    witness = ppl_interior_point(others, domain, k, equalities=[g])
+    witness = system.interior_point(others, equalities=[g])
     if witness is None:
         return False, None, None
-    if any(j(witness) != 0 for j in jump):
+    if any(vector_at(jump, witness)):
         return True, witness, witness
     for j in jump:
         if j.is_zero:
             continue
         for sign in (1, -1):
-            point = ppl_interior_point(others + [(j, sign)], domain, k, equalities=[g])
+            point = system.interior_point(others + [(j, sign)], equalities=[g])
             if point is not None:
                 return True, witness, point
     return True, witness, None
 
 
-def _proportional(p: Polynomial, g: Polynomial) -> Fraction | None:
-    """``c`` with ``p == c * g`` (both non-zero), else ``None``."""
-    if len(p.terms) != len(g.terms) or not g.terms:
-        return None
-    c = p.terms[0][1] / g.terms[0][1]
-    return c if p == g * c else None
+SurfaceKey = tuple[tuple[tuple[int, ...], Fraction], ...]
+"""A polynomial divided by its first coefficient: two non-zero polynomials are proportional iff their keys agree."""
 
 
-def _boundary_kink(
-    land: Landscape, below: ParameterRegion, above: ParameterRegion, g: Polynomial, timeout_ms: int | None
-) -> Kink | None:
+@dataclass
+class _Search:
+    """What every pair test of one landscape shares: surface keys, gradients, the exact affine system."""
+
+    land: Landscape
+    timeout_ms: int | None
+    system: AffineSystem | None
+    keys: dict[int, tuple[Polynomial, int, int]] = field(default_factory=dict)
+    """By ``id()`` (hashing a polynomial hashes its terms); each entry keeps its polynomial alive."""
+    surfaces: dict[SurfaceKey, int] = field(default_factory=dict)
+    """Each surface key, numbered."""
+    gradients: dict[str, tuple[Polynomial, ...]] = field(default_factory=dict)
+    sides: dict[str, dict[int, set[int]]] = field(default_factory=dict)
+
+    def key(self, p: Polynomial) -> tuple[int, int]:
+        """``(number of p's surface key, sign of p's first coefficient)``: that sign times the key is ``p`` up
+        to a positive factor, and two non-zero polynomials are proportional iff their numbers agree."""
+        found = self.keys.get(id(p))
+        if found is None:
+            lead = p.terms[0][1]
+            key = tuple((e, c / lead) for e, c in p.terms)
+            number = self.surfaces.setdefault(key, len(self.surfaces))
+            found = self.keys[id(p)] = (p, number, 1 if lead > 0 else -1)
+        return found[1], found[2]
+
+    def side(self, region: ParameterRegion) -> dict[int, set[int]]:
+        """For each non-constant constraint surface of ``region``: the side(s) of its key the region lies on."""
+        found = self.sides.get(region.pattern)
+        if found is None:
+            found = self.sides[region.pattern] = {}
+            for _, p, sign in region.constraints:
+                if p.degree >= 1:
+                    key, lead = self.key(p)
+                    found.setdefault(key, set()).add(sign * lead)
+        return found
+
+    def gradient(self, region: ParameterRegion) -> tuple[Polynomial, ...]:
+        found = self.gradients.get(region.pattern)
+        if found is None:
+            found = self.gradients[region.pattern] = region.gradient
+        return found
+
+
+def _boundary_kink(search: _Search, below: ParameterRegion, above: ParameterRegion, g: Polynomial) -> Kink | None:
     """The piece ``{g = 0} ∩ D`` where every other constraint of both regions holds strictly, if non-empty."""
+    land, timeout_ms = search.land, search.timeout_ms
     problem = land.problem
-    variables = real_vars(problem.parameter_names)
+    # Z3's models depend on the history of the terms it has seen: a problem that may need Z3 makes its
+    # variables here for every piece, as before, so that it proposes the same witnesses
+    variables = None if problem.is_linear else real_vars(problem.parameter_names)
+    surface = search.key(g)[0]
     group = tuple(sorted({index for region in (below, above) for index, p, _ in region.constraints
-                          if _proportional(p, g) is not None}))
-    others = [(p, sign) for region in (below, above) for _, p, sign in region.constraints if _proportional(p, g) is None]
-    jump = tuple(a - b for a, b in zip(above.gradient, below.gradient, strict=False))
-    s = next(index for index, p, _ in below.constraints if _proportional(p, g) is not None)
+                          if search.key(p)[0] == surface}))
+    others = [(p, sign) for region in (below, above) for _, p, sign in region.constraints if search.key(p)[0] != surface]
+    jump = tuple(a - b for a, b in zip(search.gradient(above), search.gradient(below), strict=False))
+    s = next(index for index, p, _ in below.constraints if search.key(p)[0] == surface)
 
     def kink(witness: Point | None, dangerous_witness: Point | None, dangerous: bool) -> Kink:
         return Kink(switch_index=s, switch=land.table.switches[s], switch_indices=group, below=below.pattern,
                     above=above.pattern, surface=(g,), jump=jump, witness=witness, dangerous=dangerous,
                     dangerous_witness=dangerous_witness)
 
-    exact = _linear_kink(land, g, others, jump)
+    exact = None if search.system is None else _linear_kink(search.system, g, others, jump)
     if exact is not None:
         found, point, danger = exact
         return kink(point, danger, danger is not None) if found else None
+    if variables is None:
+        variables = real_vars(problem.parameter_names)
     solver = make_solver(problem.is_linear, timeout_ms)
     solver.add(*z3_box(variables, problem.domain))
     solver.add(g.to_z3(variables) == 0, *(sign_constraint(p, sign, variables) for p, sign in others))
@@ -165,18 +207,66 @@ def _boundary_kink(
     return kink(witness, dangerous_witness, dangerous)
 
 
-def _surfaces(first: ParameterRegion, second: ParameterRegion) -> list[tuple[ParameterRegion, ParameterRegion, Polynomial]]:
-    """``(below, above, g)`` for every surface (up to a factor) on which the two regions lie on opposite sides."""
-    found: list[tuple[ParameterRegion, ParameterRegion, Polynomial]] = []
+def _surface(search: _Search, first: ParameterRegion, second: ParameterRegion) -> tuple[ParameterRegion, ParameterRegion, Polynomial] | None:
+    """``(below, above, g)`` when the two regions lie on opposite sides of exactly one surface ``g = 0``.
+
+    On two or more such surfaces the pair has no kink: for each of them the other one's two
+    constraints (``q > 0`` from one region, ``c q < 0`` with ``c > 0`` from the other) are
+    contradictory, so the piece is empty (decided here, exactly, with no solver).
+    """
+    sides = search.side(second)
+    opposite = [key for key, side in search.side(first).items() if any(-o in sides.get(key, ()) for o in side)]
+    if len(opposite) != 1:
+        return None
     for _, p, sign in first.constraints:
-        if p.degree < 1 or any(_proportional(p, g) is not None for _, _, g in found):
+        if p.degree >= 1 and search.key(p)[0] == opposite[0]:
+            return (first, second, p) if sign < 0 else (second, first, p)
+    raise AssertionError("unreachable: the opposite surface is one of the first region's constraints")  # pragma: no cover
+
+
+def _all_surfaces(search: _Search, first: ParameterRegion, second: ParameterRegion) -> list[tuple[ParameterRegion, ParameterRegion, Polynomial]]:
+    """``(below, above, g)`` for every surface (up to a factor) on which the two regions lie on opposite sides."""
+    sides = search.side(second)
+    seen: set[int] = set()
+    found = []
+    for _, p, sign in first.constraints:
+        if p.degree < 1:
             continue
-        for _, q, other in second.constraints:
-            c = _proportional(q, p)
-            if c is not None and sign * other * c < 0:  # second lies where sign * p < 0
-                found.append((first, second, p) if sign < 0 else (second, first, p))
-                break
+        key, lead = search.key(p)
+        if key in seen:
+            continue
+        if -sign * lead in sides.get(key, ()):
+            seen.add(key)
+            found.append((first, second, p) if sign < 0 else (second, first, p))
     return found
+
+
+def _candidate_pairs(search: _Search, regions: list[ParameterRegion]) -> list[tuple[int, int]]:
+    """Every pair ``(i, j)``, ``i < j``, whose regions lie on opposite sides of exactly one surface, and maybe more.
+
+    The surfaces that every region constrains are indexed: each region's side of them is a bit
+    mask, and a pair on opposite sides of exactly one of them differs in exactly one bit (a
+    lookup), or in none (same mask: such pairs differ only on the other surfaces, and are all
+    listed). :func:`_surface` then decides each listed pair exactly.
+    """
+    sides = [search.side(r) for r in regions]
+    common = set(sides[0]) if sides else set()
+    for side in sides[1:]:
+        common &= set(side)
+    universal = sorted(key for key in common if all(len(side[key]) == 1 for side in sides))
+    masks = [sum(1 << u for u, key in enumerate(universal) if 1 in side[key]) for side in sides]
+    index: dict[int, list[int]] = {}
+    for i, mask in enumerate(masks):
+        index.setdefault(mask, []).append(i)
+    pairs: list[tuple[int, int]] = []
+    for i, mask in enumerate(masks):
+        for u in range(len(universal)):
+            pairs.extend((i, j) for j in index.get(mask ^ (1 << u), ()) if j > i)
+    if len(common) < max((len(side) for side in sides), default=0) or len(universal) < len(common):
+        for bucket in index.values():
+            pairs.extend((a, b) for n, a in enumerate(bucket) for b in bucket[n + 1 :])
+    pairs.sort()
+    return pairs
 
 
 def find_kinks(land: Landscape, timeout_ms: int | None = 60_000) -> tuple[Kink, ...]:
@@ -193,16 +283,38 @@ def find_kinks(land: Landscape, timeout_ms: int | None = 60_000) -> tuple[Kink, 
     verdicts that need "no other kink" prove it separately
     (:func:`symrelu.verify.no_global_gradient_lipschitz` proves gradient
     continuity across every pair of region closures).
+
+    For affine switches, pairs on opposite sides of two or more surfaces are
+    dropped exactly before any test (:func:`_surface`), the remaining pairs are
+    found through an index of the regions' sides (:func:`_candidate_pairs`) rather
+    than by trying all of them, and affine pieces are decided by exact polyhedra
+    (ppl, one shared :class:`~symrelu.params.polyhedra.AffineSystem`); other
+    pieces by Z3, every ``unsat`` confirmed by cvc5. Nonlinear switches keep the
+    all-pairs search.
     """
-    kinks = []
+    problem = land.problem
+    system = AffineSystem(len(problem.parameters), problem.domain)  # affine pieces of any problem
+    search = _Search(land, timeout_ms, system)
     regions = sorted(land.regions, key=lambda r: r.pattern)
-    for i, first in enumerate(regions):
-        for second in regions[i + 1 :]:
-            for below, above, g in _surfaces(first, second):
-                kink = _boundary_kink(land, below, above, g, timeout_ms)
-                if kink is not None:
-                    kinks.append(kink)
-    kinks.sort(key=lambda k: (k.below, k.above, str(k.surface[0])))
+    kinks = []
+    if not problem.is_linear:
+        # nonlinear switches: every pair and surface asked in the old order, so that Z3 sees the same
+        # sequence of queries and proposes the same witnesses as before
+        for i, first in enumerate(regions):
+            for second in regions[i + 1 :]:
+                for below, above, g in _all_surfaces(search, first, second):
+                    kink = _boundary_kink(search, below, above, g)
+                    if kink is not None:
+                        kinks.append(kink)
+        kinks.sort(key=lambda k: (k.below, k.above, str(k.surface[0])))
+        return tuple(kinks)
+    for i, j in _candidate_pairs(search, regions):
+        found = _surface(search, regions[i], regions[j])
+        if found is not None:
+            kink = _boundary_kink(search, *found)
+            if kink is not None:
+                kinks.append(kink)
+    kinks.sort(key=lambda k: (k.below, k.above))  # one kink per pair at most: the order of (below, above, surface)
     return tuple(kinks)
 
 

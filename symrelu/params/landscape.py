@@ -31,6 +31,7 @@ from tqdm import tqdm
 
 from ..errors import SolverError, TooLargeError
 from ..validation import check_count
+from .polyhedra import AffineSystem
 from .polynomial import Polynomial
 from .problem import Point, Problem
 from .switches import Bits, SwitchTable
@@ -38,7 +39,6 @@ from .z3tools import (
     confirm_unsat,
     in_open_box,
     make_solver,
-    ppl_interior_point,
     rational_point,
     real_vars,
     sign_constraint,
@@ -128,9 +128,13 @@ class _Enumerator:
         self.problem = problem
         self.table = SwitchTable(problem)
         self.linear = problem.is_linear
-        self.vars = real_vars(problem.parameter_names)
-        self.solver = make_solver(self.linear, timeout_ms)
-        self.solver.add(*z3_box(self.vars, problem.domain))
+        self.nvars = len(problem.parameters)
+        # affine switches: exact polyhedra decide every child, no solver is built
+        self.system = AffineSystem(self.nvars, problem.domain) if self.linear else None
+        self.vars = [] if self.linear else real_vars(problem.parameter_names)
+        self.solver = None if self.linear else make_solver(self.linear, timeout_ms)
+        if self.solver is not None:
+            self.solver.add(*z3_box(self.vars, problem.domain))
         self.max_regions = max_regions
         self.found: list[tuple[Bits, Point, tuple[Constraint, ...]]] = []
         self.calls = 0
@@ -145,8 +149,9 @@ class _Enumerator:
         exactly, and an ``unsat`` is confirmed by cvc5 before the child is dropped.
         """
         self.calls += 1
-        if self.linear:
-            return ppl_interior_point([(g, s) for _, g, s in constraints], self.problem.domain, len(self.vars))
+        if self.system is not None:
+            return self.system.interior_point([(g, s) for _, g, s in constraints])
+        assert self.solver is not None
         answer = self.solver.check()
         if answer == z3.unsat:
             confirm_unsat(self.solver, "an empty parameter-space region")
@@ -191,13 +196,15 @@ class _Enumerator:
             if sign * value <= 0 and g.is_constant:
                 continue
             child = constraints + [(depth, g, sign)]
-            self.solver.push()
-            self.solver.add(sign_constraint(g, sign, self.vars))
+            if self.solver is not None:
+                self.solver.push()
+                self.solver.add(sign_constraint(g, sign, self.vars))
             # a child on the witness's side inherits it: no solver call
             point = witness if sign * value > 0 else self.feasible(child)
             if point is not None:
                 self.visit(bits + (bit,), point, child)
-            self.solver.pop()
+            if self.solver is not None:
+                self.solver.pop()
 
 
 def enumerate_parameter_regions(

@@ -177,5 +177,11 @@ class Polynomial:
 
 
 def vector_at(polys: Sequence[Polynomial], point: Sequence[Fraction]) -> tuple[Fraction, ...]:
-    """Evaluate a vector of polynomials exactly."""
-    return tuple(p(point) for p in polys)
+    """Evaluate a vector of polynomials exactly (the point converted to FLINT once)."""
+    if not polys:
+        return ()
+    nvars = max(p.nvars for p in polys)
+    if len(point) < nvars:
+        raise ValueError(f"a polynomial in {nvars} variables needs {nvars} values, not {len(point)}")
+    values = [_fmpq(v) for v in point[:nvars]]
+    return tuple(_fraction(p._poly(*values[: p.nvars])) for p in polys)

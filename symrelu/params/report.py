@@ -12,11 +12,10 @@ from collections.abc import Mapping
 from fractions import Fraction
 from typing import Any
 
-import sympy
-
 from ..exact import format_rational, format_vector
 from .kinks import Kink
 from .landscape import Landscape
+from .polytext import polynomial_text
 from .problem import Problem
 from .subdifferential import parameter_backprop_audit
 from .trajectory import Trajectory
@@ -29,32 +28,34 @@ def _point(names: tuple[str, ...], point: tuple[Fraction, ...] | None) -> dict[s
 def landscape_payload(land: Landscape, kinks: tuple[Kink, ...]) -> dict[str, Any]:
     """The ``symrelu landscape --json`` document."""
     names = land.problem.parameter_names
-    params = land.parameters
     regions = []
     for r in land.regions:
+        gradient = r.gradient
         regions.append(
             {
                 "pattern": r.pattern,
-                "loss": str(r.sympy_loss),
-                "gradient": [str(sympy.expand(g)) for g in r.sympy_gradient],
-                "hessian": [[str(sympy.expand(h)) for h in row] for row in r.sympy_hessian.tolist()],
+                "loss": polynomial_text(r.loss, names),
+                "gradient": [polynomial_text(g, names) for g in gradient],
+                "hessian": [[polynomial_text(g.diff(k), names) for k in range(len(names))] for g in gradient],
                 "interior_point": _point(names, r.interior_point),
             }
         )
     kink_list = []
     for k in kinks:
+        at_witness = k.jump_at_witness
+        dangerous_jump = at_witness if k.dangerous_witness == k.witness else k.dangerous_jump
         kink_list.append(
             {
                 "below": k.below,
                 "above": k.above,
                 "switches": [land.table.switches[s].describe() for s in k.switch_indices],
-                "surface": str(sympy.expand(k.surface[0].to_sympy(params))) + " = 0",
-                "jump": [str(sympy.expand(j.to_sympy(params))) for j in k.jump],
+                "surface": polynomial_text(k.surface[0], names) + " = 0",
+                "jump": [polynomial_text(j, names) for j in k.jump],
                 "witness": _point(names, k.witness),
-                "jump_at_witness": None if k.jump_at_witness is None else format_vector(k.jump_at_witness),
+                "jump_at_witness": None if at_witness is None else format_vector(at_witness),
                 "dangerous": k.dangerous,
                 "dangerous_witness": _point(names, k.dangerous_witness),
-                "dangerous_jump": None if k.dangerous_jump is None else format_vector(k.dangerous_jump),
+                "dangerous_jump": None if dangerous_jump is None else format_vector(dangerous_jump),
             }
         )
     return {

@@ -211,42 +211,6 @@ def ppl_interior_point(constraints: Sequence[tuple[Polynomial, int]], box: Seque
     >>> ppl_interior_point([(x, 1), (x - 2, 1)], [(Fraction(-1), Fraction(1))], 1) is None
     True
     """
-    from math import lcm
+    from .polyhedra import AffineSystem
 
-    import ppl
-
-    def expression(poly: Polynomial) -> ppl.Linear_Expression:
-        if poly.degree > 1:
-            raise SolverError(f"polynomial {poly} is not affine; ppl decides only linear questions")
-        coefficients, constant = [Fraction(0)] * nvars, Fraction(0)
-        for exponents, c in poly.terms:
-            if sum(exponents) == 0:
-                constant = c
-            else:
-                coefficients[exponents.index(1)] = c
-        scale = lcm(*(v.denominator for v in coefficients + [constant]))
-        return ppl.Linear_Expression([int(v * scale) for v in coefficients], int(constant * scale))
-
-    system = ppl.Constraint_System()
-    for g, sign in constraints:
-        e = expression(g)
-        system.insert(e > 0 if sign > 0 else e < 0)
-    for h in equalities:
-        system.insert(expression(h) == 0)
-    for i, (lo, hi) in enumerate(box or ()):
-        v = ppl.Variable(i)
-        system.insert(lo.denominator * v > lo.numerator)
-        system.insert(hi.denominator * v < hi.numerator)
-    polyhedron = ppl.NNC_Polyhedron(nvars, "universe")
-    polyhedron.add_constraints(system)
-    if polyhedron.is_empty():
-        return None
-    for generator in polyhedron.minimized_generators():
-        if generator.is_point():  # a point generator of an NNC polyhedron belongs to it
-            divisor = int(generator.divisor())
-            coords = tuple(Fraction(int(c), divisor) for c in generator.coefficients())
-            point = coords + (Fraction(0),) * (nvars - len(coords))
-            if strictly_satisfies(point, list(constraints)) and in_open_box(point, box) and all(h(point) == 0 for h in equalities):
-                return point
-            raise SolverError("ppl's point failed the exact check; refusing to answer")
-    raise SolverError("ppl reported a non-empty polyhedron without a point generator")  # pragma: no cover
+    return AffineSystem(nvars, box).interior_point(constraints, equalities)
