@@ -149,10 +149,12 @@ def test_lipschitz_on_domain_confirms_clarke_bound() -> None:
     assert (prob.loss_at(w["theta"]) - prob.loss_at(w["theta_prime"])) ** 2 > distance
 
 
-def test_lipschitz_on_domain_direct_route_when_lemmas_are_loose() -> None:
+def test_lipschitz_on_domain_gradient_and_direct_routes_when_lemmas_are_loose() -> None:
     result = lipschitz_on_domain(tied_relu_instance(), G_squared=4, runner=FAST)
     assert result.details["lemma_G_squared"] == 16  # interval slopes are loose for the cancelling net
-    assert result.verdict is Verdict.PROVED and result.details["route"] == "direct"
+    assert result.verdict is Verdict.PROVED and result.details["route"] == "gradient"
+    direct = lipschitz_on_domain(tied_relu_instance(), G_squared=4, route="direct", runner=FAST)
+    assert direct.verdict is Verdict.PROVED and direct.details["route"] == "direct"  # the two-copy route agrees
     assert lipschitz_on_domain(tied_relu_instance(), G_squared=4, route="lemmas").verdict is Verdict.UNKNOWN
 
 

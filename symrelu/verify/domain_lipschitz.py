@@ -1,7 +1,6 @@
 """``lipschitz_on_domain`` (claim C5 a): (ℓ(θ) − ℓ(θ'))² ≤ G²‖θ − θ'‖² on D, without the region decomposition.
 
-Two routes, both over the direct encoding (:mod:`.loss_encoding`, two copies
-of the parameters, ReLU as if-then-else):
+Three routes, tried in this order under ``route="auto"``:
 
 * **lemmas** (fast; used first). Exact interval arithmetic proposes, for each
   data point i and output k, a residual bound |r_ik| ≤ ρ_ik on D and slopes
@@ -17,7 +16,17 @@ of the parameters, ReLU as if-then-else):
   |ℓ(θ) − ℓ(θ')| ≤ (1/n) Σ_j u_j |Δ_j| ≤ (1/n)‖u‖ ‖Δ‖ with u_j = Σ_ik ρ_ik c_ijk
   (triangle and Cauchy–Schwarz inequalities); for the absolute loss
   u_j = Σ_ik c_ijk. Any G² ≥ ‖u‖²/n² is then proved.
-* **direct**: the single obligation "some θ, θ' in D violate the bound". A sat
+* **gradient** (when the lemmas do not prove G²): after a cheap exact
+  grid search for a violating pair, the single-copy obligation
+  "θ ∈ D and ‖∇ℓ(θ)‖² > G²" over the forward-mode encoded gradient
+  (:mod:`.loss_gradient`; lower-piece slopes at breakpoints, sign(0) = 0 for
+  the absolute loss). Unsat gives the bound on the convex box D by
+  integrating along the segment (:data:`.loss_gradient.GRADIENT_ARGUMENT`,
+  recorded in the result's details). A model refutes only through a pair
+  θ, θ ± ε∇ℓ(θ) replayed with :meth:`Problem.loss_at`; otherwise the next
+  route runs.
+* **direct** (two copies of the parameters over :mod:`.loss_encoding`, ReLU
+  as if-then-else): the single obligation "some θ, θ' in D violate the bound". A sat
   answer refutes only after the pair is replayed with :meth:`Problem.loss_at`.
   Nonlinear (degree 4 for the squared loss): it may time out, then UNKNOWN.
 
@@ -46,13 +55,14 @@ from .closure import box_constraints
 from .encode import absolute, add_all
 from .intervals import output_bounds
 from .loss_encoding import encode_loss, encode_outputs
+from .loss_gradient import GRADIENT_ARGUMENT, gradient_at, gradient_obligation, pair_near
 from .obligation import DEFAULT_MAX_NODES, Obligation
 from .runner import Replayed, Runner
 from .slope_encoding import SLOPE_ARGUMENT, encode_output_slopes, slope_violations
 from .verdict import CheckResult, Verdict
 
 CHECK = "lipschitz_on_domain"
-Route = Literal["auto", "lemmas", "direct"]
+Route = Literal["auto", "lemmas", "gradient", "direct"]
 
 
 def lemma_constants(problem: Problem) -> dict[str, Any]:
@@ -174,6 +184,24 @@ def _direct_obligation(problem: Problem, bound: Fraction, subject: str, max_node
     )
 
 
+def _gradient_route(problem: Problem, target: Fraction, runner: Runner | None, subject: str, max_nodes: int,
+                    details: Mapping[str, Any]) -> CheckResult:
+    """"θ ∈ D and ‖∇ℓ(θ)‖² > G²" on one parameter copy (GRADIENT_ARGUMENT); a model refutes only via an exact pair."""
+    def replay(ob: Obligation, model: Mapping[str, Any]) -> Replayed:
+        theta = problem.point([model.get(param_symbol(n, "t"), Fraction(0)) for n in problem.parameter_names])
+        if not all(lo <= v <= hi for v, (lo, hi) in zip(theta, problem.domain or (), strict=False)):
+            return Replayed(False, reason="the point leaves D")
+        found = pair_near(problem, theta, gradient_at(problem, theta), target)
+        if found is None:
+            return Replayed(False, reason="no pair theta, theta +- eps grad l(theta) violates the bound in exact arithmetic")
+        return Replayed(True, found)
+
+    return run_check(CHECK, [gradient_obligation(problem, target, CHECK, subject, max_nodes)], runner, replay,
+                     rational_sqrt(target), target, dict(details, route="gradient", encoding=(
+                         "forward-mode loss gradient, one parameter copy (lower-piece slopes at breakpoints)"),
+                         gradient_argument=GRADIENT_ARGUMENT))
+
+
 def lipschitz_on_domain(
     problem: Problem,
     G: Fraction | int | str | None = None,
@@ -186,8 +214,8 @@ def lipschitz_on_domain(
 ) -> CheckResult:
     """Prove or refute that ℓ is G-Lipschitz on the problem's domain D (default G²: the lemma bound)."""
     given = given_square(G, G_squared, "G")
-    if route not in ("auto", "lemmas", "direct"):
-        raise InputFormatError(f"route {route!r} must be auto, lemmas or direct")
+    if route not in ("auto", "lemmas", "gradient", "direct"):
+        raise InputFormatError(f"route {route!r} must be auto, lemmas, gradient or direct")
     if problem.domain is None:
         return CheckResult(CHECK, Verdict.UNKNOWN, reason="does not apply: the problem has no bounded domain D "
                            "(the squared loss is not globally Lipschitz); add a domain")
@@ -197,7 +225,7 @@ def lipschitz_on_domain(
     details: dict[str, Any] = {"domain": [list(b) for b in problem.domain], "lemma_G_squared": constants["G_squared"],
                                "lemma_u": constants["u"], "encoding": "direct (ReLU as if-then-else, two parameter copies)"}
     notes = []
-    if route != "direct" and constants["G_squared"] <= target:
+    if route in ("auto", "lemmas") and constants["G_squared"] <= target:
         lemmas = _lemma_obligations(problem, constants, subject, max_nodes)
         if any(ob.name.startswith("output-slopes") for ob in lemmas):
             details["slope_lemmas"] = SLOPE_ARGUMENT
@@ -221,6 +249,12 @@ def lipschitz_on_domain(
         return CheckResult(CHECK, Verdict.REFUTED, rational_sqrt(target), target, ("exact",), found,
                            "a pair of grid points of D violates the bound (replayed exactly with Problem.loss_at)",
                            dict(details, route="grid search"))
+
+    if route in ("auto", "gradient"):
+        result = _gradient_route(problem, target, runner, subject, max_nodes, details)
+        if result.verdict is not Verdict.UNKNOWN or route == "gradient":
+            return result
+        notes.append(f"gradient route: {result.reason}")
 
     def replay(ob: Obligation, model: Mapping[str, Any]) -> Replayed:
         names = problem.parameter_names
