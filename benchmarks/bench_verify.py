@@ -23,7 +23,7 @@ from symrelu.lipschitz import lipschitz_constant
 from symrelu.network import Network
 from symrelu.params import Problem, enumerate_parameter_regions
 from symrelu.verify import Runner, Verdict, clarke_bound, input_lipschitz, lipschitz_on_domain
-from symrelu.verify.clarke_bound import _obligation, region_maximum
+from symrelu.verify.checks.clarke_bound import _obligation, region_maximum
 
 log = logging.getLogger("bench_verify")
 

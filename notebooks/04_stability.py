@@ -34,7 +34,7 @@
 # API used: `symrelu.params` (`paper_instance`, `gradient_descent`, `subgradient_method`,
 # `parse_rule`, `amplification`, `clarke_subdifferential`, `enumerate_parameter_regions`) and `symrelu.verify`
 # (`gd_amplification_unbounded`, `subgradient_stability_bound`, `Verdict`) with
-# `symrelu.verify.stability.amplification_exact` and `skolem_epsilon`.
+# `symrelu.verify.checks.stability.amplification_exact` and `skolem_epsilon`.
 
 # %%
 from fractions import Fraction as F
@@ -44,7 +44,7 @@ import numpy as np
 
 from symrelu import params, verify
 from symrelu.verify import Verdict
-from symrelu.verify.stability import amplification_exact, skolem_epsilon
+from symrelu.verify.checks.stability import amplification_exact, skolem_epsilon
 
 problem = params.paper_instance()  # ℓ(w1, w2) = ½ (relu(w1) + relu(w2) − 1)² on D = [−1, 1]²
 grid = [F(k, 40) for k in range(-44, 45)]

@@ -37,7 +37,7 @@ from symrelu.params import enumerate_regions, load_problem
 from symrelu.params.backprop import backprop_gradient
 from symrelu.proofs_support import ClaimInfo, ComputedItem, Item, SolverItem, check_or_pending
 from symrelu.verify import Runner
-from symrelu.verify.leaky_family import no_global_gradient_lipschitz_leaky_family
+from symrelu.verify.checks.leaky_family import no_global_gradient_lipschitz_leaky_family
 
 ALPHA = Fraction(1, 10)
 INSTANCE = "leaky_paper_instance"
@@ -98,10 +98,10 @@ def _replay_instance() -> ComputedItem:
 def items(runner: Runner) -> list[Item]:
     return [
         SolverItem("family-bias", "symbolic LeakyReLU family, trainable bias: jump (1-alpha)(1/n)|a r| ||(x,1)|| "
-                   "and Skolem pairs", "symrelu.verify.leaky_family.no_global_gradient_lipschitz_leaky_family"
+                   "and Skolem pairs", "symrelu.verify.no_global_gradient_lipschitz_leaky_family"
                    "(bias_trainable=True)", no_global_gradient_lipschitz_leaky_family(True, runner)),
         SolverItem("family-no-bias", "symbolic LeakyReLU family, fixed bias: jump (1-alpha)(1/n)|a r| |x| (x != 0)",
-                   "symrelu.verify.leaky_family.no_global_gradient_lipschitz_leaky_family(bias_trainable=False)",
+                   "symrelu.verify.no_global_gradient_lipschitz_leaky_family(bias_trainable=False)",
                    no_global_gradient_lipschitz_leaky_family(False, runner)),
         _replay_instance(),
         check_or_pending(

@@ -18,7 +18,7 @@ from symrelu.check.search import BoxTask, search_box
 from symrelu.errors import InputFormatError, ShapeError
 from symrelu.loaders import load_network
 from symrelu.network import Network
-from symrelu.verify.relu_encoding import encode_network
+from symrelu.verify.encodings.network_encoding import encode_network
 
 ABS = Network.from_rows([([[1], [-1]], [0, 0]), ([[1, 1]], [0])])  # |x|
 ONE_INPUT = "(declare-const X_0 Real)(declare-const Y_0 Real)(assert (>= X_0 -1))(assert (<= X_0 0.5))"

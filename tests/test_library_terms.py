@@ -18,8 +18,8 @@ from symrelu import Network, ShapeError, TooLargeError, enumerate_regions
 from symrelu.cli.common import FLAGS, cli_terms
 from symrelu.cli.main import build_parser, main
 from symrelu.lipschitz import lipschitz_constant
-from symrelu.verify.runner import Runner
-from symrelu.verify.solvers import default_backends
+from symrelu.verify.engine.runner import Runner
+from symrelu.verify.engine.solvers import default_backends
 
 PACKAGE = Path(__file__).resolve().parent.parent / "symrelu"
 TWO_OUTPUTS = {"layers": [{"weight": [["1", "0"], ["0", "1"]], "bias": ["0", "0"]},

@@ -28,10 +28,10 @@ from symrelu.params.problem import Problem, problem_from_dict
 from symrelu.params.surrogate import Surrogate
 from symrelu.params.switches import SwitchTable
 from symrelu.verify import Verdict
-from symrelu.verify.gradient_lipschitz import no_global_gradient_lipschitz
-from symrelu.verify.intervals import output_bounds
-from symrelu.verify.relu_encoding import encode_network
-from symrelu.verify.runner import Runner
+from symrelu.verify.checks.gradient_lipschitz import no_global_gradient_lipschitz
+from symrelu.verify.encodings.intervals import output_bounds
+from symrelu.verify.encodings.network_encoding import encode_network
+from symrelu.verify.engine.runner import Runner
 
 ALPHA = F(1, 10)
 rationals = st.fractions(min_value=-2, max_value=2, max_denominator=12)

@@ -19,9 +19,9 @@ from symrelu.check import output_bounds
 from symrelu.lipschitz import lipschitz_constant
 from symrelu.validation import NORMS, check_box, check_count, check_interval, check_norm, check_output
 from symrelu.verify import Verdict
-from symrelu.verify.lipschitz import input_lipschitz
-from symrelu.verify.runner import Runner
-from symrelu.verify.solvers import default_backends
+from symrelu.verify.checks.input_lipschitz import input_lipschitz
+from symrelu.verify.engine.runner import Runner
+from symrelu.verify.engine.solvers import default_backends
 
 small = st.fractions(min_value=-4, max_value=4, max_denominator=6)
 intervals = st.tuples(small, small)

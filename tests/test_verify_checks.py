@@ -24,8 +24,8 @@ from symrelu.verify import (
     no_global_gradient_lipschitz_instance,
     subgradient_stability_bound,
 )
-from symrelu.verify.kinks import instance_kink_data
-from symrelu.verify.stability import amplification_exact, skolem_epsilon
+from symrelu.verify.checks.kink_families import instance_kink_data
+from symrelu.verify.checks.stability import amplification_exact, skolem_epsilon
 
 ABS = Network.from_rows([([[1], [-1]], [0, 0]), ([[1, 1]], [0])])  # f(x) = |x|
 TWO_IN = Network.from_rows([([[1, 2], [-1, 1]], [0, "-1/2"]), ([[1, -3]], [1])])

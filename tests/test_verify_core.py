@@ -27,8 +27,8 @@ from symrelu.verify import (
     Verdict,
     Z3Backend,
 )
-from symrelu.verify.encode import add_all
-from symrelu.verify.runner import combine_outcomes
+from symrelu.verify.encodings.encode import add_all
+from symrelu.verify.engine.runner import combine_outcomes
 
 
 @dataclass(frozen=True)

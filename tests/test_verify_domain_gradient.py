@@ -17,9 +17,9 @@ from hypothesis import strategies as st
 from symrelu.params import paper_instance
 from symrelu.params.problem import Problem, load_problem, problem_from_dict
 from symrelu.verify import Verdict
-from symrelu.verify.domain_lipschitz import lemma_constants, lipschitz_on_domain
-from symrelu.verify.loss_gradient import gradient_at
-from symrelu.verify.runner import Runner
+from symrelu.verify.checks.lipschitz_on_domain import lemma_constants, lipschitz_on_domain
+from symrelu.verify.encodings.loss_gradient import gradient_at
+from symrelu.verify.engine.runner import Runner
 
 box = st.fractions(min_value=-1, max_value=1, max_denominator=64)
 

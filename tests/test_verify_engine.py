@@ -30,11 +30,11 @@ from symrelu.verify import (
     lipschitz_on_domain,
     no_global_gradient_lipschitz,
 )
-from symrelu.verify.gradient_lipschitz import _reach
-from symrelu.verify.hessian import constant_hessian
-from symrelu.verify.slope_encoding import encode_output_slopes
-from symrelu.verify.solvers import DEFAULT_CVC5_RLIMIT, DEFAULT_Z3_RLIMIT, MAX_TIMEOUT_S, Cvc5Backend, Z3Backend
-from symrelu.verify.spectral import spectral_norm_squared
+from symrelu.verify.checks.gradient_lipschitz import _reach
+from symrelu.verify.checks.hessian_bound import constant_hessian
+from symrelu.verify.encodings.slope_encoding import encode_output_slopes
+from symrelu.verify.encodings.spectral import spectral_norm_squared
+from symrelu.verify.engine.solvers import DEFAULT_CVC5_RLIMIT, DEFAULT_Z3_RLIMIT, MAX_TIMEOUT_S, Cvc5Backend, Z3Backend
 
 FAST = Runner(isolate=False)
 SHORT = Runner(timeout_s=4, grace_s=1)  # isolated: a hanging cvc5 is stopped (sat answers are replayed anyway)

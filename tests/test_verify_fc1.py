@@ -16,8 +16,8 @@ from symrelu.loaders import load_network
 from symrelu.loaders.examples import example_path
 from symrelu.regions import enumerate_regions
 from symrelu.verify import Runner, Verdict, no_global_gradient_lipschitz
-from symrelu.verify.region_certificate import region_lipschitz
-from symrelu.verify.region_exact import exact_region_check
+from symrelu.verify.checks.region_certificate import region_lipschitz
+from symrelu.verify.checks.region_exact import exact_region_check
 
 FC1 = load_network(example_path("fc1"))
 SMALL = ((F(0), F(1, 4)), (F(0), F(1, 4)))

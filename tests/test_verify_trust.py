@@ -5,8 +5,8 @@ from __future__ import annotations
 import z3
 
 from symrelu.verify import Obligation, Runner, Verdict, Z3Backend
-from symrelu.verify.runner import hypotheses_obligation, with_hypotheses
-from symrelu.verify.solvers import Cvc5Backend, check_rlimit
+from symrelu.verify.engine.runner import hypotheses_obligation, with_hypotheses
+from symrelu.verify.engine.solvers import Cvc5Backend, check_rlimit
 
 
 def _obligation(hypotheses: list[z3.BoolRef], goal_negation: z3.BoolRef) -> Obligation:

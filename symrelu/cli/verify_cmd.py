@@ -24,9 +24,9 @@ from .common import add_policy_argument, cli_terms, is_problem_file, output_fold
 from .output import emit_json, emit_text
 
 if TYPE_CHECKING:  # the solvers load only when a check runs
-    from ..verify.registry import CheckSpec
-    from ..verify.runner import Runner
-    from ..verify.verdict import CheckResult
+    from ..verify.engine.registry import CheckSpec
+    from ..verify.engine.runner import Runner
+    from ..verify.engine.verdict import CheckResult
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +54,7 @@ def safety_timeout(text: str) -> float:
         raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
     if not math.isfinite(value) or value <= 0:
         raise argparse.ArgumentTypeError(f"{text!r} must be a positive, finite number of seconds")
-    from ..verify.solvers import MAX_TIMEOUT_S
+    from ..verify.engine.solvers import MAX_TIMEOUT_S
 
     return min(value, MAX_TIMEOUT_S)
 
@@ -65,7 +65,7 @@ def rlimit_argument(text: str) -> int:
         value = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of resource units") from None
-    from ..verify.solvers import MAX_RLIMIT
+    from ..verify.engine.solvers import MAX_RLIMIT
 
     if not 1 <= value <= MAX_RLIMIT:
         raise argparse.ArgumentTypeError(f"{text!r} must be from 1 to {MAX_RLIMIT}")
@@ -119,11 +119,11 @@ def run_verify(
     runner: Runner | None = None,
 ) -> int:
     """The command's body; the registry, network loader and runner can be injected (tests)."""
-    from ..verify.artifacts import write_artifacts
-    from ..verify.registry import CheckContext, default_registry
-    from ..verify.runner import Runner
-    from ..verify.solvers import default_backends
-    from ..verify.verdict import Verdict, jsonable
+    from ..verify.engine.artifacts import write_artifacts
+    from ..verify.engine.registry import CheckContext, default_registry
+    from ..verify.engine.runner import Runner
+    from ..verify.engine.solvers import default_backends
+    from ..verify.engine.verdict import Verdict, jsonable
 
     registry = registry if registry is not None else default_registry()
     policy = getattr(args, "policy", "exact")
@@ -194,7 +194,7 @@ def _check_scope(specs: Sequence[CheckSpec], kind: str) -> None:
 
 def scope_of(result: CheckResult) -> str:
     """"on D" / "on the box" when the verdict was decided only there, else ""."""
-    from ..verify.verdict import Verdict
+    from ..verify.engine.verdict import Verdict
 
     if result.name in SCOPED:
         return SCOPED[result.name]
@@ -319,7 +319,7 @@ def key_figure(result: CheckResult) -> str:
 
 
 def _report(results: Sequence[CheckResult]) -> str:
-    from ..verify.verdict import Verdict
+    from ..verify.engine.verdict import Verdict
 
     rows = [
         (r.name, f"{r.verdict.value} {scope_of(r)}".strip(), key_figure(r), f"{r.elapsed_s:.2f}s",

@@ -187,8 +187,8 @@ def confirm_unsat(solver: z3.Solver, what: str, timeout_s: float = 120.0) -> Non
     >>> s = z3.Solver(); s.add(x * x < 0)
     >>> confirm_unsat(s, "demo")
     """
-    from ..verify.obligation import Obligation  # lazy: verify builds on params
-    from ..verify.solvers import Cvc5Backend, cvc5_available
+    from ..verify.engine.obligation import Obligation  # lazy: verify builds on params
+    from ..verify.engine.solvers import Cvc5Backend, cvc5_available
 
     if not cvc5_available():
         raise SolverError(f"{what}: Z3 says empty, and the second solver (cvc5) is not installed to confirm it")

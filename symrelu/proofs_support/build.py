@@ -20,7 +20,7 @@ from typing import Any
 
 from ..errors import SymreluError
 from ..verify import Runner, Verdict
-from ..verify.verdict import jsonable
+from ..verify.engine.verdict import jsonable
 from .coq import CoqRun, check_folder
 from .locate import Layout, load_claim_module
 from .model import ClaimInfo, ComputedItem, Item, PendingItem, SolverItem

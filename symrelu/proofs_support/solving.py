@@ -24,8 +24,8 @@ from typing import Any
 
 from ..errors import InputFormatError
 from ..verify import CheckResult, Obligation, Runner, Verdict
-from ..verify.replay import exact_replay
-from ..verify.runner import combine_outcomes, with_hypotheses
+from ..verify.engine.replay import exact_replay
+from ..verify.engine.runner import combine_outcomes, with_hypotheses
 
 _DECLARE = re.compile(r"^\(declare-fun (\S+) \(\) (Real|Bool)\)$", re.MULTILINE)
 _STATUS = re.compile(r"^\(set-info :status (sat|unsat|unknown)\)$", re.MULTILINE)

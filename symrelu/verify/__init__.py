@@ -1,4 +1,9 @@
-"""The verification engine: obligations, two solvers, three-valued verdicts, and the checks.
+"""Verification: obligations, two solvers, three-valued verdicts, and the checks.
+
+The folders follow the pipeline: ``encodings/`` turns networks, losses and regions into exact
+formulas; ``engine/`` builds obligations, runs them on both solvers within deterministic budgets,
+replays models exactly and folds the answers into verdicts and artifacts; ``checks/`` holds one
+module per check that ``symrelu verify`` runs.
 
 >>> from symrelu.verify import Verdict, gd_amplification_unbounded
 >>> gd_amplification_unbounded().verdict is Verdict.PROVED
@@ -7,23 +12,24 @@ True
 
 from __future__ import annotations
 
-from .artifacts import summary, write_artifacts
-from .clarke_bound import clarke_bound
-from .domain_lipschitz import lipschitz_on_domain
-from .gradient_lipschitz import no_global_gradient_lipschitz
-from .hessian import hessian_bound
-from .kinks import (
+from .checks.clarke_bound import clarke_bound
+from .checks.gradient_lipschitz import no_global_gradient_lipschitz
+from .checks.hessian_bound import hessian_bound
+from .checks.input_lipschitz import input_lipschitz
+from .checks.kink_families import (
     no_global_gradient_lipschitz_at_kink,
     no_global_gradient_lipschitz_family,
     no_global_gradient_lipschitz_instance,
 )
-from .lipschitz import input_lipschitz
-from .obligation import Obligation
-from .registry import CheckContext, CheckNotImplementedError, CheckSpec, default_registry, with_checks
-from .runner import ObligationOutcome, Replayed, Runner
-from .solvers import Backend, Cvc5Backend, SolverAnswer, UnavailableBackend, Z3Backend, default_backends
-from .stability import gd_amplification_unbounded, subgradient_stability_bound
-from .verdict import CheckResult, Verdict
+from .checks.leaky_family import no_global_gradient_lipschitz_leaky_family
+from .checks.lipschitz_on_domain import lipschitz_on_domain
+from .checks.stability import gd_amplification_unbounded, subgradient_stability_bound
+from .engine.artifacts import summary, write_artifacts
+from .engine.obligation import Obligation
+from .engine.registry import CheckContext, CheckNotImplementedError, CheckSpec, default_registry, with_checks
+from .engine.runner import ObligationOutcome, Replayed, Runner
+from .engine.solvers import Backend, Cvc5Backend, SolverAnswer, UnavailableBackend, Z3Backend, default_backends
+from .engine.verdict import CheckResult, Verdict
 
 __all__ = [
     "Backend",
@@ -51,6 +57,7 @@ __all__ = [
     "no_global_gradient_lipschitz_at_kink",
     "no_global_gradient_lipschitz_family",
     "no_global_gradient_lipschitz_instance",
+    "no_global_gradient_lipschitz_leaky_family",
     "subgradient_stability_bound",
     "summary",
     "with_checks",

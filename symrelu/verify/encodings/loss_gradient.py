@@ -27,12 +27,12 @@ from typing import Any
 
 import z3
 
-from ..exact import z3_rational
-from ..params.problem import Problem
-from ..params.z3tools import param_vars
+from ...exact import z3_rational
+from ...params.problem import Problem
+from ...params.z3tools import param_vars
+from ..engine.obligation import Obligation
 from .closure import box_constraints
 from .encode import add_all
-from .obligation import Obligation
 from .slope_encoding import encode_output_slopes
 
 GRADIENT_ARGUMENT = (

@@ -23,9 +23,9 @@ from fractions import Fraction
 import sympy
 import z3
 
-from ..errors import ShapeError
-from ..exact import z3_rational
-from ..network import Network
+from ...errors import ShapeError
+from ...exact import z3_rational
+from ...network import Network
 from .encode import activation, add_all
 
 

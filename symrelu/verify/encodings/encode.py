@@ -22,9 +22,9 @@ from fractions import Fraction
 import sympy
 import z3
 
-from ..activation import Activation
-from ..errors import InputFormatError
-from ..exact import z3_rational
+from ...activation import Activation
+from ...errors import InputFormatError
+from ...exact import z3_rational
 
 
 def relu(z: z3.ArithRef) -> z3.ArithRef:

@@ -35,8 +35,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
-from ..network import Network
-from ..regions import Region
+from ...network import Network
+from ...regions import Region
 
 Point = tuple[Fraction, ...]
 

@@ -14,15 +14,15 @@ from typing import Any
 
 import z3
 
-from ..errors import DomainError, InputFormatError
-from ..exact import to_rational, z3_rational
-from .assemble import rational_sqrt, run_check
-from .bounds import given_square
-from .encode import dot, squared_norm
-from .obligation import Obligation
-from .paper_instance import gd_step_exact, gradient_z3
-from .runner import Runner
-from .verdict import CheckResult
+from ...errors import DomainError, InputFormatError
+from ...exact import to_rational, z3_rational
+from ..encodings.bounds import given_square
+from ..encodings.encode import dot, squared_norm
+from ..encodings.paper_instance import gd_step_exact, gradient_z3
+from ..engine.assemble import rational_sqrt, run_check
+from ..engine.obligation import Obligation
+from ..engine.runner import Runner
+from ..engine.verdict import CheckResult
 
 AMPLIFICATION = "gd_amplification_unbounded"
 SUBGRADIENT = "subgradient_stability_bound"

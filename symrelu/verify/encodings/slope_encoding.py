@@ -37,10 +37,10 @@ from fractions import Fraction
 import sympy
 import z3
 
-from ..activation import Activation
-from ..errors import ShapeError
-from ..exact import z3_rational
-from ..params.problem import Problem
+from ...activation import Activation
+from ...errors import ShapeError
+from ...exact import z3_rational
+from ...params.problem import Problem
 from .encode import add_all, relu
 
 SLOPE_ARGUMENT = (

@@ -24,9 +24,9 @@ from fractions import Fraction
 import sympy
 import z3
 
-from ..errors import ShapeError
-from ..exact import z3_rational
-from .assemble import rational_sqrt
+from ...errors import ShapeError
+from ...exact import z3_rational
+from ..engine.assemble import rational_sqrt
 from .encode import add_all, sympy_to_z3
 
 Matrix = Sequence[Sequence[Fraction]]

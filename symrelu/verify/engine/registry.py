@@ -19,17 +19,17 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, Literal
 
-from ..errors import InputFormatError, SymreluError
-from ..exact import to_rational
-from .clarke_bound import clarke_bound, region_maximum
-from .domain_lipschitz import lipschitz_on_domain
-from .gradient_lipschitz import no_global_gradient_lipschitz
-from .hessian import hessian_bound
-from .kinks import no_global_gradient_lipschitz_family, no_global_gradient_lipschitz_instance
-from .leaky_family import no_global_gradient_lipschitz_leaky_family
-from .lipschitz import input_lipschitz
+from ...errors import InputFormatError, SymreluError
+from ...exact import to_rational
+from ..checks.clarke_bound import clarke_bound, region_maximum
+from ..checks.gradient_lipschitz import no_global_gradient_lipschitz
+from ..checks.hessian_bound import hessian_bound
+from ..checks.input_lipschitz import input_lipschitz
+from ..checks.kink_families import no_global_gradient_lipschitz_family, no_global_gradient_lipschitz_instance
+from ..checks.leaky_family import no_global_gradient_lipschitz_leaky_family
+from ..checks.lipschitz_on_domain import lipschitz_on_domain
+from ..checks.stability import gd_amplification_unbounded, subgradient_stability_bound
 from .runner import Runner
-from .stability import gd_amplification_unbounded, subgradient_stability_bound
 from .verdict import CheckResult
 
 Needs = Literal["network", "problem", "network-or-problem", "nothing"]
@@ -93,7 +93,7 @@ def _input_lipschitz(context: CheckContext) -> CheckResult:
     tight = context.option("tight_pair")
     norm = context.option("norm", "2")
     if k is None and k2 is None:  # certify the exact constant of the region enumeration, with its witness pair
-        from ..lipschitz import lipschitz_constant
+        from ...lipschitz import lipschitz_constant
 
         exact = lipschitz_constant(context.network, context.box, norm=str(norm), output=context.option("output"))
         k2 = exact.constant_squared
@@ -139,7 +139,7 @@ def _domain_lipschitz(context: CheckContext) -> CheckResult:
     g, g2 = context.option("G"), context.option("G_squared")
     if g is None and g2 is None and problem.domain is not None:
         # confirm clarke_bound's exact G^2 (computed from the regions, no solver) by the independent route
-        from ..params.landscape import enumerate_parameter_regions
+        from ...params.landscape import enumerate_parameter_regions
 
         maxima = [region_maximum(r, problem.domain) for r in enumerate_parameter_regions(problem).regions]
         if all(m.value is not None for m in maxima):

@@ -20,7 +20,7 @@ region's witness pair, recomputed with :meth:`Network.evaluate`.
 
 >>> from fractions import Fraction as F
 >>> from symrelu.network import Network
->>> from symrelu.verify.runner import Runner
+>>> from symrelu.verify.engine.runner import Runner
 >>> net = Network.from_rows([([[1], [-1]], [0, 0]), ([[1, 1]], [0])])   # |x|
 >>> result = region_lipschitz(net, [(F(-1), F(1))], 0, "2", F(1), "abs", Runner(isolate=False))
 >>> result.verdict, result.details["method"].split(":")[0], result.details["regions"]
@@ -37,17 +37,17 @@ from typing import Any
 
 import z3
 
-from ..errors import TooLargeError
-from ..exact import z3_rational
-from ..lipschitz import lipschitz_constant
-from ..network import Network
-from ..regions import Region, enumerate_regions
-from .assemble import rational_sqrt, run_check
-from .encode import add_all
-from .obligation import DEFAULT_MAX_NODES, Obligation
-from .relu_encoding import encode_network
-from .runner import Runner
-from .verdict import CheckResult, Verdict
+from ...errors import TooLargeError
+from ...exact import z3_rational
+from ...lipschitz import lipschitz_constant
+from ...network import Network
+from ...regions import Region, enumerate_regions
+from ..encodings.encode import add_all
+from ..encodings.network_encoding import encode_network
+from ..engine.assemble import rational_sqrt, run_check
+from ..engine.obligation import DEFAULT_MAX_NODES, Obligation
+from ..engine.runner import Runner
+from ..engine.verdict import CheckResult, Verdict
 
 CHECK = "input_lipschitz"
 DEFAULT_MAX_REGIONS = 2_000

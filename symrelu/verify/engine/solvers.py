@@ -20,7 +20,7 @@ quiet or a saturated machine. The wall-clock timeout given to ``check`` is
 only an outer safety net; an answer cut by it says so in its reason.
 
 >>> import z3
->>> from symrelu.verify.obligation import Obligation
+>>> from symrelu.verify.engine.obligation import Obligation
 >>> x = z3.Real("x")
 >>> ob = Obligation.build("half", [2 * x == 1], check="demo", subject="none", expected="sat")
 >>> answer = Z3Backend().check(ob, timeout_s=60)
@@ -38,8 +38,8 @@ from typing import Literal, Protocol, runtime_checkable
 
 import z3
 
-from ..errors import SolverError
-from ..validation import check_count
+from ...errors import SolverError
+from ...validation import check_count
 from .obligation import Obligation
 
 log = logging.getLogger(__name__)

@@ -21,11 +21,11 @@ Rules (see design.md, "Rules that make the answers trustworthy"):
   are deterministic (see :mod:`.solvers`); the wall-clock ``timeout_s`` is
   only an outer safety net.
 
-Work is sent to worker processes (:mod:`symrelu.verify.workers`) as
+Work is sent to worker processes (:mod:`symrelu.verify.engine.workers`) as
 :class:`Obligation` (SMT-LIB text), never as z3 objects.
 
 >>> import z3
->>> from symrelu.verify.obligation import Obligation
+>>> from symrelu.verify.engine.obligation import Obligation
 >>> x = z3.Real("x")
 >>> ob = Obligation.build("sq", [x * x < 0], check="demo", subject="none")
 >>> outcome, = Runner().run([ob])
@@ -47,8 +47,8 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from ..errors import InputFormatError, SymreluError
-from ..validation import check_count
+from ...errors import InputFormatError, SymreluError
+from ...validation import check_count
 from .obligation import Obligation
 from .replay import Replayed, exact_replay
 from .solvers import MAX_TIMEOUT_S, Backend, SolverAnswer, budgets, default_backends

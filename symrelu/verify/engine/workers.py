@@ -7,7 +7,7 @@ terminated and becomes an ``unknown`` answer, and a fresh worker takes over.
 Tasks travel as (backend, :class:`Obligation`, timeout): plain picklable data
 and SMT-LIB text, never z3 objects.
 
-Workers are separate interpreters (``python -m symrelu.verify.workers``)
+Workers are separate interpreters (``python -m symrelu.verify.engine.workers``)
 talking over their standard input and output, so nothing depends on how the
 caller was started: no fork of a multi-threaded process, and no re-run of an
 unguarded ``__main__`` script. A :class:`concurrent.futures.ProcessPoolExecutor`
@@ -27,7 +27,7 @@ from collections.abc import Sequence
 from multiprocessing.connection import wait
 from typing import Any, BinaryIO
 
-from ..errors import SolverError, SymreluError
+from ...errors import SolverError, SymreluError
 from .obligation import Obligation
 from .solvers import Backend, SolverAnswer
 
@@ -57,7 +57,7 @@ def _serve(requests: BinaryIO, replies: BinaryIO) -> None:
 class _Worker:
     def __init__(self) -> None:
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "symrelu.verify.workers"],
+            [sys.executable, "-m", "symrelu.verify.engine.workers"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,

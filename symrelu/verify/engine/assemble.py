@@ -1,7 +1,7 @@
 """Shared plumbing of the checks: run obligations, fold outcomes into a CheckResult.
 
 >>> import z3
->>> from symrelu.verify.obligation import Obligation
+>>> from symrelu.verify.engine.obligation import Obligation
 >>> x = z3.Real("x")
 >>> ob = Obligation.build("sq", [x * x < 0], check="demo", subject="none")
 >>> run_check("demo", [ob], None).verdict

@@ -23,8 +23,8 @@ from enum import Enum
 from fractions import Fraction
 from typing import Any
 
-from ..errors import SymreluError
-from ..exact import format_rational
+from ...errors import SymreluError
+from ...exact import format_rational
 
 
 class Verdict(Enum):

@@ -32,24 +32,24 @@ from typing import Any
 import sympy
 import z3
 
-from ..errors import InputFormatError
-from ..exact import z3_rational
-from ..network import Network, format_pattern
-from ..params.kinks import Kink, dangerous_kinks, find_kinks
-from ..params.landscape import Landscape, ParameterRegion, enumerate_parameter_regions
-from ..params.problem import Problem
-from ..params.z3tools import param_vars
-from ..regions import Region, enumerate_regions
-from ..validation import check_box, check_output
-from .assemble import run_check
-from .closure import box_constraints, closed_region, open_region_relations, polynomial_z3
-from .encode import add_all
-from .hessian import hessian_bound, region_tag
-from .kinks import no_global_gradient_lipschitz_at_kink
-from .obligation import Obligation
-from .relu_encoding import encode_network
-from .runner import Runner
-from .verdict import CheckResult, Verdict
+from ...errors import InputFormatError
+from ...exact import z3_rational
+from ...network import Network, format_pattern
+from ...params.kinks import Kink, dangerous_kinks, find_kinks
+from ...params.landscape import Landscape, ParameterRegion, enumerate_parameter_regions
+from ...params.problem import Problem
+from ...params.z3tools import param_vars
+from ...regions import Region, enumerate_regions
+from ...validation import check_box, check_output
+from ..encodings.closure import box_constraints, closed_region, open_region_relations, polynomial_z3
+from ..encodings.encode import add_all
+from ..encodings.network_encoding import encode_network
+from ..engine.assemble import run_check
+from ..engine.obligation import Obligation
+from ..engine.runner import Runner
+from ..engine.verdict import CheckResult, Verdict
+from .hessian_bound import hessian_bound, region_tag
+from .kink_families import no_global_gradient_lipschitz_at_kink
 
 CHECK = "no_global_gradient_lipschitz"
 SMOOTH_ARGUMENT = (

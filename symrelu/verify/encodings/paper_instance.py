@@ -18,8 +18,8 @@ from fractions import Fraction
 
 import z3
 
-from ..errors import DomainError
-from ..exact import z3_rational
+from ...errors import DomainError
+from ...exact import z3_rational
 from .encode import relu, relu_slope
 
 

@@ -24,20 +24,20 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-from ..errors import InputFormatError
-from ..exact import z3_rational
-from ..params.backprop import backprop_gradient
-from ..params.landscape import Landscape, ParameterRegion, enumerate_parameter_regions
-from ..params.polynomial import Polynomial
-from ..params.problem import Problem
-from ..params.z3tools import param_symbol, param_vars
-from .assemble import rational_sqrt, run_check
-from .bounds import given_square
-from .closure import Point, box_constraints, closed_region, polyhedral_vertices, polynomial_z3
-from .hessian import region_tag
-from .obligation import DEFAULT_MAX_NODES, Obligation
-from .runner import Replayed, Runner
-from .verdict import CheckResult, Verdict
+from ...errors import InputFormatError
+from ...exact import z3_rational
+from ...params.backprop import backprop_gradient
+from ...params.landscape import Landscape, ParameterRegion, enumerate_parameter_regions
+from ...params.polynomial import Polynomial
+from ...params.problem import Problem
+from ...params.z3tools import param_symbol, param_vars
+from ..encodings.bounds import given_square
+from ..encodings.closure import Point, box_constraints, closed_region, polyhedral_vertices, polynomial_z3
+from ..engine.assemble import rational_sqrt, run_check
+from ..engine.obligation import DEFAULT_MAX_NODES, Obligation
+from ..engine.runner import Replayed, Runner
+from ..engine.verdict import CheckResult, Verdict
+from .hessian_bound import region_tag
 
 CHECK = "clarke_bound"
 CLARKE_NOTE = (

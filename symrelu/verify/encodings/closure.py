@@ -21,11 +21,11 @@ from fractions import Fraction
 import sympy
 import z3
 
-from ..errors import DomainError
-from ..exact import z3_rational
-from ..params.landscape import ParameterRegion
-from ..params.polynomial import Polynomial
-from ..polytope import Polytope, common_denominator_row
+from ...errors import DomainError
+from ...exact import z3_rational
+from ...params.landscape import ParameterRegion
+from ...params.polynomial import Polynomial
+from ...polytope import Polytope, common_denominator_row
 from .encode import sympy_to_z3
 
 Point = tuple[Fraction, ...]

@@ -25,18 +25,18 @@ from typing import Any
 
 import z3
 
-from ..errors import DomainError, InputFormatError
-from ..exact import to_rational, z3_rational
-from ..lipschitz import norm_squared
-from ..network import Network
-from ..validation import Norm, check_box, check_norm, check_output, is_degenerate
-from .assemble import rational_sqrt, run_check
-from .bounds import given_square
-from .encode import absolute, add_all
-from .obligation import DEFAULT_MAX_NODES, Obligation
-from .relu_encoding import encode_network
-from .runner import Replayed, Runner
-from .verdict import CheckResult, Verdict
+from ...errors import DomainError, InputFormatError
+from ...exact import to_rational, z3_rational
+from ...lipschitz import norm_squared
+from ...network import Network
+from ...validation import Norm, check_box, check_norm, check_output, is_degenerate
+from ..encodings.bounds import given_square
+from ..encodings.encode import absolute, add_all
+from ..encodings.network_encoding import encode_network
+from ..engine.assemble import rational_sqrt, run_check
+from ..engine.obligation import DEFAULT_MAX_NODES, Obligation
+from ..engine.runner import Replayed, Runner
+from ..engine.verdict import CheckResult, Verdict
 
 Box = Sequence[Sequence[object]]
 """A box as given: (low, high) per input, anything :func:`symrelu.exact.to_rational` reads."""

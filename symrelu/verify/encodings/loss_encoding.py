@@ -24,10 +24,10 @@ from fractions import Fraction
 
 import z3
 
-from ..exact import z3_rational
-from ..params.problem import Problem
+from ...exact import z3_rational
+from ...params.problem import Problem
 from .encode import absolute, add_all
-from .relu_encoding import encode_network
+from .network_encoding import encode_network
 
 
 @dataclass(frozen=True)

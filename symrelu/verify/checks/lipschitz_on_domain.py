@@ -45,21 +45,21 @@ from typing import Any, Literal
 
 import z3
 
-from ..errors import InputFormatError
-from ..exact import z3_rational
-from ..params.problem import Problem
-from ..params.z3tools import param_symbol, param_vars
-from .assemble import rational_sqrt, run_check
-from .bounds import given_square
-from .closure import box_constraints
-from .encode import absolute, add_all
-from .intervals import output_bounds
-from .loss_encoding import encode_loss, encode_outputs
-from .loss_gradient import GRADIENT_ARGUMENT, gradient_at, gradient_obligation, pair_near
-from .obligation import DEFAULT_MAX_NODES, Obligation
-from .runner import Replayed, Runner
-from .slope_encoding import SLOPE_ARGUMENT, encode_output_slopes, slope_violations
-from .verdict import CheckResult, Verdict
+from ...errors import InputFormatError
+from ...exact import z3_rational
+from ...params.problem import Problem
+from ...params.z3tools import param_symbol, param_vars
+from ..encodings.bounds import given_square
+from ..encodings.closure import box_constraints
+from ..encodings.encode import absolute, add_all
+from ..encodings.intervals import output_bounds
+from ..encodings.loss_encoding import encode_loss, encode_outputs
+from ..encodings.loss_gradient import GRADIENT_ARGUMENT, gradient_at, gradient_obligation, pair_near
+from ..encodings.slope_encoding import SLOPE_ARGUMENT, encode_output_slopes, slope_violations
+from ..engine.assemble import rational_sqrt, run_check
+from ..engine.obligation import DEFAULT_MAX_NODES, Obligation
+from ..engine.runner import Replayed, Runner
+from ..engine.verdict import CheckResult, Verdict
 
 CHECK = "lipschitz_on_domain"
 Route = Literal["auto", "lemmas", "gradient", "direct"]

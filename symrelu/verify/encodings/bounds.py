@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from ..errors import InputFormatError
-from ..exact import to_rational
+from ...errors import InputFormatError
+from ...exact import to_rational
 
 
 def given_square(value: object, square: object, name: str, required: bool = False) -> Fraction | None:

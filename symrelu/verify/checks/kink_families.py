@@ -25,13 +25,13 @@ from typing import Any
 import sympy
 import z3
 
-from ..errors import InputFormatError, ShapeError
-from ..exact import to_rational, z3_rational
-from .assemble import run_check
-from .encode import absolute, add_all, relu, relu_slope, squared_norm, sympy_to_z3
-from .obligation import Obligation
-from .runner import Runner
-from .verdict import CheckResult, Verdict
+from ...errors import InputFormatError, ShapeError
+from ...exact import to_rational, z3_rational
+from ..encodings.encode import absolute, add_all, relu, relu_slope, squared_norm, sympy_to_z3
+from ..engine.assemble import run_check
+from ..engine.obligation import Obligation
+from ..engine.runner import Runner
+from ..engine.verdict import CheckResult, Verdict
 
 CHECK = "no_global_gradient_lipschitz"
 FAMILY = "no_global_gradient_lipschitz_family"

@@ -20,9 +20,9 @@ from fractions import Fraction
 
 import sympy
 
-from ..activation import Activation
-from ..errors import DomainError
-from ..params.problem import Problem
+from ...activation import Activation
+from ...errors import DomainError
+from ...params.problem import Problem
 
 Interval = tuple[Fraction, Fraction]
 

@@ -6,7 +6,7 @@ hand-built obligations under ``proofs/``.
 
 >>> import z3
 >>> from fractions import Fraction
->>> from symrelu.verify.obligation import Obligation
+>>> from symrelu.verify.engine.obligation import Obligation
 >>> x = z3.Real("x")
 >>> ob = Obligation.build("half", [2 * x == 1], check="demo", subject="none", expected="sat")
 >>> exact_replay(ob, {"x": Fraction(1, 2)}).confirmed, exact_replay(ob, {"x": Fraction(1)}).confirmed
@@ -22,7 +22,7 @@ from typing import Any
 
 import z3
 
-from ..exact import z3_rational
+from ...exact import z3_rational
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,7 @@ from typing import Literal
 
 import z3
 
-from ..errors import InputFormatError, TooLargeError
+from ...errors import InputFormatError, TooLargeError
 
 Status = Literal["sat", "unsat"]
 DEFAULT_MAX_NODES = 200_000
@@ -157,7 +157,7 @@ def _scan(name: str, formulas: list[z3.ExprRef], max_nodes: int) -> tuple[tuple[
         if kind in (z3.Z3_OP_ADD, z3.Z3_OP_MUL) and node.num_args() < 2:
             raise InputFormatError(
                 f"obligation {name}: unary sum/product {node.sexpr()} is not SMT-LIB 2.6; "
-                "build sums with symrelu.verify.encode.add_all"
+                "build sums with symrelu.verify.encodings.encode.add_all"
             )
         if kind == z3.Z3_OP_POWER:
             raise InputFormatError(

@@ -22,18 +22,18 @@ from typing import Any
 import sympy
 import z3
 
-from ..errors import InputFormatError
-from ..exact import to_rational, z3_rational
-from ..params.backprop import backprop_gradient
-from ..params.landscape import Landscape, ParameterRegion, enumerate_parameter_regions
-from ..params.problem import Problem
-from ..params.z3tools import param_symbol, param_vars
-from .assemble import rational_sqrt, run_check
-from .closure import box_constraints, closed_region, polynomial_z3
-from .obligation import DEFAULT_MAX_NODES, Obligation
-from .runner import Replayed, Runner
-from .spectral import SpectralNorm, largest_spectral_norm_squared, quadratic_excess
-from .verdict import CheckResult, Verdict
+from ...errors import InputFormatError
+from ...exact import to_rational, z3_rational
+from ...params.backprop import backprop_gradient
+from ...params.landscape import Landscape, ParameterRegion, enumerate_parameter_regions
+from ...params.problem import Problem
+from ...params.z3tools import param_symbol, param_vars
+from ..encodings.closure import box_constraints, closed_region, polynomial_z3
+from ..encodings.spectral import SpectralNorm, largest_spectral_norm_squared, quadratic_excess
+from ..engine.assemble import rational_sqrt, run_check
+from ..engine.obligation import DEFAULT_MAX_NODES, Obligation
+from ..engine.runner import Replayed, Runner
+from ..engine.verdict import CheckResult, Verdict
 
 CHECK = "hessian_bound"
 

@@ -14,7 +14,7 @@ constant exists for 0 ≤ α < 1. Obligations (each unsat for Z3 and cvc5):
   (m₀ + m₁ ≤ n − 1); the b-component of ∇ℓ(θ₊) − ∇ℓ(θ₋) (LeakyReLU and its slope as
   if-then-else) exceeds 2L·t, so ‖∇ℓ(θ₊) − ∇ℓ(θ₋)‖ > L‖θ₊ − θ₋‖ for every L > 0.
 
->>> from symrelu.verify.runner import Runner
+>>> from symrelu.verify.engine.runner import Runner
 >>> no_global_gradient_lipschitz_leaky_family(runner=Runner(isolate=False)).verdict
 <Verdict.PROVED: 'PROVED'>
 """
@@ -24,12 +24,12 @@ from __future__ import annotations
 import sympy
 import z3
 
-from ..exact import z3_rational
-from .assemble import run_check
-from .encode import absolute, add_all, squared_norm, sympy_to_z3
-from .obligation import Obligation
-from .runner import Runner
-from .verdict import CheckResult
+from ...exact import z3_rational
+from ..encodings.encode import absolute, add_all, squared_norm, sympy_to_z3
+from ..engine.assemble import run_check
+from ..engine.obligation import Obligation
+from ..engine.runner import Runner
+from ..engine.verdict import CheckResult
 
 FAMILY = "no_global_gradient_lipschitz_leaky_family"
 SUBJECT = "one-hidden-layer LeakyReLU(alpha) net, symbolic weights, data and alpha (our extension)"

@@ -1,0 +1,1 @@
+"""The checks ``symrelu verify`` runs, one module each."""

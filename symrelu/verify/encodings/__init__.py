@@ -1,0 +1,1 @@
+"""Exact encodings: networks, losses, spectral norms, intervals and closures as formulas."""

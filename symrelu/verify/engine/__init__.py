@@ -1,0 +1,1 @@
+"""The engine: obligations, two solvers, their workers, the runner, verdicts and artifacts."""
