@@ -21,6 +21,19 @@ def _max_abs(rows: Sequence[Sequence[int]]) -> int:
     return max((abs(v) for row in rows for v in row), default=0)
 
 
+def array_max_abs(array: np.ndarray) -> int:
+    """The largest absolute entry of an integer array (int64 or Python integers), 0 when empty.
+
+    >>> array_max_abs(np.array([[3, -7], [2, 5]]))
+    7
+    """
+    if array.size == 0:
+        return 0
+    if array.dtype == object:
+        return max(abs(int(v)) for v in array.flat)
+    return max(abs(int(array.max())), abs(int(array.min())))
+
+
 def _exact_product(left: object, right: Sequence[Sequence[int]]) -> list[list[int]]:
     product = np.asarray(left, dtype=object) @ np.asarray(right, dtype=object)
     return [[int(v) for v in row] for row in product]

@@ -36,15 +36,7 @@ from math import lcm
 import numpy as np
 
 from .activation import Activation
-from .intmat import INT64_SAFE
-
-
-def _max_abs(array: np.ndarray) -> int:
-    if array.size == 0:
-        return 0
-    if array.dtype == object:
-        return max(abs(int(v)) for v in array.flat)
-    return max(abs(int(array.max())), abs(int(array.min())))
+from .intmat import INT64_SAFE, array_max_abs
 
 
 @dataclass(frozen=True)
@@ -78,7 +70,7 @@ class LayerCuts:
         neurons = np.array([owner[0] for owner in self.owners], dtype=np.int64)
         factors = np.array(self.multipliers, dtype=object)
         constants = np.array(self.constants, dtype=object)
-        bound = _max_abs(rows) * max(self.multipliers) + max(map(abs, self.constants)) * _max_abs(scales)
+        bound = array_max_abs(rows) * max(self.multipliers) + max(map(abs, self.constants)) * array_max_abs(scales)
         exact = bound >= INT64_SAFE or rows.dtype == object or scales.dtype == object
         if not exact:
             factors, constants = factors.astype(np.int64), constants.astype(np.int64)
@@ -140,8 +132,8 @@ class LayerPieces:
         width = max(len(s) for s in self.slopes)
         slopes = np.array([list(s) + [0] * (width - len(s)) for s in self.slopes], dtype=object)
         offsets = np.array([list(o) + [0] * (width - len(o)) for o in self.offsets], dtype=object)
-        bound = _max_abs(rows) * _max_abs(slopes) + _max_abs(offsets) * _max_abs(scales)
-        exact = bound >= INT64_SAFE or self.denominator * _max_abs(scales) >= INT64_SAFE or rows.dtype == object
+        bound = array_max_abs(rows) * array_max_abs(slopes) + array_max_abs(offsets) * array_max_abs(scales)
+        exact = bound >= INT64_SAFE or self.denominator * array_max_abs(scales) >= INT64_SAFE or rows.dtype == object
         if not exact:
             slopes, offsets = slopes.astype(np.int64), offsets.astype(np.int64)
         else:

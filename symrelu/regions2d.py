@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .errors import TooLargeError
-from .intmat import INT64_SAFE
+from .intmat import INT64_SAFE, array_max_abs
 from .polytope import Polytope, common_denominator_row
 from .region_activations import LayerCuts, layer_cuts, layer_pieces
 
@@ -52,14 +52,6 @@ def decode_tag(code: int) -> tuple[object, ...]:
     if code < 0:
         return BOX_TAGS[-code - 1]
     return (code // NEURON_TAG_BASE, code % NEURON_TAG_BASE)
-
-
-def _max_abs(array: np.ndarray) -> int:
-    if array.size == 0:
-        return 0
-    if array.dtype == object:
-        return max(abs(int(v)) for v in array.flat)
-    return max(abs(int(array.max())), abs(int(array.min())))
 
 
 FLOAT_EXACT = 2**53
@@ -275,7 +267,7 @@ def _box_faces(bounds: Sequence[tuple[Fraction, Fraction]]) -> _Faces:
     lines = [[v // gcd(*line) for v in line] for line in lines]
     try:
         E = np.array([lines], dtype=np.int64)
-        safe = _int64_safe(2 * _max_abs(E) ** 2)
+        safe = _int64_safe(2 * array_max_abs(E) ** 2)
     except OverflowError:
         safe = False
     if not safe:
@@ -344,8 +336,8 @@ def _compose(weight: np.ndarray, bias: np.ndarray, scale: int, rows: np.ndarray,
     """Next layer's pre-activation rows for every parent: ``(W relu(z) + b)`` with ``z = rows / scales``,
     integers over a per-parent scale (gcd-reduced); int64 when a bound proves it exact."""
     n, width = bits.shape
-    bound = width * _max_abs(weight) * _max_abs(rows) + _max_abs(bias) * _max_abs(scales)
-    as_object = not _int64_safe(bound, scale * _max_abs(scales)) or rows.dtype == object
+    bound = width * array_max_abs(weight) * array_max_abs(rows) + array_max_abs(bias) * array_max_abs(scales)
+    as_object = not _int64_safe(bound, scale * array_max_abs(scales)) or rows.dtype == object
     rows, weight, bias, scales = (_exact(a, as_object) for a in (rows, weight, bias, scales))
     masked = rows * bits[:, :, None].astype(rows.dtype)
     out = _matmul(weight, masked.transpose(1, 0, 2).reshape(width, n * 3), bound).reshape(-1, n, 3).transpose(1, 0, 2)
@@ -376,9 +368,9 @@ def _integer_layer(net: Network, index: int) -> tuple[np.ndarray, np.ndarray, in
 def _cut_layer(faces: _Faces, rows: np.ndarray, layer_index: int, check: Callable[[int], None]) -> _Faces:
     """Cut every cell by every neuron of a layer (``rows (parents, m, 3)``, indexed by ``faces.root``)."""
     m = rows.shape[1]
-    line_bound, edge_bound = _max_abs(rows), _max_abs(faces.E)
+    line_bound, edge_bound = array_max_abs(rows), array_max_abs(faces.E)
     # every vertex made in this layer is a cross product of two lines: |V| <= 2 * |line| * |line|
-    vertex_bound = max(_max_abs(faces.V), 2 * max(line_bound, edge_bound) ** 2)
+    vertex_bound = max(array_max_abs(faces.V), 2 * max(line_bound, edge_bound) ** 2)
     if not _int64_safe(vertex_bound, 3 * line_bound * vertex_bound) or rows.dtype == object or faces.E.dtype == object:
         faces.as_object()
         rows = _exact(rows, True)
@@ -392,7 +384,7 @@ def _cut_layer(faces: _Faces, rows: np.ndarray, layer_index: int, check: Callabl
         has_neg = np.any(signs < 0, axis=1)
     else:
         # (parents, K, m): each partial sum is at most max|V| * max_row |row|_1
-        values = _matmul(V, rows.transpose(0, 2, 1), _max_abs(V) * 3 * line_bound)
+        values = _matmul(V, rows.transpose(0, 2, 1), array_max_abs(V) * 3 * line_bound)
         has_pos = np.any((values > 0) & valid[:, :, None], axis=1)
         has_neg = np.any((values < 0) & valid[:, :, None], axis=1)
     undecided = has_pos & has_neg
