@@ -17,7 +17,8 @@ from hypothesis import strategies as st
 from test_regions import check_cheap_invariants, networks
 
 from symrelu import Network
-from symrelu.regions import enumerate_regions, filter_applies
+from symrelu.regions import enumerate_regions
+from symrelu.vertex_engine import filter_applies
 
 SETTINGS = settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
