@@ -34,6 +34,9 @@ from .errors import InputFormatError
 
 T = TypeVar("T")
 
+MAX_BREAKPOINTS = 9
+"""A neuron's state prints as one digit, so an activation has at most 9 breakpoints (10 pieces)."""
+
 
 @dataclass(frozen=True)
 class Activation:
@@ -58,6 +61,10 @@ class Activation:
         for value in (*self.breakpoints, *self.slopes, *self.offsets, *(v for _, v in self.params)):
             if type(value) is not Fraction:
                 raise InputFormatError(f"activation {self.name}: {value!r} is not an exact Fraction")
+        if len(self.breakpoints) > MAX_BREAKPOINTS:
+            raise InputFormatError(
+                f"activation {self.name}: {len(self.breakpoints)} breakpoints; at most {MAX_BREAKPOINTS} (a pattern prints one digit per state)"
+            )
         if any(a >= b for a, b in zip(self.breakpoints, self.breakpoints[1:])):
             raise InputFormatError(f"activation {self.name}: breakpoints must increase strictly")
         for j, b in enumerate(self.breakpoints):

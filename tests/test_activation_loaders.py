@@ -372,3 +372,17 @@ def test_json_activations_round_trip_exactly(specs):
     assert again.activations == net.activations
     for point in POINTS[::4]:
         assert again.evaluate(point) == net.evaluate(point)
+
+
+def test_activation_built_in_python_with_more_states_than_digits_is_refused():
+    from symrelu.activation import piecewise
+
+    breakpoints = list(range(10))
+    slopes = [k % 2 for k in range(11)]
+    offsets = [-(k // 2) if k % 2 else (k // 2) for k in range(11)]
+    with pytest.raises(InputFormatError, match="at most 9"):
+        piecewise("zigzag", breakpoints, slopes, offsets)
+    ok = piecewise("zigzag", breakpoints[:9], slopes[:10], offsets[:10])  # nine breakpoints print as digits 0..9
+    zigzag = [F(k, 2) for k in range(-3, 22)]  # the piece form against the sum-of-kinks form
+    assert ok.states == 10
+    assert all(ok.evaluate(z) == ok.build(z, lambda t: max(t, F(0)), lambda c: c) for z in zigzag)

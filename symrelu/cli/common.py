@@ -22,7 +22,7 @@ PROBLEM_HELP = "training problem file (.json or .toml) or a bundled example's na
 
 
 PATTERN_LEGEND = (
-    "(a pattern lists each ReLU's switch, 1 = pre-activation > 0: neurons of one layer together, "
+    "(a pattern lists each neuron's state, 1 = pre-activation above the activation's breakpoint, > 0 for ReLU: neurons of one layer together, "
     "'|' between layers, ';' between data points, '/' before the signs of the residuals of an absolute loss)"
 )
 """Printed under every table of parameter-space patterns such as ``00|0;01|0``."""

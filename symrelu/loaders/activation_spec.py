@@ -27,12 +27,9 @@ from collections.abc import Callable, Mapping, Sequence
 from fractions import Fraction
 from typing import Any
 
-from ..activation import RELU, Activation, abs_, clip, leaky_relu, piecewise
+from ..activation import MAX_BREAKPOINTS, RELU, Activation, abs_, clip, leaky_relu, piecewise
 from ..errors import InputFormatError, ShapeError
 from ..exact import format_rational, to_rational
-
-MAX_BREAKPOINTS = 9
-"""Most breakpoints of one activation: its states 0..9 print as one digit each in a pattern."""
 
 Number = Callable[[Any, str], Fraction]
 """Reads one JSON number (policy applied) naming ``where`` on error."""
