@@ -49,7 +49,7 @@ from math import gcd
 import flint
 import numpy as np
 
-from .polytope import HomVertex, Polytope, common_denominator_row
+from .polytope import HomVertex, Polytope
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +57,8 @@ UNIT = 2.0**-53
 """The unit roundoff of float64."""
 FLOOR = 1e-290
 """Absolute slack for underflow: every float below this decides nothing."""
+REFRESH = 2.0**-20
+"""A propagated radius above this (relative to ``1 + |p|``) is replaced by a fresh a posteriori one."""
 INFLATE = 1 + 2.0**-20
 """Relative slack for the rounding of a bound computed in floats (a few dozen operations)."""
 
@@ -81,9 +83,11 @@ class Table:
     @cached_property
     def float_rows(self) -> np.ndarray | None:
         """The rows in floats, or ``None`` unless every entry is an exact float (below 2**53)."""
-        if max((abs(v) for row in self.rows for v in row), default=0) >= 2**53:
+        try:
+            rows = np.array(self.rows, dtype=float)
+        except OverflowError:
             return None
-        return np.array(self.rows, dtype=float)
+        return rows if np.abs(rows).max(initial=0.0) < 2.0**53 else None  # rounding is monotone
 
     def extended(self, tags: Sequence[Hashable], rows: Sequence[Sequence[int]]) -> Table:
         return Table(self.tags + tuple(tags), self.rows + tuple(tuple(row) for row in rows))
@@ -119,7 +123,7 @@ def _float_point(vertex: HomVertex, dim: int) -> tuple[list[float], float]:
     return point, 2 * UNIT * max((abs(x) for x in point), default=0.0) + FLOOR
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(eq=False)
 class FloatCell:
     """A polytope with float vertices, their certified radii, tight constraints as bits, and the
     exact vertices computed so far (``exact``: vertex index -> homogeneous integer vertex)."""
@@ -265,20 +269,23 @@ def _cyclic(signs: np.ndarray) -> tuple[list[int], list[int], list[tuple[int, in
     return above, below, pairs
 
 
-def certified_radii(table: Table, bits: np.ndarray, points: np.ndarray) -> np.ndarray:
-    """For vertices with exactly ``dim`` tight constraints (``bits``) and float approximations
-    ``points``: radii ``r`` with ``|points - x|_inf <= r`` for the exact vertices ``x``
-    (``inf`` where no bound is proved).
+def certified_radii(rows: np.ndarray | None, base: np.ndarray | int, bits: np.ndarray, points: np.ndarray) -> np.ndarray:
+    """For vertices with exactly ``dim`` tight constraints (``bits``, naming ``rows[base + p]``, exact
+    float rows) and float approximations ``points``: radii ``r`` with ``|points - x|_inf <= r`` for
+    the exact vertices ``x`` (``inf`` where no bound is proved).
 
     With ``A x + b = 0`` the tight rows (exact in floats) and ``R`` a float inverse of ``A``:
     ``|x - p| <= |A^-1| |A p + b|`` and ``|A^-1| <= |R| / (1 - |I - R A|)`` when that norm is below 1
     (all norms ``inf``-norms, each computed residual widened by its rounding bound ``g |.| |.|``)."""
     count, dim = points.shape
-    rows = table.float_rows
     if rows is None or count == 0:
         return np.full(count, np.inf)
     tight = np.unpackbits(bits.view(np.uint8), axis=1, bitorder="little")
     positions = np.nonzero(tight)[1].reshape(count, dim)
+    if not isinstance(base, int):
+        positions = positions + base[:, None]
+    elif base:
+        positions = positions + base
     system = rows[positions]  # (K, d, d+1)
     a, b = system[:, :, :dim], system[:, :, dim]
     g = (dim + 2) * UNIT
@@ -287,15 +294,33 @@ def certified_radii(table: Table, bits: np.ndarray, points: np.ndarray) -> np.nd
             inverse = np.linalg.inv(a)
         except np.linalg.LinAlgError:  # a float-singular system: prove nothing for this batch
             return np.full(count, np.inf)
+        magnitudes = np.abs(system)
         residual = np.abs(np.einsum("kij,kj->ki", a, points) + b)
-        residual += g * (np.einsum("kij,kj->ki", np.abs(a), np.abs(points)) + np.abs(b))
+        residual += g * (np.einsum("kij,kj->ki", magnitudes[:, :, :dim], np.abs(points)) + magnitudes[:, :, dim]) + FLOOR
         product = inverse @ a
         product[:, np.arange(dim), np.arange(dim)] -= 1
-        defect = (np.abs(product) + g * (np.abs(inverse) @ np.abs(a))).sum(axis=2).max(axis=1)
         norm = np.abs(inverse).sum(axis=2).max(axis=1)
+        # |fl(R A) - R A| <= g |R| |A| entrywise, and || |R| |A| || <= ||R|| ||A||
+        defect = np.abs(product).sum(axis=2).max(axis=1) + g * norm * magnitudes[:, :, :dim].sum(axis=2).max(axis=1)
         radii = norm * residual.max(axis=1) / (1 - defect * INFLATE) * INFLATE**2 + FLOOR
     radii[~((defect * INFLATE < 1) & np.isfinite(radii))] = np.inf
     return radii
+
+
+def crossing_radii(
+    points: np.ndarray, radii: np.ndarray, first: np.ndarray, second: np.ndarray, values: np.ndarray, bounds: np.ndarray, certain: np.ndarray
+) -> np.ndarray:
+    """Radii of the crossings of the edges ``(first, second)`` (positive, negative) from their
+    endpoints' radii and value bounds (the propagation bound of the module docstring), ``inf`` where
+    an endpoint's sign was not proved by floats."""
+    with np.errstate(all="ignore"):
+        si, sj = values[first], values[second]
+        spread = np.abs(points[second] - points[first]).max(axis=1, initial=0.0)
+        size = np.maximum(np.abs(points[first]).max(axis=1, initial=0.0), np.abs(points[second]).max(axis=1, initial=0.0))
+        found = np.maximum(radii[first], radii[second]) + spread * ((2 * bounds[first] + bounds[second]) / (si - sj) + 8 * UNIT)
+        found = (found + 4 * UNIT * size) * INFLATE + FLOOR
+    found[~(certain[first] & certain[second] & np.isfinite(found))] = np.inf
+    return found
 
 
 def _new_vertices(
@@ -310,10 +335,10 @@ def _new_vertices(
         points = cell.points[pi] + t[:, None] * (cell.points[ni] - cell.points[pi])
     radii = np.full(len(pi), np.inf)
     if simple:
-        radii = certified_radii(cell.table, bits, points)
+        radii = certified_radii(cell.table.float_rows, 0, bits, points)
     else:  # only the vertices with exactly dim tight constraints
         plain = np.flatnonzero(np.bitwise_count(bits).sum(axis=1) == cell.dim)
-        radii[plain] = certified_radii(cell.table, bits[plain], points[plain])
+        radii[plain] = certified_radii(cell.table.float_rows, 0, bits[plain], points[plain])
     exact: dict[int, HomVertex] = {}
     for k in np.flatnonzero(~np.isfinite(radii)).tolist():  # no bound proved: the exact vertex
         i, j = int(pi[k]), int(ni[k])

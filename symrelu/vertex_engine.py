@@ -14,11 +14,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
 from .errors import TooLargeError
+from .float_batch import cut_layer
 from .float_vertices import FloatCell, Table, cut_cell
 from .int_layers import IntAffine, IntLayer, compose, cuts_of, integer_layers
 from .intmat import INT64_SAFE
@@ -256,26 +257,37 @@ def _next_layer(
     layer_index: int,
     check: Callable[[int], None],
     use_filter: bool,
-    cuts: LayerCuts | None = None,
+    cuts: LayerCuts | None,
+    batch_check: Callable[[int], None],
 ) -> Iterator[list[Piece]]:
     """Cut every piece by the next layer's hyperplanes; yields the sub-pieces of each piece in turn.
 
+    Float cells (``dim != 2``) are cut all at once (:func:`~symrelu.float_batch.cut_layer`, which
+    reports its cell count to ``batch_check``), any others one by one (``check`` after every cut).
     ``use_filter`` lets the exact cells use the certified float filter; ``cuts`` gives the
     layer's hyperplanes when its activations are not all ReLU."""
     batch = _compose_batch(layer, pieces) if pieces else None
-    relu_tags = [(layer_index, neuron) for neuron in range(len(layer.bias))]
+    tags = [(layer_index, neuron) for neuron in range(len(layer.bias))] if cuts is None else list(cuts.tags(layer_index))
+    composed = []
     for index, piece in enumerate(pieces):
         if batch is None:
-            rows, scale = compose(layer, piece.rows, piece.bits, piece.scale)
+            composed.append(compose(layer, piece.rows, piece.bits, piece.scale))
         else:
-            rows, scale = batch[0][index].tolist(), int(batch[1][index])
+            composed.append((batch[0][index].tolist(), int(batch[1][index])))
+    cut_rows = [rows if cuts is None else cuts.rows(rows, scale) for rows, scale in composed]
+    batched = None
+    if pieces and pieces[0].cell.dim != 2 and all(isinstance(piece.cell, FloatCell) for piece in pieces):
+        cells = [cast(FloatCell, piece.cell) for piece in pieces]
+        batched = cut_layer(cells, cut_rows, tags, batch_check)
+    for index, piece in enumerate(pieces):
+        rows, scale = composed[index]
         hyperplanes = piece.hyperplanes + ((rows, scale),)
-        if cuts is None:
-            cut_rows, tags = rows, relu_tags
+        if batched is not None:
+            parts = batched[index]
         else:
-            cut_rows, tags = cuts.rows(rows, scale), list(cuts.tags(layer_index))
+            parts = _cut_cell(piece.cell, cut_rows[index], tags, layer_index, use_filter, check)
         found = []
-        for cell, bits in _cut_cell(piece.cell, cut_rows, tags, layer_index, use_filter, check):
+        for cell, bits in parts:
             states = bits if cuts is None else cuts.states(bits)
             found.append(Piece(cell, piece.pattern + (states,), rows, states, scale, hyperplanes))
         yield found
@@ -295,6 +307,11 @@ class _Budget:
         self.done += 1
         self.regions += count
         self.check(0)
+
+    def batch(self, cells: int) -> None:
+        """A batch of cuts of every parent at once made ``cells`` cells: each cut adds one cell, so
+        cut one by one they would have stopped at one cell past the limit."""
+        self.check(cells if self.max_regions is None else min(cells, self.max_regions + 1 - self.regions))
 
     def check(self, in_progress: int) -> None:
         count = self.regions + in_progress
@@ -341,7 +358,9 @@ def vertex_layers(
     for layer_index in range(first, stop):
         budget = _Budget(max_regions, layer_index, len(pieces))
         next_pieces: list[Piece] = []
-        for sub_pieces in _next_layer(pieces, int_layers[layer_index], layer_index, budget.check, use_filter, cuts[layer_index]):
+        for sub_pieces in _next_layer(
+            pieces, int_layers[layer_index], layer_index, budget.check, use_filter, cuts[layer_index], budget.batch
+        ):
             next_pieces.extend(sub_pieces)
             budget.finished(len(sub_pieces))
             if progress is not None:

@@ -1,0 +1,258 @@
+"""A whole layer's cuts of many :class:`~symrelu.float_vertices.FloatCell` cells at once.
+
+:func:`cut_layer` gives, cell for cell, exactly what :func:`~symrelu.float_vertices.cut_cell` gives
+(the same parts, vertices in the same order, the same tags and bits), but cuts every cell by its
+``k``-th hyperplane in one batch of array operations: the vertices of all cells live in flat
+arrays grouped by cell, the adjacent (positive, negative) pairs come from a ragged product per
+cell, and the radii of all new vertices are certified together
+(:func:`~symrelu.float_vertices.certified_radii`). Signs the floats cannot prove, vertices with more
+than ``dim`` tight constraints and the adjacency inside degenerate cells are decided exactly, one
+by one, as in the single-cell path. Inputs of dimension 2 (cyclic vertex order) are not batched.
+
+>>> from fractions import Fraction as F
+>>> from symrelu.float_vertices import FloatCell, Table, cut_cell
+>>> from symrelu.polytope import Polytope
+>>> bounds = [(F(-1), F(1))] * 3
+>>> box = Polytope.box(bounds)
+>>> cell = FloatCell.of(box, Table.of_box(box, bounds))
+>>> rows = [[1, 1, 1, 0], [1, -1, 0, 0], [0, 1, -2, 1]]
+>>> batched = cut_layer([cell], [rows], [(0, 0), (0, 1), (0, 2)], None)[0]
+>>> single = cut_cell(cell, rows, [(0, 0), (0, 1), (0, 2)], None)
+>>> sorted((b, c.polytope.vertices) for c, b in batched) == sorted((b, c.polytope.vertices) for c, b in single)
+True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Sequence
+
+import numpy as np
+
+from .float_vertices import FLOOR, UNIT, FloatCell, Table, certified_radii, crossing_radii, exact_vertex
+from .polytope import HomVertex
+
+
+def _starts(counts: np.ndarray) -> np.ndarray:
+    return np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.intp) if len(counts) else np.zeros(0, np.intp)
+
+
+def _float_rows(rows: Sequence[Sequence[Sequence[int]]], tables: Sequence[Table], dim: int) -> tuple[np.ndarray, np.ndarray] | None:
+    """Every cell's cut rows ``(cells, m, d+1)`` and stacked tables ``(cells * tags, d+1)`` as exact floats."""
+    for table in tables:
+        if table.float_rows is None:
+            return None
+    try:
+        cut = np.array(rows, dtype=float).reshape(len(rows), -1, dim + 1)
+    except OverflowError:
+        return None
+    if np.abs(cut).max(initial=0.0) >= 2.0**53:  # rounding is monotone: every entry is below 2**53
+        return None
+    stacked = np.concatenate([table.float_rows for table in tables]).reshape(-1, dim + 1)  # type: ignore[misc]
+    return cut, stacked
+
+
+def _holders_keep(bits: np.ndarray, shared: np.ndarray) -> np.ndarray:
+    """For candidate pairs' shared tags: only the pair itself holds them all (the combinatorial test)."""
+    return ((shared[:, None, :] & ~bits[None, :, :]) == 0).all(axis=2).sum(axis=1) == 2
+
+
+def _certified_signs(
+    points: np.ndarray, radii: np.ndarray, rows: np.ndarray, magnitudes: np.ndarray, norms: np.ndarray, gamma: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Float values of each vertex's row, their bounds ``E`` and the signs they prove (0: none)."""
+    dim = points.shape[1]
+    with np.errstate(all="ignore"):
+        values = np.einsum("nd,nd->n", points, rows[:, :dim]) + rows[:, dim]
+        bound = np.einsum("nd,nd->n", np.abs(points), magnitudes[:, :dim]) + magnitudes[:, dim]
+        bound = 2 * (radii * norms + gamma * bound) + FLOOR
+    finite = np.isfinite(values) & np.isfinite(bound)
+    sign = (finite & (values > bound)).astype(np.int8) - (finite & (values < -bound)).astype(np.int8)
+    return values, bound, sign
+
+
+BIG_PRODUCT = 4096
+"""Cells with more (positive, negative) vertex pairs than this are paired one by one (broadcasting
+within the cell); the smaller ones together in one ragged product."""
+
+
+def _pairs(
+    bits: np.ndarray,
+    cell_of: np.ndarray,
+    pv: np.ndarray,
+    nv: np.ndarray,
+    cut_cells: np.ndarray,
+    degenerate: np.ndarray,
+    starts: np.ndarray,
+    sizes: np.ndarray,
+    dim: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The adjacent (positive ``pv``, negative ``nv``) vertex pairs of the cut cells, sorted by
+    (first, second), with their cut cell (index into ``cut_cells``) and shared tags."""
+    count = len(sizes)
+    pc = np.bincount(cell_of[pv], minlength=count)[cut_cells]
+    nc = np.bincount(cell_of[nv], minlength=count)[cut_cells]
+    ps, ns = _starts(pc), _starts(nc)
+    npairs = pc * nc
+    small = npairs <= BIG_PRODUCT
+    words = bits.shape[1]
+    flat = bits[:, 0] if words == 1 else bits  # one word: 1-D bit sets, cheaper to combine
+
+    def tags_shared(shared: np.ndarray) -> np.ndarray:
+        counts = np.bitwise_count(shared)
+        return counts if words == 1 else counts.sum(axis=-1)
+
+    found = [(np.zeros(0, np.intp), np.zeros(0, np.intp), np.zeros(0, np.intp))]
+    if small.any():  # one ragged product for all small cells, row-major per cell
+        cells = np.flatnonzero(small)
+        cell_of_pos = np.repeat(cells, pc[cells])
+        within = np.arange(len(cell_of_pos)) - np.repeat(_starts(pc[cells]), pc[cells])
+        first = np.repeat(pv[ps[cell_of_pos] + within], nc[cell_of_pos])
+        pair_cell = np.repeat(cell_of_pos, nc[cell_of_pos])
+        runs = np.repeat(_starts(nc[cell_of_pos]), nc[cell_of_pos])
+        second = nv[ns[pair_cell] + np.arange(len(pair_cell)) - runs]
+        keep = tags_shared(flat[first] & flat[second]) >= dim - 1
+        found.append((first[keep], second[keep], pair_cell[keep]))
+    for c in np.flatnonzero(~small).tolist():  # one broadcast per big cell
+        mine_p = pv[ps[c] : ps[c] + pc[c]]
+        mine_n = nv[ns[c] : ns[c] + nc[c]]
+        ii, jj = np.nonzero(tags_shared(flat[mine_p][:, None] & flat[mine_n][None, :]) >= dim - 1)
+        found.append((mine_p[ii], mine_n[jj], np.full(len(ii), c, dtype=np.intp)))
+    first, second, pair_cell = (np.concatenate(parts) for parts in zip(*found, strict=True))
+    shared = bits[first] & bits[second]
+    if degenerate.any():  # only the pair itself may hold every shared tag
+        keep = np.ones(len(first), dtype=bool)
+        for c in np.flatnonzero(degenerate).tolist():
+            mine = np.flatnonzero(pair_cell == c)
+            if mine.size:
+                cell = cut_cells[c]
+                keep[mine] = _holders_keep(bits[starts[cell] : starts[cell] + sizes[cell]], shared[mine])
+        first, second, pair_cell, shared = first[keep], second[keep], pair_cell[keep], shared[keep]
+    order = np.lexsort((second, first))
+    return first[order], second[order], pair_cell[order], shared[order]
+
+
+def cut_layer(
+    cells: Sequence[FloatCell],
+    rows: Sequence[Sequence[Sequence[int]]],
+    tags: Sequence[Hashable],
+    check: Callable[[int], None] | None,
+) -> list[list[tuple[FloatCell, tuple[int, ...]]]] | None:
+    """Cut each ``cells[c]`` by its hyperplanes ``rows[c]`` (tagged ``tags``, the same for all);
+    ``None`` when a number is beyond exact floats (then the caller cuts cell by cell).
+    ``check`` is called with the number of cells after every batch of cuts (at most one more
+    than the sequential count at which a limit is first exceeded)."""
+    dim = cells[0].dim
+    width = len(tags)
+    tables = [cell.table.extended(tags, piece_rows) for cell, piece_rows in zip(cells, rows, strict=True)]
+    found = _float_rows(rows, tables, dim)
+    if found is None:
+        return None
+    cut_rows, stacked = found
+    norms = np.abs(cut_rows[:, :, :dim]).sum(axis=2)
+    magnitudes = np.abs(cut_rows)
+    tag_count = len(tables[0].tags)
+    base = len(cells[0].table.tags)
+    words = tables[0].words
+    gamma = (dim + 3) * UNIT
+    sizes = np.array([len(cell) for cell in cells], dtype=np.intp)
+    points = np.concatenate([cell.points for cell in cells])
+    radii = np.concatenate([cell.radii for cell in cells])
+    bits = np.concatenate([np.pad(cell.bits, ((0, 0), (0, words - cell.bits.shape[1]))) for cell in cells])
+    exacts: list[HomVertex] = []
+    exact_id = np.full(len(points), -1, dtype=np.intp)
+    for start, cell in zip(_starts(sizes), cells, strict=True):
+        for index, vertex in cell.exact.items():
+            exact_id[start + index] = len(exacts)
+            exacts.append(vertex)
+    fresh = exact_id >= 0  # radii from exact vertices: nothing to refresh
+    cell_piece = np.arange(len(cells), dtype=np.intp)
+    simple = np.array([bool((np.bitwise_count(cell.bits).sum(axis=1) == dim).all()) for cell in cells])
+    history = np.zeros((len(cells), 0), dtype=np.int8)
+    for k in range(width):
+        count = len(sizes)
+        cell_of = np.repeat(np.arange(count), sizes)
+        piece = cell_piece[cell_of]
+        values, bound, sign = _certified_signs(points, radii, cut_rows[piece, k], magnitudes[piece, k], norms[piece, k], gamma)
+        stale = np.flatnonzero(sign == 0)
+        stale = stale[~fresh[stale] & (np.bitwise_count(bits[stale]).sum(axis=1) == dim)]
+        if stale.size:  # undecided with a propagated radius: a fresh a posteriori radius, then again
+            found = certified_radii(stacked, piece[stale] * tag_count, bits[stale], points[stale])
+            radii[stale] = np.fmin(radii[stale], found)
+            fresh[stale] = True
+            values[stale], bound[stale], sign[stale] = _certified_signs(
+                points[stale], radii[stale], cut_rows[piece[stale], k], magnitudes[piece[stale], k], norms[piece[stale], k], gamma
+            )
+        certain = sign != 0
+        for v in np.flatnonzero(sign == 0).tolist():  # not proved by floats: the exact sign
+            if exact_id[v] < 0:
+                exact_id[v] = len(exacts)
+                exacts.append(exact_vertex(tables[piece[v]], bits[v], dim))
+            value = sum(a * x for a, x in zip(rows[piece[v]][k], exacts[exact_id[v]], strict=True))
+            sign[v] = (value > 0) - (value < 0)
+        starts = _starts(sizes)
+        has_pos = np.logical_or.reduceat(sign > 0, starts)
+        has_neg = np.logical_or.reduceat(sign < 0, starts)
+        has_zero = np.logical_or.reduceat(sign == 0, starts)
+        cut = has_pos & has_neg
+        tag_bit = np.zeros(words, dtype=np.uint64)
+        tag_bit[(base + k) // 64] = np.uint64(1 << ((base + k) % 64))
+        touched = (sign == 0) & (has_pos | has_neg)[cell_of]
+        if touched.any():
+            bits = bits.copy()
+            bits[touched] |= tag_bit
+        simple = simple & ~(has_zero & (has_pos | has_neg))
+        # adjacent (positive, negative) pairs of every cut cell: a ragged product, then the tag test
+        cut_v = cut[cell_of]
+        pv = np.flatnonzero(cut_v & (sign > 0))
+        nv = np.flatnonzero(cut_v & (sign < 0))
+        cut_cells = np.flatnonzero(cut)
+        first, second, pair_cell, shared = _pairs(bits, cell_of, pv, nv, cut_cells, ~simple[cut_cells], starts, sizes, dim)
+        # the new vertices: float crossings with certified radii, exact where none is proved
+        new_bits = shared | tag_bit
+        with np.errstate(all="ignore"):
+            si, sj = values[first], values[second]
+            t = np.clip(si / (si - sj), 0.0, 1.0)
+            new_points = points[first] + t[:, None] * (points[second] - points[first])
+        new_radii = crossing_radii(points, radii, first, second, values, bound, certain)
+        new_exact = np.full(len(first), -1, dtype=np.intp)
+        # the parts: kept vertices in order, then the new ones in pair order (Polytope.split)
+        children = 1 + cut.astype(np.intp)
+        first_child = _starts(children)
+        upper = np.flatnonzero(~cut_v | (sign >= 0))
+        lower = np.flatnonzero(cut_v & (sign <= 0))
+        new_cells = cut_cells[pair_cell]
+        child = np.concatenate([
+            first_child[cell_of[upper]], first_child[cell_of[lower]] + 1, first_child[new_cells], first_child[new_cells] + 1
+        ])
+        total = len(points)
+        source = np.concatenate([upper, lower, total + np.arange(len(first)), total + np.arange(len(first))])
+        order = np.argsort(child, kind="stable")
+        source = source[order]
+        points = np.concatenate([points, new_points])[source]
+        radii = np.concatenate([radii, new_radii])[source]
+        bits = np.concatenate([bits, new_bits])[source]
+        exact_id = np.concatenate([exact_id, new_exact])[source]
+        fresh = np.concatenate([fresh, np.zeros(len(first), dtype=bool)])[source]
+        sizes = np.bincount(child, minlength=int(children.sum()))
+        cell_piece = np.repeat(cell_piece, children)
+        simple = np.repeat(simple, children)
+        column = np.where(cut, 1, has_pos.astype(np.int8))
+        history = np.repeat(history, children, axis=0)
+        column = np.repeat(column, children)
+        column[first_child[cut_cells] + 1] = 0
+        history = np.concatenate([history, column[:, None].astype(np.int8)], axis=1)
+        if check is not None and len(cut_cells):
+            check(len(sizes))
+    result: list[list[tuple[FloatCell, tuple[int, ...]]]] = [[] for _ in cells]
+    starts = _starts(sizes)
+    with_exact = np.maximum.reduceat(exact_id, starts).tolist() if len(sizes) else []
+    for start, size, piece, known, row in zip(
+        starts.tolist(), sizes.tolist(), cell_piece.tolist(), with_exact, history.tolist(), strict=True
+    ):
+        stop = start + size
+        exact = {}
+        if known >= 0:
+            exact = {i: exacts[e] for i, e in enumerate(exact_id[start:stop].tolist()) if e >= 0}
+        part = FloatCell(dim, points[start:stop], radii[start:stop], bits[start:stop], exact, tables[piece])
+        result[piece].append((part, tuple(row)))
+    return result
