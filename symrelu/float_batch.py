@@ -47,7 +47,7 @@ def _float_rows(rows: Sequence[Sequence[Sequence[int]]], tables: Sequence[Table]
         return None
     if np.abs(cut).max(initial=0.0) >= 2.0**53:  # rounding is monotone: every entry is below 2**53
         return None
-    stacked = np.concatenate([table.float_rows for table in tables]).reshape(-1, dim + 1)  # type: ignore[misc]
+    stacked = np.concatenate([table.float_rows for table in tables]).reshape(-1, dim + 1)
     return cut, stacked
 
 
@@ -176,8 +176,7 @@ def cut_layer(
         stale = np.flatnonzero(sign == 0)
         stale = stale[~fresh[stale] & (np.bitwise_count(bits[stale]).sum(axis=1) == dim)]
         if stale.size:  # undecided with a propagated radius: a fresh a posteriori radius, then again
-            found = certified_radii(stacked, piece[stale] * tag_count, bits[stale], points[stale])
-            radii[stale] = np.fmin(radii[stale], found)
+            radii[stale] = np.fmin(radii[stale], certified_radii(stacked, piece[stale] * tag_count, bits[stale], points[stale]))
             fresh[stale] = True
             values[stale], bound[stale], sign[stale] = _certified_signs(
                 points[stale], radii[stale], cut_rows[piece[stale], k], magnitudes[piece[stale], k], norms[piece[stale], k], gamma
@@ -246,13 +245,13 @@ def cut_layer(
     result: list[list[tuple[FloatCell, tuple[int, ...]]]] = [[] for _ in cells]
     starts = _starts(sizes)
     with_exact = np.maximum.reduceat(exact_id, starts).tolist() if len(sizes) else []
-    for start, size, piece, known, row in zip(
+    for start, size, owner, known, row in zip(
         starts.tolist(), sizes.tolist(), cell_piece.tolist(), with_exact, history.tolist(), strict=True
     ):
         stop = start + size
         exact = {}
         if known >= 0:
             exact = {i: exacts[e] for i, e in enumerate(exact_id[start:stop].tolist()) if e >= 0}
-        part = FloatCell(dim, points[start:stop], radii[start:stop], bits[start:stop], exact, tables[piece])
-        result[piece].append((part, tuple(row)))
+        part = FloatCell(dim, points[start:stop], radii[start:stop], bits[start:stop], exact, tables[owner])
+        result[owner].append((part, tuple(row)))
     return result

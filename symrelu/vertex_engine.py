@@ -282,6 +282,7 @@ def _next_layer(
     for index, piece in enumerate(pieces):
         rows, scale = composed[index]
         hyperplanes = piece.hyperplanes + ((rows, scale),)
+        parts: Sequence[tuple[Polytope | FloatCell, tuple[int, ...]]]
         if batched is not None:
             parts = batched[index]
         else:
