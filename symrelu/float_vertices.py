@@ -41,7 +41,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Hashable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import cached_property
 from math import gcd
@@ -69,6 +69,8 @@ class Table:
 
     tags: tuple[Hashable, ...]
     rows: tuple[tuple[int, ...], ...]
+    vertices: dict[bytes, HomVertex] = field(default_factory=dict, repr=False)
+    """Exact vertices found so far, by their tight constraints: cells cut from one parent share them."""
 
     @classmethod
     def of_box(cls, box: Polytope, bounds: Sequence[tuple[Fraction, Fraction]]) -> Table:
@@ -98,11 +100,26 @@ class Table:
 
 
 def _positions(bits: np.ndarray) -> list[int]:
-    return [64 * w + b for w, word in enumerate(bits.tolist()) for b in range(64) if (word >> b) & 1]
+    """The set bits of one vertex's bit set, in increasing order."""
+    found = []
+    for w, word in enumerate(bits.tolist()):
+        while word:
+            low = word & -word
+            found.append(64 * w + low.bit_length() - 1)
+            word ^= low
+    return found
 
 
 def exact_vertex(table: Table, bits: np.ndarray, dim: int) -> HomVertex:
     """The vertex whose tight constraints are ``bits``: the primitive null vector of their rows, ``W > 0``."""
+    key = bits.tobytes()
+    found = table.vertices.get(key)
+    if found is None:
+        found = table.vertices[key] = _null_vector(table, bits, dim)
+    return found
+
+
+def _null_vector(table: Table, bits: np.ndarray, dim: int) -> HomVertex:
     rows = [list(table.rows[p]) for p in _positions(bits)]
     space, nullity = flint.fmpz_mat(rows).nullspace()
     if nullity != 1:
@@ -162,8 +179,16 @@ class FloatCell:
         """The exact polytope: the same vertices, in the same order and with the same tags, as
         :meth:`Polytope.split` gives."""
         vertices = tuple(self.vertex(i) for i in range(len(self)))
-        tags = tuple(frozenset(self.table.tags[p] for p in _positions(row)) for row in self.bits)
-        return Polytope(self.dim, vertices, tags)
+        names = self.table.tags
+        tags = []
+        seen: dict[bytes, frozenset[Hashable]] = {}
+        for row in self.bits:
+            key = row.tobytes()
+            found = seen.get(key)
+            if found is None:
+                found = seen[key] = frozenset(names[p] for p in _positions(row))
+            tags.append(found)
+        return Polytope(self.dim, vertices, tuple(tags))
 
 
 @dataclass(frozen=True)
