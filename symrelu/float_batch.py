@@ -29,7 +29,6 @@ from collections.abc import Callable, Hashable, Sequence
 import numpy as np
 
 from .float_vertices import FLOOR, UNIT, FloatCell, Table, certified_radii, crossing_radii, exact_vertex
-from .polytope import HomVertex
 
 
 def _starts(counts: np.ndarray) -> np.ndarray:
@@ -158,13 +157,7 @@ def cut_layer(
     points = np.concatenate([cell.points for cell in cells])
     radii = np.concatenate([cell.radii for cell in cells])
     bits = np.concatenate([np.pad(cell.bits, ((0, 0), (0, words - cell.bits.shape[1]))) for cell in cells])
-    exacts: list[HomVertex] = []
-    exact_id = np.full(len(points), -1, dtype=np.intp)
-    for start, cell in zip(_starts(sizes), cells, strict=True):
-        for index, vertex in cell.exact.items():
-            exact_id[start + index] = len(exacts)
-            exacts.append(vertex)
-    fresh = exact_id >= 0  # radii from exact vertices: nothing to refresh
+    fresh = np.zeros(len(points), dtype=bool)  # radii already a posteriori: nothing to refresh
     cell_piece = np.arange(len(cells), dtype=np.intp)
     simple = np.array([bool((np.bitwise_count(cell.bits).sum(axis=1) == dim).all()) for cell in cells])
     history = np.zeros((len(cells), 0), dtype=np.int8)
@@ -183,10 +176,8 @@ def cut_layer(
             )
         certain = sign != 0
         for v in np.flatnonzero(sign == 0).tolist():  # not proved by floats: the exact sign
-            if exact_id[v] < 0:
-                exact_id[v] = len(exacts)
-                exacts.append(exact_vertex(tables[piece[v]], bits[v], dim))
-            value = sum(a * x for a, x in zip(rows[piece[v]][k], exacts[exact_id[v]], strict=True))
+            vertex = exact_vertex(tables[piece[v]], bits[v], dim)
+            value = sum(a * x for a, x in zip(rows[piece[v]][k], vertex, strict=True))
             sign[v] = (value > 0) - (value < 0)
         starts = _starts(sizes)
         has_pos = np.logical_or.reduceat(sign > 0, starts)
@@ -213,7 +204,6 @@ def cut_layer(
             t = np.clip(si / (si - sj), 0.0, 1.0)
             new_points = points[first] + t[:, None] * (points[second] - points[first])
         new_radii = crossing_radii(points, radii, first, second, values, bound, certain)
-        new_exact = np.full(len(first), -1, dtype=np.intp)
         # the parts: kept vertices in order, then the new ones in pair order (Polytope.split)
         children = 1 + cut.astype(np.intp)
         first_child = _starts(children)
@@ -230,7 +220,6 @@ def cut_layer(
         points = np.concatenate([points, new_points])[source]
         radii = np.concatenate([radii, new_radii])[source]
         bits = np.concatenate([bits, new_bits])[source]
-        exact_id = np.concatenate([exact_id, new_exact])[source]
         fresh = np.concatenate([fresh, np.zeros(len(first), dtype=bool)])[source]
         sizes = np.bincount(child, minlength=int(children.sum()))
         cell_piece = np.repeat(cell_piece, children)
@@ -243,15 +232,8 @@ def cut_layer(
         if check is not None and len(cut_cells):
             check(len(sizes))
     result: list[list[tuple[FloatCell, tuple[int, ...]]]] = [[] for _ in cells]
-    starts = _starts(sizes)
-    with_exact = np.maximum.reduceat(exact_id, starts).tolist() if len(sizes) else []
-    for start, size, owner, known, row in zip(
-        starts.tolist(), sizes.tolist(), cell_piece.tolist(), with_exact, history.tolist(), strict=True
-    ):
-        stop = start + size
-        exact = {}
-        if known >= 0:
-            exact = {i: exacts[e] for i, e in enumerate(exact_id[start:stop].tolist()) if e >= 0}
-        part = FloatCell(dim, points[start:stop], radii[start:stop], bits[start:stop], exact, tables[owner])
+    stops = np.cumsum(sizes).tolist()
+    for start, stop, owner, row in zip([0, *stops[:-1]], stops, cell_piece.tolist(), history.tolist(), strict=True):
+        part = FloatCell(dim, points[start:stop], radii[start:stop], bits[start:stop], tables[owner])
         result[owner].append((part, tuple(row)))
     return result

@@ -92,7 +92,8 @@ class Table:
         return rows if np.abs(rows).max(initial=0.0) < 2.0**53 else None  # rounding is monotone
 
     def extended(self, tags: Sequence[Hashable], rows: Sequence[Sequence[int]]) -> Table:
-        return Table(self.tags + tuple(tags), self.rows + tuple(tuple(row) for row in rows))
+        """This table and more rows (a copy of the cache: the new rows differ from cell to cell)."""
+        return Table(self.tags + tuple(tags), self.rows + tuple(tuple(row) for row in rows), dict(self.vertices))
 
     @property
     def words(self) -> int:
@@ -110,9 +111,18 @@ def _positions(bits: np.ndarray) -> list[int]:
     return found
 
 
+def _key(bits: np.ndarray) -> bytes:
+    return bits.tobytes().rstrip(b"\0")  # the same for any number of words
+
+
+def known_vertex(table: Table, bits: np.ndarray) -> HomVertex | None:
+    """The exact vertex with tight constraints ``bits`` if it was computed already."""
+    return table.vertices.get(_key(bits))
+
+
 def exact_vertex(table: Table, bits: np.ndarray, dim: int) -> HomVertex:
     """The vertex whose tight constraints are ``bits``: the primitive null vector of their rows, ``W > 0``."""
-    key = bits.tobytes()
+    key = _key(bits)
     found = table.vertices.get(key)
     if found is None:
         found = table.vertices[key] = _null_vector(table, bits, dim)
@@ -142,14 +152,13 @@ def _float_point(vertex: HomVertex, dim: int) -> tuple[list[float], float]:
 
 @dataclass(eq=False)
 class FloatCell:
-    """A polytope with float vertices, their certified radii, tight constraints as bits, and the
-    exact vertices computed so far (``exact``: vertex index -> homogeneous integer vertex)."""
+    """A polytope with float vertices, their certified radii and their tight constraints as bits
+    (exact vertices on demand, cached in the table)."""
 
     dim: int
     points: np.ndarray  # (V, dim) float64
     radii: np.ndarray  # (V,) float64
     bits: np.ndarray  # (V, words) uint64
-    exact: dict[int, HomVertex]
     table: Table
 
     @classmethod
@@ -162,17 +171,16 @@ class FloatCell:
         found = [_float_point(v, polytope.dim) for v in polytope.vertices]
         points = np.array([p for p, _ in found], dtype=float).reshape(len(found), polytope.dim)
         radii = np.array([r for _, r in found])
-        return cls(polytope.dim, points, radii, bits, dict(enumerate(polytope.vertices)), table)
+        for row, vertex in zip(bits, polytope.vertices, strict=True):
+            table.vertices[_key(row)] = vertex
+        return cls(polytope.dim, points, radii, bits, table)
 
     def __len__(self) -> int:
         return len(self.points)
 
     def vertex(self, index: int) -> HomVertex:
-        """The exact vertex ``index`` (computed once)."""
-        found = self.exact.get(index)
-        if found is None:
-            found = self.exact[index] = exact_vertex(self.table, self.bits[index], self.dim)
-        return found
+        """The exact vertex ``index``."""
+        return exact_vertex(self.table, self.bits[index], self.dim)
 
     @cached_property
     def polytope(self) -> Polytope:
@@ -350,7 +358,7 @@ def crossing_radii(
 
 def _new_vertices(
     work: _Work, column: int, row: Sequence[int], pi: np.ndarray, ni: np.ndarray, tag_bit: np.ndarray, simple: bool
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict[int, HomVertex]]:
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Points, radii, bits and exact vertices of the crossings of the edges ``(pi, ni)`` (positive, negative)."""
     cell = work.cell
     bits = (cell.bits[pi] & cell.bits[ni]) | tag_bit
@@ -364,43 +372,32 @@ def _new_vertices(
     else:  # only the vertices with exactly dim tight constraints
         plain = np.flatnonzero(np.bitwise_count(bits).sum(axis=1) == cell.dim)
         radii[plain] = certified_radii(cell.table.float_rows, 0, bits[plain], points[plain])
-    exact: dict[int, HomVertex] = {}
     for k in np.flatnonzero(~np.isfinite(radii)).tolist():  # no bound proved: the exact vertex
-        i, j = int(pi[k]), int(ni[k])
-        if i in cell.exact and j in cell.exact:  # both known: the exact crossing, as Polytope._crossing
-            vi, vj = cell.exact[i], cell.exact[j]
+        vi, vj = known_vertex(cell.table, cell.bits[pi[k]]), known_vertex(cell.table, cell.bits[ni[k]])
+        if vi is not None and vj is not None:  # both known: the exact crossing, as Polytope._crossing
             a = sum(c * x for c, x in zip(row, vi, strict=True))
             b = sum(c * x for c, x in zip(row, vj, strict=True))
             vertex = [a * y - b * x for x, y in zip(vi, vj, strict=True)]
             g = gcd(*vertex)
-            found = tuple(v // g for v in vertex)
+            found = cell.table.vertices[_key(bits[k])] = tuple(v // g for v in vertex)
         else:
             found = exact_vertex(cell.table, bits[k], cell.dim)
-        exact[k] = found
         points[k], radii[k] = _float_point(found, cell.dim)
-    return points, radii, bits, exact
+    return points, radii, bits
 
 
-def _part(work: _Work, order: list[int] | np.ndarray, new: tuple[np.ndarray, np.ndarray, np.ndarray, dict[int, HomVertex]],
+def _part(work: _Work, order: list[int] | np.ndarray, new: tuple[np.ndarray, np.ndarray, np.ndarray],
           zero_bits: np.ndarray, rows: _Rows, simple: bool) -> _Work:
     """The part with vertices ``order`` (old indices, then ``V + k`` for new vertex ``k``)."""
     cell = work.cell
     count = len(cell)
-    points, radii, bits, exact = new
+    points, radii, bits = new
     order = np.asarray(order, dtype=np.intp)
     old = order < count
     all_points = np.concatenate([cell.points, points])[order]
     all_radii = np.concatenate([cell.radii, radii])[order]
     all_bits = np.concatenate([zero_bits, bits])[order]
-    kept_exact: dict[int, HomVertex] = {}
-    if cell.exact or exact:
-        where = np.full(count + len(points), -1, dtype=np.intp)
-        where[order] = np.arange(len(order))
-        for source, found in [*cell.exact.items(), *((count + k, v) for k, v in exact.items())]:
-            position = int(where[source])
-            if position >= 0:
-                kept_exact[position] = found
-    part = FloatCell(cell.dim, all_points, all_radii, all_bits, kept_exact, cell.table)
+    part = FloatCell(cell.dim, all_points, all_radii, all_bits, cell.table)
     if len(points):
         fresh = ~old
         values, bounds, signs = rows.signs(all_points[fresh], all_radii[fresh])
@@ -429,7 +426,7 @@ def cut_cell(
     base = len(cell.table.tags)
     table = cell.table.extended(tags, rows)
     words = table.words
-    start = FloatCell(cell.dim, cell.points, cell.radii, _widen(cell.bits, words), dict(cell.exact), table)
+    start = FloatCell(cell.dim, cell.points, cell.radii, _widen(cell.bits, words), table)
     values, bounds, signs = float_rows.signs(start.points, start.radii)
     simple = cell.dim != 2 and _is_simple(start.bits, cell.dim)
     stack: list[tuple[_Work, int, list[int]]] = [(_Work(start, values, bounds, signs, simple), 0, [])]
@@ -459,7 +456,7 @@ def cut_cell(
             if has_pos or has_neg:
                 if zero.any():
                     c = work.cell
-                    work = _Work(FloatCell(c.dim, c.points, c.radii, zero_bits, c.exact, c.table), work.values, work.bounds, work.signs, False)
+                    work = _Work(FloatCell(c.dim, c.points, c.radii, zero_bits, c.table), work.values, work.bounds, work.signs, False)
             stack.append((work, column + 1, bits + [int(has_pos)]))
             continue
         positive, negative = np.flatnonzero(exact > 0), np.flatnonzero(exact < 0)

@@ -4,8 +4,10 @@ Layer by layer, every current region (an exact polytope) is cut by the
 hyperplanes of the next layer's neurons, which are affine on that region
 (a neuron whose activation has ``k`` breakpoints gives ``k`` hyperplanes, and
 its state in a region is its piece: :mod:`symrelu.region_activations`).
-All arithmetic is on integers with one positive scale per layer, so every
-sign that decides a cut is exact; no LP and no float is involved.
+The hyperplanes are integer rows over one positive scale per layer, and every
+sign that decides a cut is exact: computed in integers, or read from a float
+value only beyond a proved bound on its error (:mod:`symrelu.float_vertices`);
+no LP is involved.
 
 >>> from fractions import Fraction as F
 >>> from symrelu import Network
@@ -239,7 +241,8 @@ def _facet_constraints(region: Region) -> tuple[Constraint, ...]:
 
 ENGINES = ("auto", "vertex", "2d")
 """Region engines: ``"2d"`` (batched integer kernels over edge lists, 2 inputs only), ``"vertex"``
-(exact vertex clipping, any dimension), ``"auto"`` (``"2d"`` for 2 inputs, else ``"vertex"``)."""
+(vertex clipping, any dimension: float vertices with certified radii, exact on demand,
+:mod:`symrelu.float_vertices`), ``"auto"`` (``"2d"`` for 2 inputs, else ``"vertex"``)."""
 
 
 def enumerate_regions(
@@ -259,8 +262,9 @@ def enumerate_regions(
     as soon as more cells than that exist, checked inside a layer after every cut,
     so it bounds the time as well as the output. ``progress`` is called with the
     number of cells so far in the current layer. ``engine`` is one of :data:`ENGINES`;
-    every engine gives the same regions in the same order. ``float_filter=False`` turns off
-    the vertex engine's certified float filter (every sign then decided exactly; same result).
+    every engine gives the same regions in the same order. ``float_filter=False`` makes the
+    vertex engine keep exact integer vertices and decide every sign in integers (the slower
+    reference path; the same regions, vertex for vertex).
 
     ``jobs=N`` (local processes) or ``client`` (a ``dask.distributed.Client``) splits the work
     into independent exact tasks, one per block of the first layer's cells
