@@ -10,7 +10,8 @@ than ``dim`` tight constraints and the adjacency inside degenerate cells are dec
 by one, as in the single-cell path. Inputs of dimension 2 (cyclic vertex order) are not batched.
 
 >>> from fractions import Fraction as F
->>> from symrelu.float_vertices import FloatCell, Table, cut_cell
+>>> from symrelu.float_cut import cut_cell
+>>> from symrelu.float_vertices import FloatCell, Table
 >>> from symrelu.polytope import Polytope
 >>> bounds = [(F(-1), F(1))] * 3
 >>> box = Polytope.box(bounds)

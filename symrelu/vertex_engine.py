@@ -20,7 +20,8 @@ import numpy as np
 
 from .errors import TooLargeError
 from .float_batch import cut_layer
-from .float_vertices import FloatCell, Table, cut_cell
+from .float_cut import cut_cell
+from .float_vertices import FloatCell, Table
 from .int_layers import IntAffine, IntLayer, compose, cuts_of, integer_layers
 from .intmat import INT64_SAFE
 from .polytope import Polytope

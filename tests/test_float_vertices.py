@@ -21,7 +21,8 @@ from test_regions import check_cheap_invariants, networks, z3_patterns
 
 from symrelu import Network
 from symrelu.float_batch import cut_layer
-from symrelu.float_vertices import FloatCell, Table, certified_radii, crossing_radii, cut_cell
+from symrelu.float_cut import cut_cell
+from symrelu.float_vertices import FloatCell, Table, certified_radii, crossing_radii
 from symrelu.polytope import Polytope
 from symrelu.regions import enumerate_regions
 
