@@ -1,25 +1,26 @@
-"""A whole layer's cuts of many :class:`~symrelu.float_vertices.FloatCell` cells at once.
+"""Cutting :class:`~symrelu.float_vertices.FloatCell` cells by a layer's hyperplanes, many cells at once.
 
-:func:`cut_layer` gives, cell for cell, exactly what :func:`~symrelu.float_vertices.cut_cell` gives
-(the same parts, vertices in the same order, the same tags and bits), but cuts every cell by its
+:func:`cut_layer` follows :meth:`symrelu.polytope.Polytope.split` hyperplane by hyperplane (the
+same parts, vertices in the same order, the same tags and bits), but cuts every cell by its
 ``k``-th hyperplane in one batch of array operations: the vertices of all cells live in flat
-arrays grouped by cell, the adjacent (positive, negative) pairs come from a ragged product per
-cell, and the radii of all new vertices are certified together
-(:func:`~symrelu.float_vertices.certified_radii`). Signs the floats cannot prove, vertices with more
-than ``dim`` tight constraints and the adjacency inside degenerate cells are decided exactly, one
-by one, as in the single-cell path. Inputs of dimension 2 (cyclic vertex order) are not batched.
+arrays grouped by cell; the adjacent (positive, negative) pairs are consecutive vertices in 2-D
+(cyclic order) and otherwise come from the tag bit sets (a ragged product for small cells, one
+broadcast per big cell); the new vertices' radii are propagated, and refreshed a posteriori only
+where a sign needs it (:mod:`symrelu.float_vertices`). Signs the floats cannot prove and the
+adjacency inside degenerate cells are decided exactly, one by one.
 
 >>> from fractions import Fraction as F
->>> from symrelu.float_cut import cut_cell
 >>> from symrelu.float_vertices import FloatCell, Table
 >>> from symrelu.polytope import Polytope
 >>> bounds = [(F(-1), F(1))] * 3
 >>> box = Polytope.box(bounds)
 >>> cell = FloatCell.of(box, Table.of_box(box, bounds))
 >>> rows = [[1, 1, 1, 0], [1, -1, 0, 0], [0, 1, -2, 1]]
->>> batched = cut_layer([cell], [rows], [(0, 0), (0, 1), (0, 2)], None)[0]
->>> single = cut_cell(cell, rows, [(0, 0), (0, 1), (0, 2)], None)
->>> sorted((b, c.polytope.vertices) for c, b in batched) == sorted((b, c.polytope.vertices) for c, b in single)
+>>> parts = dict((bits, c.polytope) for c, bits in cut_layer([cell], [rows], [(0, 0), (0, 1), (0, 2)], None)[0])
+>>> sorted(parts)
+[(0, 0, 0), (0, 0, 1), (0, 1, 0), (0, 1, 1), (1, 0, 0), (1, 0, 1), (1, 1, 0), (1, 1, 1)]
+>>> exact = box.split(rows[0], (0, 0))[0].split(rows[1], (0, 1))[1].split(rows[2], (0, 2))[0]
+>>> parts[(1, 0, 1)] == exact
 True
 """
 
@@ -73,6 +74,23 @@ def _certified_signs(
 BIG_PRODUCT = 4096
 """Cells with more (positive, negative) vertex pairs than this are paired one by one (broadcasting
 within the cell); the smaller ones together in one ragged product."""
+
+
+def _cyclic_pairs(
+    sign: np.ndarray, cut_v: np.ndarray, cell_of: np.ndarray, starts: np.ndarray, sizes: np.ndarray, cut: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """2-D cells (vertices in cyclic order): the cut edges as (positive, negative) pairs, with their
+    cut cell and the edge's first vertex in the cycle."""
+    index = np.arange(len(sign))
+    after = index + 1
+    last = starts + sizes - 1
+    after[last] = starts  # each cell's last vertex is followed by its first
+    edge = np.flatnonzero(cut_v & (sign.astype(np.int16) * sign[after] < 0))
+    positive = sign[edge] > 0
+    first = np.where(positive, edge, after[edge])
+    second = np.where(positive, after[edge], edge)
+    cut_index = np.cumsum(cut) - 1
+    return first, second, cut_index[cell_of[edge]], edge
 
 
 def _pairs(
@@ -197,7 +215,11 @@ def cut_layer(
         pv = np.flatnonzero(cut_v & (sign > 0))
         nv = np.flatnonzero(cut_v & (sign < 0))
         cut_cells = np.flatnonzero(cut)
-        first, second, pair_cell, shared = _pairs(bits, cell_of, pv, nv, cut_cells, ~simple[cut_cells], starts, sizes, dim)
+        if dim == 2:  # cyclic order: the edges are consecutive vertices
+            first, second, pair_cell, edge_start = _cyclic_pairs(sign, cut_v, cell_of, starts, sizes, cut)
+            shared = bits[first] & bits[second]
+        else:
+            first, second, pair_cell, shared = _pairs(bits, cell_of, pv, nv, cut_cells, ~simple[cut_cells], starts, sizes, dim)
         # the new vertices: float crossings with certified radii, exact where none is proved
         new_bits = shared | tag_bit
         with np.errstate(all="ignore"):
@@ -205,7 +227,7 @@ def cut_layer(
             t = np.clip(si / (si - sj), 0.0, 1.0)
             new_points = points[first] + t[:, None] * (points[second] - points[first])
         new_radii = crossing_radii(points, radii, first, second, values, bound, certain)
-        # the parts: kept vertices in order, then the new ones in pair order (Polytope.split)
+        # the parts, as Polytope.split orders them
         children = 1 + cut.astype(np.intp)
         first_child = _starts(children)
         upper = np.flatnonzero(~cut_v | (sign >= 0))
@@ -215,9 +237,14 @@ def cut_layer(
             first_child[cell_of[upper]], first_child[cell_of[lower]] + 1, first_child[new_cells], first_child[new_cells] + 1
         ])
         total = len(points)
-        source = np.concatenate([upper, lower, total + np.arange(len(first)), total + np.arange(len(first))])
-        order = np.argsort(child, kind="stable")
-        source = source[order]
+        fresh_ones = total + np.arange(len(first))
+        source = np.concatenate([upper, lower, fresh_ones, fresh_ones])
+        if dim == 2:  # each crossing right after its edge's first vertex (Polytope._split_cyclic)
+            after = 2 * edge_start + 1
+            key = np.concatenate([2 * upper, 2 * lower, after, after])
+        else:  # the kept vertices in order, then the new ones in pair order (Polytope._split_general)
+            key = np.concatenate([upper, lower, fresh_ones, fresh_ones])
+        source = source[np.lexsort((key, child))]
         points = np.concatenate([points, new_points])[source]
         radii = np.concatenate([radii, new_radii])[source]
         bits = np.concatenate([bits, new_bits])[source]

@@ -3,10 +3,9 @@
 A :class:`FloatCell` is a full-dimensional polytope known exactly by its combinatorics, the set
 of constraints tight at each vertex (as bits naming integer rows of a :class:`Table`), and
 approximately by float coordinates ``p_v`` with a radius ``r_v`` such that the exact vertex
-``x_v`` satisfies ``|p_v - x_v|_inf <= r_v``. The cutters (:mod:`symrelu.float_cut` one cell at a
-time, :mod:`symrelu.float_batch` a whole layer at once) follow :meth:`symrelu.polytope.Polytope.split`
-step for step (the same parts, vertex order and tags); only the signs at the vertices are found
-differently:
+``x_v`` satisfies ``|p_v - x_v|_inf <= r_v``. The cutter (:func:`symrelu.float_batch.cut_layer`)
+follows :meth:`symrelu.polytope.Polytope.split` step for step (the same parts, vertex order and
+tags); only the signs at the vertices are found differently:
 
 * from floats, when ``|s| > E`` for the float value ``s = fl(a . p + a0)`` of an integer row and
   the bound ``E = 2 (|a|_1 r + (d + 3) u |a| . |(p, 1)|) + FLOOR`` (``u = 2**-53``): the exact

@@ -20,7 +20,6 @@ import numpy as np
 
 from .errors import TooLargeError
 from .float_batch import cut_layer
-from .float_cut import cut_cell
 from .float_vertices import FloatCell, Table
 from .int_layers import IntAffine, IntLayer, compose, cuts_of, integer_layers
 from .intmat import INT64_SAFE
@@ -244,10 +243,10 @@ def _cut_cell(
 ) -> list[tuple[Polytope | FloatCell, tuple[int, ...]]]:
     """One cell cut by a layer's hyperplanes: on floats with certified radii when it can, else exactly."""
     if isinstance(cell, FloatCell):
-        found = cut_cell(cell, rows, tags, check)
+        found = cut_layer([cell], [rows], tags, check)
         if found is not None:
-            return list(found)
-        cell = cell.polytope  # numbers beyond float range: this cell and its parts go exact
+            return list(found[0])
+        cell = cell.polytope  # numbers beyond exact floats: this cell and its parts go exact
     filter_rows = _FloatRows.of(rows) if use_filter and rows else None
     return list(_cut_by_layer(cell, rows, layer_index, filter_rows, check=check, tags=tags))
 
@@ -263,7 +262,7 @@ def _next_layer(
 ) -> Iterator[list[Piece]]:
     """Cut every piece by the next layer's hyperplanes; yields the sub-pieces of each piece in turn.
 
-    Float cells (``dim != 2``) are cut all at once (:func:`~symrelu.float_batch.cut_layer`, which
+    Float cells are cut all at once (:func:`~symrelu.float_batch.cut_layer`, which
     reports its cell count to ``batch_check``), any others one by one (``check`` after every cut).
     ``use_filter`` lets the exact cells use the certified float filter; ``cuts`` gives the
     layer's hyperplanes when its activations are not all ReLU."""
@@ -277,7 +276,7 @@ def _next_layer(
             composed.append((batch[0][index].tolist(), int(batch[1][index])))
     cut_rows = [rows if cuts is None else cuts.rows(rows, scale) for rows, scale in composed]
     batched = None
-    if pieces and pieces[0].cell.dim != 2 and all(isinstance(piece.cell, FloatCell) for piece in pieces):
+    if pieces and all(isinstance(piece.cell, FloatCell) for piece in pieces):
         cells = [cast(FloatCell, piece.cell) for piece in pieces]
         batched = cut_layer(cells, cut_rows, tags, batch_check)
     for index, piece in enumerate(pieces):

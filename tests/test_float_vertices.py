@@ -5,7 +5,7 @@
   same tags) the exact integer engine's (``float_filter=False``), also with ties, zero rows and
   layers scaled by huge or tiny powers of two;
 * its two error bounds (a posteriori from the tight rows, propagated along a cut edge) hold against
-  exact rational vertices, and a whole layer cut in one batch equals the cell-by-cell cut.
+  exact rational vertices, and a whole layer cut in one batch equals each cell's exact splits.
 """
 
 from __future__ import annotations
@@ -21,7 +21,6 @@ from test_regions import check_cheap_invariants, networks, z3_patterns
 
 from symrelu import Network
 from symrelu.float_batch import cut_layer
-from symrelu.float_cut import cut_cell
 from symrelu.float_vertices import FloatCell, Table, certified_radii, crossing_radii
 from symrelu.polytope import Polytope
 from symrelu.regions import enumerate_regions
@@ -140,16 +139,34 @@ def test_propagated_radius_bounds_the_true_error(seed, noise):
     assert max(abs(F(float(p)) - x) for p, x in zip(found, crossing, strict=True)) <= F(float(radius))
 
 
+def _exact_cut(polytope, rows, tags):
+    """``polytope`` cut by ``rows`` in order with exact ``Polytope.split``: {bits: part}."""
+    parts = {(): polytope}
+    for row, tag in zip(rows, tags, strict=True):
+        found = {}
+        for bits, part in parts.items():
+            above, below = part.split(row, tag)
+            if above is not None:
+                found[bits + (1,)] = above
+            if below is not None:
+                found[bits + (0,)] = below
+        parts = found
+    return parts
+
+
 @SETTINGS
-@given(st.integers(0, 2**32), st.integers(3, 5))
-def test_one_batch_equals_cell_by_cell(seed, dim):
-    """Several cells cut at once by their own rows give each cell's own cut, with ties on purpose."""
+@given(st.integers(0, 2**32), st.integers(2, 5))
+def test_one_batch_equals_exact_splits_cell_by_cell(seed, dim):
+    """Several cells cut at once by their own rows give each cell's exact sequential split (same
+    vertices in the same order, same tags), with duplicate and zero rows on purpose."""
     rng = random.Random(seed)
     bounds = [(F(-1), F(1))] * dim
     box = Polytope.box(bounds)
     start = FloatCell.of(box, Table.of_box(box, bounds))
     first = [[rng.randint(-2, 2) for _ in range(dim)] + [rng.randint(-1, 1)] for _ in range(3)]
-    parents = [cell for cell, _ in cut_cell(start, first, [(0, k) for k in range(3)], None)]
+    first_tags = [(0, k) for k in range(3)]
+    parents = [cell for cell, _ in cut_layer([start], [first], first_tags, None)[0]]
+    assert {c.polytope for c in parents} == set(_exact_cut(box, first, first_tags).values())
     rows = []
     for _ in parents:
         mine = [[rng.randint(-3, 3) for _ in range(dim)] + [rng.randint(-2, 2)] for _ in range(3)]
@@ -159,7 +176,4 @@ def test_one_batch_equals_cell_by_cell(seed, dim):
     batched = cut_layer(parents, rows, tags, None)
     assert batched is not None
     for parent, mine, parts in zip(parents, rows, batched, strict=True):
-        single = cut_cell(parent, mine, tags, None)
-        assert single is not None
-        key = sorted((bits, cell.polytope.vertices, cell.polytope.tags) for cell, bits in parts)
-        assert key == sorted((bits, cell.polytope.vertices, cell.polytope.tags) for cell, bits in single)
+        assert {bits: cell.polytope for cell, bits in parts} == _exact_cut(parent.polytope, mine, tags)
