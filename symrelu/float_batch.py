@@ -93,6 +93,36 @@ def _cyclic_pairs(
     return first, second, cut_index[cell_of[edge]], edge
 
 
+def _keyed_pairs(
+    bits: np.ndarray, cell_of: np.ndarray, pv: np.ndarray, nv: np.ndarray, dim: int, tags: int, cut_index: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Adjacent (positive, negative) pairs in simple cells (one-word bit sets): every vertex has
+    ``dim`` tight constraints, and two vertices are adjacent exactly when they share ``dim - 1``,
+    so each vertex's ``dim`` keys (its tags less one, with its cell) are matched across the sides."""
+
+    def keys(vertices: np.ndarray) -> np.ndarray:
+        own = bits[vertices]
+        rest = own.copy()
+        found = np.empty((len(vertices), dim), dtype=np.uint64)
+        for t in range(dim):
+            lowest = rest & (~rest + np.uint64(1))
+            found[:, t] = own ^ lowest
+            rest ^= lowest
+        return (found | (cell_of[vertices].astype(np.uint64) << np.uint64(tags))[:, None]).ravel()
+
+    negative = keys(nv)
+    order = np.argsort(negative, kind="stable")
+    negative = negative[order]
+    positive = keys(pv)
+    if not len(negative):
+        empty = np.zeros(0, dtype=np.intp)
+        return empty, empty, empty
+    at = np.minimum(np.searchsorted(negative, positive), len(negative) - 1)
+    hits = np.flatnonzero(negative[at] == positive)
+    first = pv[hits // dim]
+    return first, nv[order[at[hits]] // dim], cut_index[cell_of[first]]
+
+
 def _pairs(
     bits: np.ndarray,
     cell_of: np.ndarray,
@@ -217,6 +247,18 @@ def cut_layer(
         cut_cells = np.flatnonzero(cut)
         if dim == 2:  # cyclic order: the edges are consecutive vertices
             first, second, pair_cell, edge_start = _cyclic_pairs(sign, cut_v, cell_of, starts, sizes, cut)
+            shared = bits[first] & bits[second]
+        elif words == 1 and tag_count + count.bit_length() <= 64:  # simple cells: by edge keys
+            plain_p, plain_n = simple[cell_of[pv]], simple[cell_of[nv]]
+            cut_index = np.cumsum(cut) - 1
+            groups = [_keyed_pairs(bits[:, 0], cell_of, pv[plain_p], nv[plain_n], dim, tag_count, cut_index)]
+            if not plain_p.all() or not plain_n.all():  # degenerate cells: the combinatorial test
+                odd = ~simple[cut_cells]
+                others = _pairs(bits, cell_of, pv[~plain_p], nv[~plain_n], cut_cells, odd, starts, sizes, dim)
+                groups.append(others[:3])
+            first, second, pair_cell = (np.concatenate(parts) for parts in zip(*groups, strict=True))
+            order = np.lexsort((second, first))
+            first, second, pair_cell = first[order], second[order], pair_cell[order]
             shared = bits[first] & bits[second]
         else:
             first, second, pair_cell, shared = _pairs(bits, cell_of, pv, nv, cut_cells, ~simple[cut_cells], starts, sizes, dim)
