@@ -4,8 +4,8 @@
 same parts, vertices in the same order, the same tags and bits), but cuts every cell by its
 ``k``-th hyperplane in one batch of array operations: the vertices of all cells live in flat
 arrays grouped by cell; the adjacent (positive, negative) pairs are consecutive vertices in 2-D
-(cyclic order) and otherwise come from the tag bit sets (a ragged product for small cells, one
-broadcast per big cell); the new vertices' radii are propagated, and refreshed a posteriori only
+(cyclic order), share all tags but one in simple cells (matched by keys), and otherwise pass the
+combinatorial test on tag bit sets; the new vertices' radii are propagated, and refreshed a posteriori only
 where a sign needs it (:mod:`symrelu.float_vertices`). Signs the floats cannot prove and the
 adjacency inside degenerate cells are decided exactly, one by one.
 
