@@ -4,8 +4,10 @@ Layer by layer, every current region (an exact polytope) is cut by the
 hyperplanes of the next layer's neurons, which are affine on that region
 (a neuron whose activation has ``k`` breakpoints gives ``k`` hyperplanes, and
 its state in a region is its piece: :mod:`symrelu.region_activations`).
-All arithmetic is on integers with one positive scale per layer, so every
-sign that decides a cut is exact; no LP and no float is involved.
+The hyperplanes are integer rows over one positive scale per layer, and every
+sign that decides a cut is exact: computed in integers, or read from a float
+value only beyond a proved bound on its error (:mod:`symrelu.float_vertices`);
+no LP is involved.
 
 >>> from fractions import Fraction as F
 >>> from symrelu import Network
@@ -29,10 +31,12 @@ from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from .errors import ShapeError, TooLargeError
 from .exact import format_rational
+from .int_layers import IntAffine, IntLayer, compose, input_pieces, integer_layer
 from .intmat import IntegerMatrix
 from .polytope import Polytope, common_denominator_row
-from .region_activations import LayerCuts, LayerPieces, layer_cuts, layer_pieces
+from .region_activations import layer_pieces
 from .validation import check_box
+from .vertex_engine import Pieces, run_vertex_engine, start_piece, vertex_layers
 
 if TYPE_CHECKING:
     from .network import Matrix, Network, Pattern, Vector
@@ -41,8 +45,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 Box = tuple[tuple[Fraction, Fraction], ...]
-IntAffine = list[list[int]]
-"""Rows ``(a1..ad, a0)`` of integer affine functions of x, sharing one positive scale."""
 
 
 @dataclass(frozen=True)
@@ -89,7 +91,7 @@ class Region:
     source: CellSource = field(repr=False)
     index: int
     box: Box = field(repr=False)
-    output_layer: _IntLayer | None = field(repr=False)
+    output_layer: IntLayer | None = field(repr=False)
     """The final affine layer (``None`` when the output is rectified: then the last ReLU layer is the output)."""
 
     @cached_property
@@ -129,9 +131,9 @@ class Region:
             return [row if bit else [0] * (dim + 1) for row, bit in zip(rows, self.pattern[-1], strict=False)], scale
         if not self.hyperplanes:
             identity = [[int(i == j) for j in range(dim + 1)] for i in range(dim)]
-            return _compose(self.output_layer, identity, (1,) * dim, 1)
+            return compose(self.output_layer, identity, (1,) * dim, 1)
         rows, scale = self.hyperplanes[-1]
-        return _compose(self.output_layer, rows, self.pattern[-1], scale)
+        return compose(self.output_layer, rows, self.pattern[-1], scale)
 
     @cached_property
     def constraints(self) -> tuple[Constraint, ...]:
@@ -168,81 +170,16 @@ class Region:
         return all((c.slack(x) > 0) if strictly else (c.slack(x) >= 0) for c in self.constraints)
 
 
-@dataclass(frozen=True)
-class _IntLayer:
-    """``W = weight / scale``, ``b = bias / scale`` with integer entries."""
-
-    weight: IntegerMatrix
-    bias: tuple[int, ...]
-    scale: int
-    input_pieces: LayerPieces | None = None
-    """The previous layer's activations when they are not all ReLU (``None``: ReLU, masked by the bits)."""
-
-
-def _integer_layers(net: Network) -> list[_IntLayer]:
-    return [_integer_layer(layer, _input_pieces(net, index)) for index, layer in enumerate(net.layers)]
-
-
-def _input_pieces(net: Network, index: int) -> LayerPieces | None:
-    return layer_pieces(net.activations[index - 1]) if 0 < index <= net.relu_layer_count else None
-
-
-def _layer_cuts(net: Network) -> list[LayerCuts | None]:
-    return [layer_cuts(acts) for acts in net.activations]
-
-
-def _output_layer(net: Network) -> _IntLayer | None:
+def _output_layer(net: Network) -> IntLayer | None:
     """The final affine layer for :class:`Region` (``None`` when a ReLU output layer is the output)."""
     if not net.output_relu:
-        return _integer_layer(net.layers[-1], _input_pieces(net, len(net.layers) - 1))
+        return integer_layer(net.layers[-1], input_pieces(net, len(net.layers) - 1))
     pieces = layer_pieces(net.activations[-1])
     if pieces is None:
         return None
     width = net.output_dim  # the activated output itself: an identity layer reading the activations
     identity = IntegerMatrix(tuple(tuple(int(i == j) for j in range(width)) for i in range(width)))
-    return _IntLayer(identity, (0,) * width, 1, pieces)
-
-
-def _integer_layer(layer: Any, input_pieces: LayerPieces | None = None) -> _IntLayer:
-    entries = [w for row in layer.weight for w in row] + list(layer.bias)
-    ints, scale = common_denominator_row(entries)
-    width = layer.in_dim
-    weight = IntegerMatrix(tuple(tuple(ints[r * width : (r + 1) * width]) for r in range(layer.out_dim)))
-    return _IntLayer(weight, tuple(ints[layer.out_dim * width :]), scale, input_pieces)
-
-
-def _compose(layer: _IntLayer, inputs: IntAffine, bits: Sequence[int], input_scale: int) -> tuple[IntAffine, int]:
-    """Pre-activations ``W act(z) + b`` as integer affine rows, given ``z = inputs / input_scale``
-    on a region where the previous layer's activation pattern is ``bits`` (the neurons' states)."""
-    if layer.input_pieces is not None:
-        inputs, input_scale = layer.input_pieces.activate(inputs, bits, input_scale)
-        bits = (1,) * len(inputs)
-    rows = layer.weight.masked_matmul(inputs, bits)
-    for row, b in zip(rows, layer.bias, strict=False):
-        row[-1] += b * input_scale
-    scale = layer.scale * input_scale
-    g = scale
-    for row in rows:
-        for v in row:
-            g = gcd(g, v)
-            if g == 1:
-                break
-        if g == 1:
-            break
-    if g > 1:
-        rows = [[v // g for v in row] for row in rows]
-        scale //= g
-    return rows, scale
-
-
-@dataclass(frozen=True)
-class _Piece:
-    polytope: Polytope
-    pattern: Pattern
-    rows: IntAffine  # the last layer's pre-activations, as affine rows over `scale`
-    bits: tuple[int, ...]  # ... and which of them are active here
-    scale: int
-    hyperplanes: tuple[tuple[IntAffine, int], ...]  # per ReLU layer: pre-activation rows and scale
+    return IntLayer(identity, (0,) * width, 1, pieces)
 
 
 def _inequality(row: Sequence[int], scale: int, active: int, source: str, dim: int) -> Constraint:
@@ -304,7 +241,8 @@ def _facet_constraints(region: Region) -> tuple[Constraint, ...]:
 
 ENGINES = ("auto", "vertex", "2d")
 """Region engines: ``"2d"`` (batched integer kernels over edge lists, 2 inputs only), ``"vertex"``
-(exact vertex clipping, any dimension), ``"auto"`` (``"2d"`` for 2 inputs, else ``"vertex"``)."""
+(vertex clipping, any dimension: float vertices with certified radii, exact on demand,
+:mod:`symrelu.float_vertices`), ``"auto"`` (``"2d"`` for 2 inputs, else ``"vertex"``)."""
 
 
 def enumerate_regions(
@@ -324,8 +262,9 @@ def enumerate_regions(
     as soon as more cells than that exist, checked inside a layer after every cut,
     so it bounds the time as well as the output. ``progress`` is called with the
     number of cells so far in the current layer. ``engine`` is one of :data:`ENGINES`;
-    every engine gives the same regions in the same order. ``float_filter=False`` turns off
-    the vertex engine's certified float filter (every sign then decided exactly; same result).
+    every engine gives the same regions in the same order. ``float_filter=False`` makes the
+    vertex engine keep exact integer vertices and decide every sign in integers (the slower
+    reference path; the same regions, vertex for vertex).
 
     ``jobs=N`` (local processes) or ``client`` (a ``dask.distributed.Client``) splits the work
     into independent exact tasks, one per block of the first layer's cells
@@ -365,20 +304,16 @@ def enumerate_regions(
 def first_layer(task: EngineTask) -> Any:
     """The first ReLU layer's cells of ``task`` (an engine's own form); ``len`` counts them and
     ``[start:stop]`` (vertex engine) or ``.subset((start, stop))`` (2-D engine) takes a block."""
-    from .vertex_engine import vertex_layers  # the engine imports this module's types
     if task.engine == "2d":
         from .regions2d import first_layer_2d
 
         return first_layer_2d(task.net, task.bounds, task.max_regions)
-    dim = len(task.bounds)
-    identity: IntAffine = [[int(i == j) for j in range(dim + 1)] for i in range(dim)]
-    start = [_Piece(Polytope.box(task.bounds), (), identity, (1,) * dim, 1, ())]
+    start = [start_piece(task.bounds, task.float_filter)]
     return vertex_layers(task.net, start, 0, 1, task.max_regions, None, task.float_filter)
 
 
 def finish_block(task: EngineTask, block: Any) -> CellSource:
     """A block of first-layer cells through the remaining layers, sorted by pattern."""
-    from .vertex_engine import Pieces, vertex_layers  # the engine imports this module's types
     if task.engine == "2d":
         from .regions2d import finish_2d
 
@@ -396,13 +331,11 @@ def run_engine(
 ) -> CellSource:
     """Run ``task``'s engine (all layers, or the first ``layers``; all cells, or a ``select``ion of the
     first layer's cells); the cells come back sorted by pattern."""
-    from .vertex_engine import Pieces, run_vertex_engine  # the engine imports this module's types
     if task.engine == "2d":
         from .regions2d import enumerate_cells_2d
 
         return enumerate_cells_2d(task.net, task.bounds, task.max_regions, progress, layers, select)
-    start = Polytope.box(task.bounds)
-    pieces = run_vertex_engine(task.net, start, task.max_regions, progress, task.float_filter, layers, select)
+    pieces = run_vertex_engine(task.net, task.bounds, task.max_regions, progress, task.float_filter, layers, select)
     pieces.sort(key=lambda piece: piece.pattern)
     return Pieces(tuple(pieces))
 
@@ -426,10 +359,9 @@ def iter_regions(
     ...     r.pattern for r in enumerate_regions(net, [(-1, 1), (-1, 1)])]
     True
     """
-    from .vertex_engine import Pieces, vertex_layers  # the engine imports this module's types
     net.require_concrete("region enumeration")
     bounds = check_box(net, box)
-    start = Polytope.box(bounds)
+    Polytope.box(bounds)  # refuses an empty or inverted box
     if block < 1:
         raise ValueError("a block holds at least one cell")
     if engine not in ENGINES:
@@ -441,9 +373,7 @@ def iter_regions(
         for cells in iter_cells_2d(net, bounds, block, max_regions):
             yield from (Region(cells, index, bounds, output_layer) for index in range(len(cells)))
         return
-    dim = len(bounds)
-    identity: IntAffine = [[int(i == j) for j in range(dim + 1)] for i in range(dim)]
-    first = [_Piece(start, (), identity, (1,) * dim, 1, ())]
+    first = [start_piece(bounds, float_filter)]
     if net.relu_layer_count:
         first = vertex_layers(net, first, 0, 1, max_regions, None, float_filter)
     for begin in range(0, len(first), block):

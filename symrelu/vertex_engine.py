@@ -1,9 +1,12 @@
-"""The vertex engine: regions cut layer by layer with exact integer signs, and a certified float filter.
+"""The vertex engine: regions cut layer by layer with exact signs.
 
-Every current region (an exact polytope with its vertices) is cut by the next layer's
-hyperplanes, which are affine on it; a float evaluation may decide a sign only beyond a
-certified margin, and everything else is decided in integers. :mod:`symrelu.regions` holds
-the region types and the public entry points.
+Every current region (a polytope with its vertices) is cut by the next layer's hyperplanes,
+which are affine on it. With the float filter on, cells are :class:`~symrelu.float_vertices.FloatCell` cells
+(float vertices with certified error radii, each sign decided from floats only beyond a proved
+bound, and exactly otherwise; exact vertices on demand). Without it, or where floats cannot hold
+a cell's numbers, cells are exact :class:`~symrelu.polytope.Polytope` objects (integer vertices, with
+the certified margin filter :class:`_FloatRows`). Both give the same cells, vertex for vertex.
+:mod:`symrelu.regions` holds the region types and the public entry points.
 """
 
 from __future__ import annotations
@@ -11,23 +14,20 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
 from .errors import TooLargeError
+from .float_batch import cut_layer
+from .float_vertices import FloatCell, Table
+from .int_layers import IntAffine, IntLayer, compose, cuts_of, integer_layers
 from .intmat import INT64_SAFE
 from .polytope import Polytope
-from .regions import (
-    IntAffine,
-    _compose,
-    _integer_layers,
-    _IntLayer,
-    _layer_cuts,
-    _Piece,
-)
 
 if TYPE_CHECKING:
+    from fractions import Fraction
+
     from .network import Network, Pattern
     from .region_activations import LayerCuts
 
@@ -160,10 +160,39 @@ def _cut_by_layer(
 
 
 @dataclass(frozen=True)
+class Piece:
+    """A cell of the engine with its pattern and the integer rows it was cut by."""
+
+    cell: Polytope | FloatCell
+    pattern: Pattern
+    rows: IntAffine  # the last layer's pre-activations, as affine rows over `scale`
+    bits: tuple[int, ...]  # ... and which of them are active here
+    scale: int
+    hyperplanes: tuple[tuple[IntAffine, int], ...]  # per ReLU layer: pre-activation rows and scale
+
+    @property
+    def polytope(self) -> Polytope:
+        """The cell as an exact polytope."""
+        return self.cell if isinstance(self.cell, Polytope) else self.cell.polytope
+
+
+def start_piece(bounds: Sequence[tuple[Fraction, Fraction]], float_filter: bool) -> Piece:
+    """The box as the engine's first cell: a :class:`FloatCell` with the float filter on (and a
+    dimension it applies to), else an exact :class:`Polytope`."""
+    box = Polytope.box(bounds)
+    dim = box.dim
+    identity: IntAffine = [[int(i == j) for j in range(dim + 1)] for i in range(dim)]
+    cell: Polytope | FloatCell = box
+    if float_filter and filter_applies(dim):
+        cell = FloatCell.of(box, Table.of_box(box, bounds))
+    return Piece(cell, (), identity, (1,) * dim, 1, ())
+
+
+@dataclass(frozen=True)
 class Pieces:
     """The vertex engine's result as a :class:`CellSource`."""
 
-    pieces: tuple[_Piece, ...]
+    pieces: tuple[Piece, ...]
 
     def __len__(self) -> int:
         return len(self.pieces)
@@ -178,11 +207,11 @@ class Pieces:
         return self.pieces[index].hyperplanes
 
 
-def _compose_batch(layer: _IntLayer, pieces: Sequence[_Piece]) -> tuple[np.ndarray, np.ndarray] | None:
-    """:func:`_compose` for every piece at once, as int64 tensors ``(cells, neurons, d+1)`` and scales,
+def _compose_batch(layer: IntLayer, pieces: Sequence[Piece]) -> tuple[np.ndarray, np.ndarray] | None:
+    """:func:`compose` for every piece at once, as int64 tensors ``(cells, neurons, d+1)`` and scales,
     or ``None`` when int64 cannot be proved exact (then the caller composes piece by piece)."""
     weight = layer.weight.int64
-    if weight is None:
+    if weight is None or layer.input_pieces is not None:
         return None
     try:
         inputs = np.stack([np.asarray(piece.rows, dtype=np.int64) for piece in pieces])
@@ -204,89 +233,64 @@ def _compose_batch(layer: _IntLayer, pieces: Sequence[_Piece]) -> tuple[np.ndarr
     return rows // common[:, None, None], scales // common
 
 
-def _certain_signs_batch(cells: Sequence[Polytope], rows_float: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The certified float filter for many cells at once: ``(cells, neurons)`` masks of provably
-    positive / provably negative hyperplanes (each cell with its own hyperplanes)."""
-    most = max(len(cell.vertices) for cell in cells)
-    points = np.full((len(cells), most, rows_float.shape[2]), np.nan)
-    for index, cell in enumerate(cells):
-        try:
-            found = cell.float_points
-        except OverflowError:  # NaN rows decide nothing: this cell is cut exactly
-            continue
-        points[index, : len(found)] = found
-        points[index, len(found) :] = found[0]
-    magnitudes = np.abs(rows_float)
-    values = np.matmul(points, rows_float.transpose(0, 2, 1))  # (cells, vertices, neurons)
-    margin = np.matmul(np.abs(points), magnitudes.transpose(0, 2, 1)) * FILTER_MARGIN
-    margin += magnitudes.sum(axis=2)[:, None, :] * 1e-290
-    return _certain(values, margin, axis=1)
+def _cut_cell(
+    cell: Polytope | FloatCell,
+    rows: IntAffine,
+    tags: Sequence[Any],
+    layer_index: int,
+    use_filter: bool,
+    check: Callable[[int], None],
+) -> list[tuple[Polytope | FloatCell, tuple[int, ...]]]:
+    """One cell cut by a layer's hyperplanes: on floats with certified radii when it can, else exactly."""
+    if isinstance(cell, FloatCell):
+        found = cut_layer([cell], [rows], tags, check)
+        if found is not None:
+            return list(found[0])
+        cell = cell.polytope  # numbers beyond exact floats: this cell and its parts go exact
+    filter_rows = _FloatRows.of(rows) if use_filter and rows else None
+    return list(_cut_by_layer(cell, rows, layer_index, filter_rows, check=check, tags=tags))
 
 
 def _next_layer(
-    pieces: Sequence[_Piece],
-    layer: _IntLayer,
-    layer_index: int,
-    check: Callable[[int], None],
-    use_filter: bool,
-    cuts: LayerCuts | None = None,
-) -> Iterator[list[_Piece]]:
-    """Cut every piece by the next layer's neurons; yields the sub-pieces of each piece in turn.
-
-    ``use_filter`` lets the certified float filter discard hyperplanes that provably miss a cell;
-    without it every sign is decided in exact integer arithmetic. ``cuts`` gives the layer's
-    hyperplanes when its activations are not all ReLU."""
-    if cuts is not None or layer.input_pieces is not None:
-        yield from _next_general_layer(pieces, layer, layer_index, check, use_filter, cuts)
-        return
-    batch = _compose_batch(layer, pieces)
-    if batch is None or not use_filter:
-        for piece in pieces:
-            rows, scale = _compose(layer, piece.rows, piece.bits, piece.scale)
-            hyperplanes = piece.hyperplanes + ((rows, scale),)
-            filter_rows = _FloatRows.of(rows) if use_filter else None
-            cells = _cut_by_layer(piece.polytope, rows, layer_index, filter_rows, check=check)
-            yield [_Piece(cell, piece.pattern + (bits,), rows, bits, scale, hyperplanes) for cell, bits in cells]
-        return
-    rows_all, scales = batch
-    rows_float = rows_all.astype(float)  # int64 -> float64 is correctly rounded
-    positive, negative = _certain_signs_batch([piece.polytope for piece in pieces], rows_float)
-    for index, piece in enumerate(pieces):
-        rows = rows_all[index].tolist()
-        scale = int(scales[index])
-        hyperplanes = piece.hyperplanes + ((rows, scale),)
-        decided = positive[index] | negative[index]
-        chosen = np.flatnonzero(decided)
-        decisions: _Decisions = (None, tuple(chosen.tolist()), tuple(positive[index][chosen].astype(int).tolist()))
-        candidates = np.flatnonzero(~decided).tolist()
-        cells = _cut_by_layer(
-            piece.polytope, rows, layer_index, _FloatRows.of(rows_float[index]), decisions, candidates, check
-        )
-        yield [_Piece(cell, piece.pattern + (bits,), rows, bits, scale, hyperplanes) for cell, bits in cells]
-
-
-def _next_general_layer(
-    pieces: Sequence[_Piece],
-    layer: _IntLayer,
+    pieces: Sequence[Piece],
+    layer: IntLayer,
     layer_index: int,
     check: Callable[[int], None],
     use_filter: bool,
     cuts: LayerCuts | None,
-) -> Iterator[list[_Piece]]:
-    """:func:`_next_layer` piece by piece, for layers that read or apply activations other than ReLU."""
-    for piece in pieces:
-        rows, scale = _compose(layer, piece.rows, piece.bits, piece.scale)
-        hyperplanes = piece.hyperplanes + ((rows, scale),)
-        if cuts is None:
-            cut_rows, tags = rows, None
+    batch_check: Callable[[int], None],
+) -> Iterator[list[Piece]]:
+    """Cut every piece by the next layer's hyperplanes; yields the sub-pieces of each piece in turn.
+
+    Float cells are cut all at once (:func:`~symrelu.float_batch.cut_layer`, which
+    reports its cell count to ``batch_check``), any others one by one (``check`` after every cut).
+    ``use_filter`` lets the exact cells use the certified float filter; ``cuts`` gives the
+    layer's hyperplanes when its activations are not all ReLU."""
+    batch = _compose_batch(layer, pieces) if pieces else None
+    tags = [(layer_index, neuron) for neuron in range(len(layer.bias))] if cuts is None else list(cuts.tags(layer_index))
+    composed = []
+    for index, piece in enumerate(pieces):
+        if batch is None:
+            composed.append(compose(layer, piece.rows, piece.bits, piece.scale))
         else:
-            cut_rows, tags = cuts.rows(rows, scale), cuts.tags(layer_index)
-        filter_rows = _FloatRows.of(cut_rows) if use_filter and cut_rows else None
-        cells = _cut_by_layer(piece.polytope, cut_rows, layer_index, filter_rows, check=check, tags=tags)
+            composed.append((batch[0][index].tolist(), int(batch[1][index])))
+    cut_rows = [rows if cuts is None else cuts.rows(rows, scale) for rows, scale in composed]
+    batched = None
+    if pieces and all(isinstance(piece.cell, FloatCell) for piece in pieces):
+        cells = [cast(FloatCell, piece.cell) for piece in pieces]
+        batched = cut_layer(cells, cut_rows, tags, batch_check)
+    for index, piece in enumerate(pieces):
+        rows, scale = composed[index]
+        hyperplanes = piece.hyperplanes + ((rows, scale),)
+        parts: Sequence[tuple[Polytope | FloatCell, tuple[int, ...]]]
+        if batched is not None:
+            parts = batched[index]
+        else:
+            parts = _cut_cell(piece.cell, cut_rows[index], tags, layer_index, use_filter, check)
         found = []
-        for cell, bits in cells:
+        for cell, bits in parts:
             states = bits if cuts is None else cuts.states(bits)
-            found.append(_Piece(cell, piece.pattern + (states,), rows, states, scale, hyperplanes))
+            found.append(Piece(cell, piece.pattern + (states,), rows, states, scale, hyperplanes))
         yield found
 
 
@@ -305,6 +309,11 @@ class _Budget:
         self.regions += count
         self.check(0)
 
+    def batch(self, cells: int) -> None:
+        """A batch of cuts of every parent at once made ``cells`` cells: each cut adds one cell, so
+        cut one by one they would have stopped at one cell past the limit."""
+        self.check(cells if self.max_regions is None else min(cells, self.max_regions + 1 - self.regions))
+
     def check(self, in_progress: int) -> None:
         count = self.regions + in_progress
         if self.max_regions is not None and count > self.max_regions:
@@ -318,17 +327,16 @@ class _Budget:
 
 def run_vertex_engine(
     net: Network,
-    start: Polytope,
+    bounds: Sequence[tuple[Fraction, Fraction]],
     max_regions: int | None,
     progress: Callable[[int], None] | None,
     float_filter: bool,
     layers: int | None = None,
     select: tuple[int, int] | None = None,
-) -> list[_Piece]:
-    """The vertex engine; ``layers`` and ``select`` as in :func:`symrelu.regions2d.enumerate_cells_2d`."""
-    dim = start.dim
-    identity: IntAffine = [[int(i == j) for j in range(dim + 1)] for i in range(dim)]
-    pieces = [_Piece(start, (), identity, (1,) * dim, 1, ())]
+) -> list[Piece]:
+    """The vertex engine over the box ``bounds``; ``layers`` and ``select`` as in
+    :func:`symrelu.regions2d.enumerate_cells_2d`."""
+    pieces = [start_piece(bounds, float_filter)]
     stop = net.relu_layer_count if layers is None else min(layers, net.relu_layer_count)
     if select is not None and stop > 0:
         pieces = vertex_layers(net, pieces, 0, 1, max_regions, progress, float_filter)[select[0] : select[1]]
@@ -337,21 +345,23 @@ def run_vertex_engine(
 
 def vertex_layers(
     net: Network,
-    pieces: list[_Piece],
+    pieces: list[Piece],
     first: int,
     stop: int,
     max_regions: int | None,
     progress: Callable[[int], None] | None,
     float_filter: bool,
-) -> list[_Piece]:
+) -> list[Piece]:
     """Cut ``pieces`` through the ReLU layers ``first .. stop - 1``."""
-    use_filter = float_filter and filter_applies(pieces[0].polytope.dim)
-    int_layers = _integer_layers(net)
-    cuts = _layer_cuts(net)
+    use_filter = float_filter and bool(pieces) and filter_applies(pieces[0].cell.dim)
+    int_layers = integer_layers(net)
+    cuts = cuts_of(net)
     for layer_index in range(first, stop):
         budget = _Budget(max_regions, layer_index, len(pieces))
-        next_pieces: list[_Piece] = []
-        for sub_pieces in _next_layer(pieces, int_layers[layer_index], layer_index, budget.check, use_filter, cuts[layer_index]):
+        next_pieces: list[Piece] = []
+        for sub_pieces in _next_layer(
+            pieces, int_layers[layer_index], layer_index, budget.check, use_filter, cuts[layer_index], budget.batch
+        ):
             next_pieces.extend(sub_pieces)
             budget.finished(len(sub_pieces))
             if progress is not None:
