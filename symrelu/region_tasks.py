@@ -86,20 +86,26 @@ def blocks_of(count: int, pieces: int) -> list[tuple[int, int]]:
     return found
 
 
-def run_split(task: EngineTask, pool: TaskPool, workers: int = 1, blocks: int | None = None) -> list[CellSource]:
-    """The task's cells from ``pool``, block by block, in block order."""
+def run_split(
+    task: EngineTask,
+    pool: TaskPool,
+    workers: int = 1,
+    blocks: int | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> list[CellSource]:
+    """The task's cells from ``pool``, block by block, in block order.
+
+    ``progress`` gets the number of cells of the blocks finished so far, as each block finishes.
+    """
     from .regions import first_layer
 
     first = first_layer(task)
-    count = blocks if blocks is not None else BLOCKS_PER_WORKER * max(1, workers, _dask_workers(pool))
-    return pool.map(run_block, [(task, _block(first, span)) for span in blocks_of(_count(first), count)])
+    count = blocks if blocks is not None else BLOCKS_PER_WORKER * max(1, workers, pool.workers())
+    finished = [0]
 
+    def done(_: int, source: CellSource) -> None:
+        finished[0] += len(source)
+        if progress is not None:
+            progress(finished[0])
 
-def _dask_workers(pool: TaskPool) -> int:
-    client = getattr(pool, "client", None)
-    if client is None:
-        return 1
-    try:
-        return len(client.scheduler_info().get("workers", {}))
-    except Exception:  # noqa: BLE001 - the count only sizes the blocks
-        return 1
+    return pool.map(run_block, [(task, _block(first, span)) for span in blocks_of(_count(first), count)], done)

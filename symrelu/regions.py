@@ -261,7 +261,7 @@ def enumerate_regions(
     ``max_regions`` stops with :class:`TooLargeError` (carrying the count so far)
     as soon as more cells than that exist, checked inside a layer after every cut,
     so it bounds the time as well as the output. ``progress`` is called with the
-    number of cells so far in the current layer. ``engine`` is one of :data:`ENGINES`;
+    number of cells so far in the current layer (split into tasks: in the finished tasks). ``engine`` is one of :data:`ENGINES`;
     every engine gives the same regions in the same order. ``float_filter=False`` makes the
     vertex engine keep exact integer vertices and decide every sign in integers (the slower
     reference path; the same regions, vertex for vertex).
@@ -284,7 +284,7 @@ def enumerate_regions(
     if (jobs != 1 or client is not None) and net.relu_layer_count > 1:
         from .parallel import make_pool
 
-        sources = run_split(task, make_pool(jobs, client), jobs)
+        sources = run_split(task, make_pool(jobs, client), jobs, progress=progress)
     else:
         sources = [task.run(progress=progress)]
     output_layer = _output_layer(net)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -16,6 +18,15 @@ def shared_nets() -> Path:
     if not path.is_dir():
         pytest.fail(f"bundled networks folder not found at {path}", pytrace=False)
     return path
+
+
+@pytest.fixture(scope="session")
+def local_dask() -> Iterator[Any]:
+    """One in-process Dask ``LocalCluster`` (2 single-thread workers) and its client, shared by every test."""
+    from dask.distributed import Client, LocalCluster
+
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None) as cluster, Client(cluster) as client:
+        yield client
 
 
 _COQ_CACHE = pytest.StashKey[str]()

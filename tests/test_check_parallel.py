@@ -97,3 +97,14 @@ def test_absurd_jobs(jobs: int) -> None:
 
     with pytest.raises(InputFormatError):
         check_property(ABS, load_vnnlib(Path(__file__).parent.parent / "symrelu" / "examples" / "nets" / "peak_equal_sat.vnnlib"), jobs=jobs)
+
+
+def test_progress_moves_as_sub_boxes_finish(shared_nets: Path, local_dask: object) -> None:
+    text = (shared_nets / "test_prop.vnnlib").read_text(encoding="utf-8")
+    text = text.replace("-0.30353115613746867", "-0.32").replace("-0.29855281193475053", "-0.27")
+    net, prop = load_network(shared_nets / "test_unsat.onnx"), parse_vnnlib(text)
+    nodes: list[int] = []
+    result = check_property(net, prop, client=local_dask, progress=nodes.append)
+    assert result.result == "unsat" and result.stats["tasks"] > 1
+    # one report per finished sub-box (then one per disjunct), counting the boxes explored so far
+    assert len(nodes) >= result.stats["tasks"] and nodes == sorted(nodes) and nodes[-1] == result.stats["nodes"]

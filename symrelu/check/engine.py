@@ -114,14 +114,14 @@ def check_property(
         if not serial:  # the root box alone, here: when one box decides it, no worker is needed
             probe = search_box(replace(root, max_nodes=1))
             serial = probe.status in ("sat", "unsat")
-        tasks = [root] if serial else _split(root, 4 * max(jobs, 2))
+        tasks = [root] if serial else _split(root, 4 * max(jobs, pool.workers(), 2))
         stats["tasks"] += len(tasks)
         if probe is not None and serial:
             outcomes = [probe]
         elif serial:
             outcomes = [search_box(root, progress)]
         else:
-            outcomes = pool.map(search_box, tasks)
+            outcomes = pool.map(search_box, tasks, _nodes_so_far(stats["nodes"], progress))
         for task, outcome in zip(tasks, outcomes, strict=True):
             _count(stats, outcome)
             verdict = verify_outcome(task, outcome) if not serial else outcome.status
@@ -135,6 +135,19 @@ def check_property(
     if unknown_reasons:
         return CheckResult("unknown", reason="; ".join(unknown_reasons[:3]), stats=stats)
     return CheckResult("unsat", stats=stats)
+
+
+def _nodes_so_far(before: int, progress: Callable[[int], None] | None) -> Callable[[int, BoxOutcome], None] | None:
+    """A pool's ``done``: reports the boxes explored so far as each sub-box finishes."""
+    if progress is None:
+        return None
+    total = [before]
+
+    def done(_: int, outcome: BoxOutcome) -> None:
+        total[0] += int(outcome.stats.get("nodes", 0))
+        progress(total[0])
+
+    return done
 
 
 def _count(stats: dict[str, Any], outcome: BoxOutcome) -> None:

@@ -16,6 +16,7 @@ from ..exact import POLICIES, parse_box, parse_point
 
 if TYPE_CHECKING:
     from ..network import Network
+    from ..parallel import TaskPool
 
 NETWORK_HELP = "network file (.json, .npz, .onnx) or a bundled example's name (see `symrelu examples`)"
 PROBLEM_HELP = "training problem file (.json or .toml) or a bundled example's name (see `symrelu examples`)"
@@ -168,6 +169,27 @@ def progress_bar(description: str, unit: str = "region", enabled: bool = True) -
         yield update
     finally:
         bar.close()
+
+
+def add_parallel_arguments(parser: argparse.ArgumentParser, jobs_help: str = "split the work over N local processes (same result; default 1)") -> None:
+    """``--jobs N`` and ``--dask ADDRESS``: where the independent exact tasks of a command run."""
+    parser.add_argument("--jobs", type=positive_int, default=1, metavar="N", help=jobs_help)
+    parser.add_argument("--dask", metavar="ADDRESS", help="split the work over a Dask scheduler, e.g. tcp://host:8786 (same result)")
+
+
+@contextmanager
+def open_pool(args: argparse.Namespace) -> Iterator[TaskPool]:
+    """The task pool of ``--jobs`` / ``--dask``, open for the command's stages; the Dask connection
+    is closed at the end (Dask is imported only when an address is given)."""
+    from ..parallel import dask_client, make_pool
+
+    client = dask_client(args.dask) if getattr(args, "dask", None) else None
+    try:
+        with make_pool(args.jobs, client) as pool:
+            yield pool
+    finally:
+        if client is not None:
+            client.close()
 
 
 def _probe_writable_folder(folder: Path, what: str) -> None:

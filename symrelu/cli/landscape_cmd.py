@@ -6,7 +6,16 @@ import argparse
 import logging
 
 from ..exact import format_vector
-from .common import PATTERN_LEGEND, add_policy_argument, path_phrase, plot_path, positive_int
+from .common import (
+    PATTERN_LEGEND,
+    add_parallel_arguments,
+    add_policy_argument,
+    open_pool,
+    path_phrase,
+    plot_path,
+    positive_int,
+    progress_bar,
+)
 from .output import emit_json, emit_text
 
 log = logging.getLogger(__name__)
@@ -24,6 +33,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--json", action="store_true", help="print JSON (sorted keys)")
     parser.add_argument("--plot", metavar="FILE.png", type=plot_path, help="contour map with kinks (two parameters only)")
     parser.add_argument("--max-regions", type=positive_int, default=None, metavar="N", help="refuse beyond N regions (default 10000)")
+    add_parallel_arguments(parser)
     parser.set_defaults(handler=run)
 
 
@@ -34,9 +44,12 @@ def run(args: argparse.Namespace) -> int:
     from ..params.report import landscape_payload
 
     problem = load_problem(args.problem, policy=args.policy)
-    land = enumerate_parameter_regions(problem, max_regions=args.max_regions or DEFAULT_MAX_REGIONS, progress=False if args.json else None)
-    kinks = find_kinks(land)
-    payload = landscape_payload(land, kinks)
+    with open_pool(args) as pool:
+        land = enumerate_parameter_regions(problem, max_regions=args.max_regions or DEFAULT_MAX_REGIONS,
+                                           progress=False if args.json else None, pool=pool)
+        with progress_bar("kinks", unit="pair", enabled=not args.json) as update:
+            kinks = find_kinks(land, pool=pool, progress=update)
+        payload = landscape_payload(land, kinks, pool=pool)
     if args.plot:
         from ..params.plotting import plot_landscape
 

@@ -71,9 +71,13 @@ def run(args: argparse.Namespace) -> int:
     box = box_argument(args.box)
     if args.plot:
         check_output(net, args.output)  # before the enumeration, not after it
-    with progress_bar("regions", enabled=not args.json) as update:
-        client = dask_client(args.dask) if args.dask else None
-        regions = enumerate_regions(net, box, max_regions=args.max_regions, progress=update, jobs=args.jobs, client=client)
+    client = dask_client(args.dask) if args.dask else None
+    try:
+        with progress_bar("regions", enabled=not args.json) as update:
+            regions = enumerate_regions(net, box, max_regions=args.max_regions, progress=update, jobs=args.jobs, client=client)
+    finally:
+        if client is not None:
+            client.close()
     measures = [r.measure for r in regions if r.measure is not None]
     total = sum(measures, Fraction(0)) if len(measures) == len(regions) else None
     if args.plot:

@@ -92,6 +92,8 @@ def register(subparsers: Any) -> None:
                         help="accept an unsat from one solver when the other gives up (default: a PROVED needs both "
                         "solvers, or a solver and an exact certificate); the single confirmer is named")
     parser.add_argument("--jobs", type=int, default=1, help="solver processes in parallel (default 1)")
+    parser.add_argument("--dask", metavar="ADDRESS", help="send the solver calls to a Dask scheduler, e.g. tcp://host:8786 "
+                        "(the same verdicts: budgets are deterministic)")
     parser.add_argument("--artifacts", metavar="DIR", type=output_folder, help="write every obligation as .smt2 plus summary.json")
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
     parser.add_argument("--lipschitz", help="input_lipschitz: the constant K to certify (rational)")
@@ -139,23 +141,30 @@ def run_verify(
     specs = _select(args, registry, problem is not None)
     _check_scope(specs, kind)
     options = _options(args)
-    runner = runner or Runner(default_backends(getattr(args, "rlimit", None)), timeout_s=args.timeout, jobs=args.jobs,
-                              allow_single_solver=getattr(args, "allow_single_solver", False))
     network = None
     if problem is None and any(spec.needs in ("network", "network-or-problem") for spec in specs):
         network = load_network(args.subject) if load_network else _load_network(args.subject, policy)
     box = parse_box(args.box, "--box") if args.box else None
-    context = CheckContext(args.subject, runner, network, problem, box, options)
     show = not args.json and sys.stderr.isatty()
-    results = []
-    for index, spec in enumerate(specs, 1):
-        if show:
-            sys.stderr.write(f"\r[{index}/{len(specs)}] {spec.name} ...\x1b[K")
-            sys.stderr.flush()
-        results.append(spec(context))
-    if show:
-        sys.stderr.write("\r\x1b[K")
-        sys.stderr.flush()
+    status = _Status(show, len(specs))
+    client = None
+    if getattr(args, "dask", None):
+        from ..parallel import dask_client
+
+        client = dask_client(args.dask)
+    try:
+        runner = runner or Runner(default_backends(getattr(args, "rlimit", None)), timeout_s=args.timeout, jobs=args.jobs,
+                                  allow_single_solver=getattr(args, "allow_single_solver", False), client=client,
+                                  on_answer=status.answered if show else None)
+        context = CheckContext(args.subject, runner, network, problem, box, options)
+        results = []
+        for index, spec in enumerate(specs, 1):
+            status.start(index, spec.name)
+            results.append(spec(context))
+    finally:
+        status.clear()
+        if client is not None:
+            client.close()
     if args.artifacts:
         write_artifacts(args.artifacts, results)
     if args.json:
@@ -163,6 +172,30 @@ def run_verify(
     else:
         emit_text(_report(results))
     return 1 if any(r.verdict is Verdict.UNKNOWN for r in results) else 0
+
+
+class _Status:
+    """The one-line status on a terminal: the check running, and its solver calls answered so far
+    (moving as each answer arrives, from processes or Dask workers alike)."""
+
+    def __init__(self, show: bool, total: int) -> None:
+        self.show, self.total, self.index, self.name, self.calls = show, total, 0, "", 0
+
+    def _write(self, text: str) -> None:
+        if self.show:
+            sys.stderr.write(text)
+            sys.stderr.flush()
+
+    def start(self, index: int, name: str) -> None:
+        self.index, self.name, self.calls = index, name, 0
+        self._write(f"\r[{index}/{self.total}] {name} ...\x1b[K")
+
+    def answered(self, _: object) -> None:
+        self.calls += 1
+        self._write(f"\r[{self.index}/{self.total}] {self.name} ... {self.calls} solver answers\x1b[K")
+
+    def clear(self) -> None:
+        self._write("\r\x1b[K")
 
 
 def _applies(spec: CheckSpec, kind: str, has_box: bool) -> str:

@@ -19,12 +19,15 @@ somewhere on that piece (decided by Z3, with an exact witness replayed here).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from fractions import Fraction
+from typing import Any
 
 import z3
 
 from ..errors import DomainError, SolverError
+from ..parallel import TaskPool, make_pool
 from .landscape import Landscape, ParameterRegion
 from .polyhedra import AffineSystem
 from .polynomial import Polynomial, vector_at
@@ -103,6 +106,10 @@ def _linear_kink(system: AffineSystem, g: Polynomial, others: list[tuple[Polynom
     return True, witness, None
 
 
+class NeedsSolver(Exception):  # noqa: N818 - a signal between a worker task and its caller, not an error
+    """A kink piece that needs Z3, met by a search without a solver (a worker task): the caller decides it."""
+
+
 SurfaceKey = tuple[tuple[tuple[int, ...], Fraction], ...]
 """A polynomial divided by its first coefficient: two non-zero polynomials are proportional iff their keys agree."""
 
@@ -120,6 +127,8 @@ class _Search:
     """Each surface key, numbered."""
     gradients: dict[str, tuple[Polynomial, ...]] = field(default_factory=dict)
     sides: dict[str, dict[int, set[int]]] = field(default_factory=dict)
+    solver: bool = True
+    """False in a worker task: a piece that needs Z3 raises :class:`NeedsSolver`, left for the caller."""
 
     def key(self, p: Polynomial) -> tuple[int, int]:
         """``(number of p's surface key, sign of p's first coefficient)``: that sign times the key is ``p`` up
@@ -151,7 +160,8 @@ class _Search:
 
 
 def _boundary_kink(search: _Search, below: ParameterRegion, above: ParameterRegion, g: Polynomial) -> Kink | None:
-    """The piece ``{g = 0} ∩ D`` where every other constraint of both regions holds strictly, if non-empty."""
+    """The piece ``{g = 0} ∩ D`` where every other constraint of both regions holds strictly, if non-empty
+    (:class:`NeedsSolver` when it needs Z3 and ``search.solver`` is off)."""
     land, timeout_ms = search.land, search.timeout_ms
     problem = land.problem
     # Z3's models depend on the history of the terms it has seen: a problem that may need Z3 makes its
@@ -173,6 +183,8 @@ def _boundary_kink(search: _Search, below: ParameterRegion, above: ParameterRegi
     if exact is not None:
         found, point, danger = exact
         return kink(point, danger, danger is not None) if found else None
+    if not search.solver:
+        raise NeedsSolver
     if variables is None:
         variables = real_vars(problem.parameter_names)
     solver = make_solver(problem.is_linear, timeout_ms)
@@ -269,7 +281,25 @@ def _candidate_pairs(search: _Search, regions: list[ParameterRegion]) -> list[tu
     return pairs
 
 
-def find_kinks(land: Landscape, timeout_ms: int | None = 60_000) -> tuple[Kink, ...]:
+def search_for(land: Landscape, timeout_ms: int | None = 60_000, solver: bool = True) -> _Search:
+    """The shared state of every pair test of ``land`` (one exact affine system for its affine pieces)."""
+    return _Search(land, timeout_ms, AffineSystem(len(land.problem.parameters), land.problem.domain), solver=solver)
+
+
+def pair_kink(search: _Search, first: ParameterRegion, second: ParameterRegion) -> Kink | None:
+    """The kink of a candidate pair of an affine-switch landscape, or None (:class:`NeedsSolver` as above)."""
+    found = _surface(search, first, second)
+    return None if found is None else _boundary_kink(search, *found)
+
+
+def find_kinks(
+    land: Landscape,
+    timeout_ms: int | None = 60_000,
+    jobs: int = 1,
+    client: Any = None,
+    pool: TaskPool | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> tuple[Kink, ...]:
     """All kinks of a landscape (inside its domain), sorted by (below, above).
 
     Every pair of regions is examined, whatever the number of bits in which
@@ -291,10 +321,14 @@ def find_kinks(land: Landscape, timeout_ms: int | None = 60_000) -> tuple[Kink, 
     (ppl, one shared :class:`~symrelu.params.polyhedra.AffineSystem`); other
     pieces by Z3, every ``unsat`` confirmed by cvc5. Nonlinear switches keep the
     all-pairs search.
+
+    For affine switches, ``jobs=N`` local processes, a Dask ``client`` or an open ``pool``
+    decide blocks of candidate pairs as independent tasks
+    (:func:`~symrelu.params.landscape_tasks.kink_split`): the same kinks and witnesses as a
+    serial run. ``progress`` gets the number of candidate pairs decided so far.
     """
     problem = land.problem
-    system = AffineSystem(len(problem.parameters), problem.domain)  # affine pieces of any problem
-    search = _Search(land, timeout_ms, system)
+    search = search_for(land, timeout_ms)  # affine pieces of any problem
     regions = sorted(land.regions, key=lambda r: r.pattern)
     kinks = []
     if not problem.is_linear:
@@ -308,12 +342,20 @@ def find_kinks(land: Landscape, timeout_ms: int | None = 60_000) -> tuple[Kink, 
                         kinks.append(kink)
         kinks.sort(key=lambda k: (k.below, k.above, str(k.surface[0])))
         return tuple(kinks)
-    for i, j in _candidate_pairs(search, regions):
-        found = _surface(search, regions[i], regions[j])
-        if found is not None:
-            kink = _boundary_kink(search, *found)
+    pairs = _candidate_pairs(search, regions)
+    chosen = pool if pool is not None else make_pool(jobs, client)
+    if chosen.workers() > 1 and len(pairs) > 1:
+        from .landscape_tasks import kink_split
+
+        with chosen:
+            kinks = kink_split(search, regions, pairs, chosen, progress)
+    else:
+        for n, (i, j) in enumerate(pairs, 1):
+            kink = pair_kink(search, regions[i], regions[j])
             if kink is not None:
                 kinks.append(kink)
+            if progress is not None:
+                progress(n)
     kinks.sort(key=lambda k: (k.below, k.above))  # one kink per pair at most: the order of (below, above, surface)
     return tuple(kinks)
 

@@ -21,15 +21,18 @@ from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import cached_property
+from typing import Any
 
 import sympy
 import z3
 from tqdm import tqdm
 
 from ..errors import SolverError, TooLargeError
+from ..parallel import TaskPool, make_pool
 from ..validation import check_count
 from .polyhedra import AffineSystem
 from .polynomial import Polynomial
@@ -54,6 +57,8 @@ MAX_PARAMETERS = 24
 
 Constraint = tuple[int, Polynomial, int]
 """``(switch index, polynomial, sign)``: the region needs ``sign * polynomial > 0``."""
+Node = tuple[Bits, Point, list[Constraint]]
+"""A node of the enumeration tree: the bits decided so far, an exact interior point, their constraints."""
 
 
 @dataclass(frozen=True)
@@ -186,9 +191,19 @@ class _Enumerator:
             self.found.append((bits, witness, tuple(constraints)))
             self.bar.update(1)
             return
+        for child in self.children(bits, witness, constraints):
+            self.visit(*child)
+
+    def children(self, bits: Bits, witness: Point, constraints: list[Constraint]) -> Iterator[Node]:
+        """The non-empty children of a node below the leaves, in depth-first order (0 before 1).
+
+        On the nonlinear path the solver scope holds a child's constraint while that child is
+        being visited (a generator: the caller's work happens between push and pop).
+        """
+        depth = len(bits)
         g = self.table.polynomial(depth, bits)
         if g.is_zero:
-            self.visit(bits + (0,), witness, constraints)
+            yield bits + (0,), witness, constraints
             return
         value = g(witness)
         for bit in (0, 1):
@@ -202,7 +217,7 @@ class _Enumerator:
             # a child on the witness's side inherits it: no solver call
             point = witness if sign * value > 0 else self.feasible(child)
             if point is not None:
-                self.visit(bits + (bit,), point, child)
+                yield bits + (bit,), point, child
             if self.solver is not None:
                 self.solver.pop()
 
@@ -212,11 +227,18 @@ def enumerate_parameter_regions(
     max_regions: int = DEFAULT_MAX_REGIONS,
     timeout_ms: int | None = 60_000,
     progress: bool | None = None,
+    jobs: int = 1,
+    client: Any = None,
+    pool: TaskPool | None = None,
 ) -> Landscape:
     """All non-empty regions of ``problem`` (inside its domain), sorted by pattern.
 
     Raises :class:`TooLargeError` beyond ``max_regions`` and :class:`SolverError`
-    if Z3 cannot decide a region.
+    if Z3 cannot decide a region. ``jobs=N`` local processes, a Dask ``client``, or an open
+    ``pool`` (:mod:`symrelu.parallel`) grow the subtrees below the first levels of switches as
+    independent tasks on the polyhedral path (:mod:`.landscape_tasks`); the result is the serial
+    one, region for region and witness for witness. The nonlinear path stays in this process:
+    Z3's models depend on the history of its queries.
     """
     check_count(max_regions, "max_regions", error=TooLargeError)
     count = len(problem.parameters)
@@ -228,7 +250,14 @@ def enumerate_parameter_regions(
             "or use the verify check that needs no enumeration (checks=lipschitz_on_domain)"
         )
     job = _Enumerator(problem, max_regions, timeout_ms, progress)
-    job.run()
+    chosen = pool if pool is not None else make_pool(jobs, client)
+    if job.linear and chosen.workers() > 1:
+        from .landscape_tasks import grow_split
+
+        with chosen:
+            grow_split(job, chosen)
+    else:
+        job.run()
     table = job.table
     regions = []
     for bits, point, constraints in job.found:

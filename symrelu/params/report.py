@@ -13,8 +13,9 @@ from fractions import Fraction
 from typing import Any
 
 from ..exact import format_rational, format_vector
+from ..parallel import TaskPool, make_pool
 from .kinks import Kink
-from .landscape import Landscape
+from .landscape import Landscape, ParameterRegion
 from .polytext import polynomial_text
 from .problem import Problem
 from .subdifferential import parameter_backprop_audit
@@ -25,21 +26,32 @@ def _point(names: tuple[str, ...], point: tuple[Fraction, ...] | None) -> dict[s
     return None if point is None else {n: format_rational(v) for n, v in zip(names, point)}
 
 
-def landscape_payload(land: Landscape, kinks: tuple[Kink, ...]) -> dict[str, Any]:
-    """The ``symrelu landscape --json`` document."""
+def region_entry(r: ParameterRegion, names: tuple[str, ...]) -> dict[str, Any]:
+    """One region of the ``symrelu landscape --json`` document."""
+    gradient = r.gradient
+    return {
+        "pattern": r.pattern,
+        "loss": polynomial_text(r.loss, names),
+        "gradient": [polynomial_text(g, names) for g in gradient],
+        "hessian": [[polynomial_text(g.diff(k), names) for k in range(len(names))] for g in gradient],
+        "interior_point": _point(names, r.interior_point),
+    }
+
+
+def landscape_payload(
+    land: Landscape, kinks: tuple[Kink, ...], jobs: int = 1, client: Any = None, pool: TaskPool | None = None
+) -> dict[str, Any]:
+    """The ``symrelu landscape --json`` document; ``jobs``, a Dask ``client`` or an open ``pool``
+    write the region entries in blocks (the same document)."""
     names = land.problem.parameter_names
-    regions = []
-    for r in land.regions:
-        gradient = r.gradient
-        regions.append(
-            {
-                "pattern": r.pattern,
-                "loss": polynomial_text(r.loss, names),
-                "gradient": [polynomial_text(g, names) for g in gradient],
-                "hessian": [[polynomial_text(g.diff(k), names) for k in range(len(names))] for g in gradient],
-                "interior_point": _point(names, r.interior_point),
-            }
-        )
+    chosen = pool if pool is not None else make_pool(jobs, client)
+    if chosen.workers() > 1 and len(land.regions) > 1:
+        from .landscape_tasks import region_entries_split
+
+        with chosen:
+            regions = region_entries_split(land, chosen)
+    else:
+        regions = [region_entry(r, names) for r in land.regions]
     kink_list = []
     for k in kinks:
         at_witness = k.jump_at_witness

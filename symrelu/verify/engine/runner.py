@@ -22,7 +22,10 @@ Rules (see design.md, "Rules that make the answers trustworthy"):
   only an outer safety net.
 
 Work is sent to worker processes (:mod:`symrelu.verify.engine.workers`) as
-:class:`Obligation` (SMT-LIB text), never as z3 objects.
+:class:`Obligation` (SMT-LIB text), never as z3 objects; with a Dask ``client`` the
+solver calls of a batch go to its workers in chunks (each call there in its own stoppable
+process), and the answers come back here to be combined and replayed, so the verdicts are
+those of a serial run (the budgets are deterministic resource limits).
 
 >>> import z3
 >>> from symrelu.verify.engine.obligation import Obligation
@@ -48,12 +51,13 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ...errors import InputFormatError, SymreluError
+from ...parallel import DaskPool
 from ...validation import check_count
 from .obligation import Obligation
 from .replay import Replayed, exact_replay
 from .solvers import MAX_TIMEOUT_S, Backend, SolverAnswer, budgets, default_backends
 from .verdict import Verdict
-from .workers import solve_isolated
+from .workers import solve_isolated, solve_on_pool
 
 log = logging.getLogger(__name__)
 
@@ -129,6 +133,10 @@ class Runner:
     isolate: bool = True
     grace_s: float = 5.0
     allow_single_solver: bool = False
+    client: Any = field(default=None, compare=False, repr=False)
+    """A ``dask.distributed.Client``: the solver calls of a batch run on its workers, in chunks."""
+    on_answer: Callable[[SolverAnswer], None] | None = field(default=None, compare=False, repr=False)
+    """Called here with each solver answer as it arrives (a progress display)."""
 
     def __post_init__(self) -> None:
         if not self.backends:
@@ -196,10 +204,17 @@ class Runner:
         return replace(outcome, verdict=Verdict.UNKNOWN, solvers=(), reason=reason, hypotheses=checked)
 
     def _answers(self, obligations: Sequence[Obligation]) -> list[list[SolverAnswer]]:
-        if not self.isolate:
-            return [[_solve(b, ob, self.timeout_s) for b in self.backends] for ob in obligations]
         tasks = [(b, ob, self.timeout_s) for ob in obligations for b in self.backends]
-        flat = solve_isolated(tasks, self.jobs, self.grace_s)
+        if self.client is not None:
+            flat = solve_on_pool(DaskPool(self.client), tasks, self.isolate, self.grace_s, self.on_answer)
+        elif self.isolate:
+            flat = solve_isolated(tasks, self.jobs, self.grace_s, self.on_answer)
+        else:
+            flat = []
+            for backend, obligation, timeout_s in tasks:
+                flat.append(_solve(backend, obligation, timeout_s))
+                if self.on_answer is not None:
+                    self.on_answer(flat[-1])
         width = len(self.backends)
         return [flat[i * width : (i + 1) * width] for i in range(len(obligations))]
 

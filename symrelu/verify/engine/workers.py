@@ -23,17 +23,27 @@ import subprocess
 import sys
 import time
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from multiprocessing.connection import wait
 from typing import Any, BinaryIO
 
 from ...errors import SolverError, SymreluError
+from ...parallel import TaskPool
 from .obligation import Obligation
 from .solvers import Backend, SolverAnswer
 
 log = logging.getLogger(__name__)
 
 Task = tuple[Backend, Obligation, float]
+
+
+def solve_chunk(item: tuple[Sequence[Task], bool, float]) -> list[SolverAnswer]:
+    """One task of a pool (a Dask worker): a chunk of solver calls, each in a stoppable process when
+    ``isolate``, else here; the answers in chunk order."""
+    tasks, isolate, grace_s = item
+    if isolate:
+        return solve_isolated(tasks, 1, grace_s)
+    return [backend.check(obligation, timeout_s) for backend, obligation, timeout_s in tasks]
 
 
 def _serve(requests: BinaryIO, replies: BinaryIO) -> None:
@@ -95,11 +105,19 @@ class _Worker:
                 stream.close()
 
 
-def solve_isolated(tasks: Sequence[Task], jobs: int, grace_s: float) -> list[SolverAnswer]:
-    """Answer every task on at most ``jobs`` worker processes with a hard time limit each."""
+def solve_isolated(
+    tasks: Sequence[Task], jobs: int, grace_s: float, on_answer: Callable[[SolverAnswer], None] | None = None
+) -> list[SolverAnswer]:
+    """Answer every task on at most ``jobs`` worker processes with a hard time limit each, in task order;
+    ``on_answer`` sees each answer as it arrives."""
     if not tasks:
         return []
     answers: list[SolverAnswer | None] = [None] * len(tasks)
+
+    def settle(index: int, answer: SolverAnswer) -> None:
+        answers[index] = answer
+        if on_answer is not None:
+            on_answer(answer)
     pending = deque(range(len(tasks)))
     idle = [_Worker() for _ in range(min(jobs, len(tasks)))]
     busy: dict[BinaryIO, tuple[_Worker, int, float]] = {}
@@ -119,12 +137,12 @@ def solve_isolated(tasks: Sequence[Task], jobs: int, grace_s: float) -> list[Sol
                 except (EOFError, ConnectionResetError, pickle.UnpicklingError):
                     code = worker.process.poll()
                     worker.kill()
-                    answers[index] = SolverAnswer(backend.name, "unknown", reason=f"solver process died (exit code {code})")
+                    settle(index, SolverAnswer(backend.name, "unknown", reason=f"solver process died (exit code {code})"))
                     idle.append(_Worker())
                     continue
                 if kind == "error":
                     raise SolverError(f"{backend.name} on obligation {tasks[index][1].name}: {payload}")
-                answers[index] = payload
+                settle(index, payload)
                 idle.append(worker)
             now = time.monotonic()
             for replies, (worker, index, deadline) in list(busy.items()):
@@ -133,10 +151,10 @@ def solve_isolated(tasks: Sequence[Task], jobs: int, grace_s: float) -> list[Sol
                     worker.kill()
                     backend, obligation, timeout_s = tasks[index]
                     log.info("stopped %s on %s after %.3gs", backend.name, obligation.name, timeout_s)
-                    answers[index] = SolverAnswer(
+                    settle(index, SolverAnswer(
                         backend.name, "unknown",
                         reason=f"timeout: no answer within {timeout_s:g}s (solver process stopped)",
-                    )
+                    ))
                     idle.append(_Worker())
     finally:
         for worker, _, _ in busy.values():
@@ -144,6 +162,29 @@ def solve_isolated(tasks: Sequence[Task], jobs: int, grace_s: float) -> list[Sol
         for worker in idle:
             worker.stop()
     return [answer for answer in answers if answer is not None]
+
+
+CHUNKS_PER_WORKER = 1
+"""Chunks of solver calls per pool worker: each chunk starts one solver process (an interpreter that
+imports Z3 and cvc5), so few and large."""
+
+
+def solve_on_pool(
+    pool: TaskPool, tasks: Sequence[Task], isolate: bool, grace_s: float,
+    on_answer: Callable[[SolverAnswer], None] | None = None,
+) -> list[SolverAnswer]:
+    """Every task's answer in task order, the tasks cut into contiguous chunks run on ``pool``;
+    ``on_answer`` sees a chunk's answers as that chunk finishes."""
+    from ...region_tasks import blocks_of
+
+    chunks = [(tuple(tasks[a:b]), isolate, grace_s) for a, b in blocks_of(len(tasks), CHUNKS_PER_WORKER * pool.workers())]
+
+    def done(_: int, answers: list[SolverAnswer]) -> None:
+        for answer in answers:
+            if on_answer is not None:
+                on_answer(answer)
+
+    return [answer for chunk in pool.map(solve_chunk, chunks, done) for answer in chunk] if tasks else []
 
 
 if __name__ == "__main__":  # a worker: the protocol owns the real stdout; stray prints go nowhere
