@@ -10,7 +10,7 @@ Python integers; a float evaluation decides a sign only beyond a certified margi
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from math import gcd
@@ -39,6 +39,25 @@ def decode_tag(code: int) -> tuple[object, ...]:
     if code < 0:
         return BOX_TAGS[-code - 1]
     return (code // NEURON_TAG_BASE, code % NEURON_TAG_BASE)
+
+
+_compiled_cut: Callable[..., tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, int]] | None
+try:  # the compiled int64 cut of a whole layer (symrelu/_cut2d.pyx, built by setup.py)
+    from ._cut2d import cut_layer as _compiled_cut
+except ImportError:  # pragma: no cover - no C compiler at install: the same cut runs in Python
+    _compiled_cut = None
+
+
+def compiled_cut_layer(faces: Faces, rows: np.ndarray, undecided: np.ndarray, tag_base: int, check: Callable[[int], None]) -> Faces | None:
+    """Cut every cell of ``faces`` by every neuron of a layer in the compiled kernel, or ``None`` when
+    it is not built or the cells are held in Python integers. Same cells, same slots as the numpy
+    kernels; the caller has bounded every vertex and line value by ``2**62`` (int64 is exact)."""
+    if _compiled_cut is None or faces.E.dtype == object or rows.dtype == object:
+        return None
+    E, T, C, root, bits, n = _compiled_cut(
+        faces.E, faces.T, faces.C, faces.bits, faces.n, np.ascontiguousarray(rows, dtype=np.int64), np.ascontiguousarray(undecided).view(np.int8), tag_base, check
+    )
+    return Faces(E, T, C, cell_vertices(E, C), root, bits, n)
 
 
 FLOAT_EXACT = 2**53

@@ -204,8 +204,7 @@ def _output_layer(net: Network) -> _IntLayer | None:
 
 
 def _integer_layer(layer: Any, input_pieces: LayerPieces | None = None) -> _IntLayer:
-    entries = [w for row in layer.weight for w in row] + list(layer.bias)
-    ints, scale = common_denominator_row(entries)
+    ints, scale = layer.integer_entries
     width = layer.in_dim
     weight = IntegerMatrix(tuple(tuple(ints[r * width : (r + 1) * width]) for r in range(layer.out_dim)))
     return _IntLayer(weight, tuple(ints[layer.out_dim * width :]), scale, input_pieces)

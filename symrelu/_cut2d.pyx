@@ -1,0 +1,176 @@
+# cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True, initializedcheck=False
+"""The 2-D engine's cut of a layer, compiled: every cell by every neuron, in int64.
+
+The same cut as :func:`symrelu.kernels2d.split_cells` and :mod:`symrelu.kernels2d_lists`, neuron
+by neuron in slot order, with the same cells in the same slots. It runs only on int64 arrays
+whose magnitudes the caller has bounded (every vertex, a cross product of two lines, and every
+line value at a vertex below ``2**62``: :func:`symrelu.kernels2d.int64_safe`), so no operation
+here can overflow; everything else runs in Python integers.
+"""
+
+import numpy as np
+
+from libc.stdint cimport int8_t, int64_t
+from libc.stdlib cimport free, malloc
+
+
+cdef inline int64_t _gcd(int64_t a, int64_t b) noexcept nogil:
+    if a < 0:
+        a = -a
+    if b < 0:
+        b = -b
+    while b:
+        a, b = b, a % b
+    return a
+
+
+def cut_layer(E_in, T_in, C_in, bits_in, int64_t n, const int64_t[:, :, ::1] rows, const int8_t[:, ::1] undecided,
+              int64_t tag_base, check):
+    """Cut cells ``0 .. n - 1`` (each its own root) by every neuron of ``rows (n, m, 3)`` that
+    ``undecided`` marks for its root. Returns the grown ``(E, T, C, root, bits, n)``."""
+    cdef int64_t m = rows.shape[1]
+    cdef int64_t width = E_in.shape[1]
+    cdef int64_t cap = max(2 * n, 16)
+    E_arr = np.zeros((cap, width, 3), dtype=np.int64)
+    T_arr = np.zeros((cap, width), dtype=np.int64)
+    C_arr = np.zeros(cap, dtype=np.int64)
+    root_arr = np.zeros(cap, dtype=np.int64)
+    bits_arr = np.zeros((cap, m), dtype=np.int8)
+    E_arr[:n] = E_in[:n]
+    T_arr[:n] = T_in[:n]
+    C_arr[:n] = C_in[:n]
+    root_arr[:n] = np.arange(n)
+    bits_arr[:n] = bits_in[:n]
+    cdef int64_t[:, :, ::1] E = E_arr
+    cdef int64_t[:, ::1] T = T_arr
+    cdef int64_t[::1] C = C_arr
+    cdef int64_t[::1] root = root_arr
+    cdef int8_t[:, ::1] bits = bits_arr
+    cdef int64_t parents = undecided.shape[0]
+    cdef int64_t j, c, r, t, prev, i, cnt, n0, k, p, q, kp, kn, first, src, maxcount = 0
+    cdef int64_t h0, h1, h2, g, x, y, w, v, tag
+    cdef bint pos, neg, has
+    cdef int64_t *line_buf = NULL
+    cdef int64_t *tag_buf = NULL
+    cdef int8_t *sign = NULL
+    for c in range(n):
+        if C[c] > maxcount:
+            maxcount = C[c]
+    try:
+        for j in range(m):
+            has = False
+            for r in range(parents):
+                if undecided[r, j]:
+                    has = True
+                    break
+            if not has:
+                continue
+            if 2 * n > cap:  # room for every cell to split
+                extra = max(2 * n, 2 * cap) - cap
+                E_arr = np.concatenate([E_arr, np.zeros((extra, width, 3), dtype=np.int64)])
+                T_arr = np.concatenate([T_arr, np.zeros((extra, width), dtype=np.int64)])
+                C_arr = np.concatenate([C_arr, np.zeros(extra, dtype=np.int64)])
+                root_arr = np.concatenate([root_arr, np.zeros(extra, dtype=np.int64)])
+                bits_arr = np.concatenate([bits_arr, np.zeros((extra, m), dtype=np.int8)])
+                cap += extra
+                E, T, C, root, bits = E_arr, T_arr, C_arr, root_arr, bits_arr
+            if maxcount + 1 > width:  # room for one more edge per cell
+                extra = maxcount + 4 - width
+                E_arr = np.concatenate([E_arr, np.zeros((cap, extra, 3), dtype=np.int64)], axis=1)
+                T_arr = np.concatenate([T_arr, np.zeros((cap, extra), dtype=np.int64)], axis=1)
+                width += extra
+                E, T = E_arr, T_arr
+            free(line_buf)
+            free(tag_buf)
+            free(sign)
+            line_buf = <int64_t *> malloc(3 * width * sizeof(int64_t))
+            tag_buf = <int64_t *> malloc(width * sizeof(int64_t))
+            sign = <int8_t *> malloc(width * sizeof(int8_t))
+            if line_buf == NULL or tag_buf == NULL or sign == NULL:
+                raise MemoryError()
+            tag = tag_base + j
+            n0 = n
+            k = 0
+            for c in range(n0):
+                r = root[c]
+                if not undecided[r, j]:
+                    continue
+                h0, h1, h2 = rows[r, j, 0], rows[r, j, 1], rows[r, j, 2]
+                cnt = C[c]
+                pos = False
+                neg = False
+                kp = 0
+                kn = 0
+                for t in range(cnt):
+                    prev = t - 1 if t else cnt - 1
+                    x = E[c, prev, 1] * E[c, t, 2] - E[c, prev, 2] * E[c, t, 1]
+                    y = E[c, prev, 2] * E[c, t, 0] - E[c, prev, 0] * E[c, t, 2]
+                    w = E[c, prev, 0] * E[c, t, 1] - E[c, prev, 1] * E[c, t, 0]
+                    v = h0 * x + h1 * y + h2 * w
+                    if v > 0:
+                        sign[t] = 1
+                        kp += 1
+                    elif v < 0:
+                        sign[t] = -1
+                        kn += 1
+                    else:
+                        sign[t] = 0
+                if kp == 0 or kn == 0:
+                    bits[c, j] = 1 if kp > 0 else 0
+                    continue
+                g = _gcd(_gcd(h0, h1), h2)
+                h0 //= g
+                h1 //= g
+                h2 //= g
+                for t in range(cnt):
+                    line_buf[3 * t] = E[c, t, 0]
+                    line_buf[3 * t + 1] = E[c, t, 1]
+                    line_buf[3 * t + 2] = E[c, t, 2]
+                    tag_buf[t] = T[c, t]
+                # the part with line >= 0 stays in slot c: edges p-1 .. p+kp-1, then the line
+                p = 0
+                while not (sign[p] > 0 and sign[cnt - 1 if p == 0 else p - 1] <= 0):
+                    p += 1
+                first = cnt - 1 if p == 0 else p - 1
+                for i in range(kp + 1):
+                    src = (first + i) % cnt
+                    E[c, i, 0], E[c, i, 1], E[c, i, 2] = line_buf[3 * src], line_buf[3 * src + 1], line_buf[3 * src + 2]
+                    T[c, i] = tag_buf[src]
+                E[c, kp + 1, 0], E[c, kp + 1, 1], E[c, kp + 1, 2] = h0, h1, h2
+                T[c, kp + 1] = tag
+                for i in range(kp + 2, width):
+                    E[c, i, 0] = 0
+                    E[c, i, 1] = 0
+                    E[c, i, 2] = 0
+                    T[c, i] = 0
+                C[c] = kp + 2
+                # the part with line <= 0 goes to slot n
+                q = 0
+                while not (sign[q] < 0 and sign[cnt - 1 if q == 0 else q - 1] >= 0):
+                    q += 1
+                first = cnt - 1 if q == 0 else q - 1
+                for i in range(kn + 1):
+                    src = (first + i) % cnt
+                    E[n, i, 0], E[n, i, 1], E[n, i, 2] = line_buf[3 * src], line_buf[3 * src + 1], line_buf[3 * src + 2]
+                    T[n, i] = tag_buf[src]
+                E[n, kn + 1, 0], E[n, kn + 1, 1], E[n, kn + 1, 2] = -h0, -h1, -h2
+                T[n, kn + 1] = tag
+                C[n] = kn + 2
+                if kp + 2 > maxcount:
+                    maxcount = kp + 2
+                if kn + 2 > maxcount:
+                    maxcount = kn + 2
+                root[n] = r
+                for i in range(m):
+                    bits[n, i] = bits[c, i]
+                bits[n, j] = 0
+                bits[c, j] = 1
+                n += 1
+                k += 1
+            if k:
+                check(n)
+    finally:
+        free(line_buf)
+        free(tag_buf)
+        free(sign)
+    return E_arr[:n], T_arr[:n], C_arr[:n], root_arr[:n], bits_arr[:n], n
