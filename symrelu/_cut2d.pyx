@@ -1,17 +1,42 @@
 # cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True, initializedcheck=False
-"""The 2-D engine's cut of a layer, compiled: every cell by every neuron, in int64.
+"""The 2-D engine's cut of a layer, compiled: every cell by every neuron, in exact integers.
 
 The same cut as :func:`symrelu.kernels2d.split_cells` and :mod:`symrelu.kernels2d_lists`, neuron
-by neuron in slot order, with the same cells in the same slots. It runs only on int64 arrays
-whose magnitudes the caller has bounded (every vertex, a cross product of two lines, and every
-line value at a vertex below ``2**62``: :func:`symrelu.kernels2d.int64_safe`), so no operation
-here can overflow; everything else runs in Python integers.
+by neuron in slot order, with the same cells in the same slots. Lines are int64 with every
+coefficient below ``2**40`` in magnitude (the caller checks; :data:`LINE_BOUND`); vertices (cross
+products of two lines, below ``2**81``) and line values at vertices (below ``6 * 2**120``) are
+computed in 128-bit integers, or in int64 when ``wide`` is false (the caller has then bounded
+them by ``2**62``). No operation here can overflow.
 """
 
 import numpy as np
 
 from libc.stdint cimport int8_t, int64_t
 from libc.stdlib cimport free, malloc
+
+
+cdef extern from *:
+    ctypedef long long i128 "__int128"  # 128-bit integers (gcc, clang); Cython sees a C integer
+
+LINE_BOUND = 2**40
+"""Every line coefficient must be below this in magnitude."""
+
+
+cdef inline int8_t _side(const int64_t *p, const int64_t *q, int64_t h0, int64_t h1, int64_t h2, bint wide) noexcept nogil:
+    """The sign of line ``h`` at the meet of lines ``p`` and ``q`` (their cross product)."""
+    cdef i128 X, Y, W, V
+    cdef int64_t x, y, w, v
+    if wide:
+        X = <i128> p[1] * q[2] - <i128> p[2] * q[1]
+        Y = <i128> p[2] * q[0] - <i128> p[0] * q[2]
+        W = <i128> p[0] * q[1] - <i128> p[1] * q[0]
+        V = h0 * X + h1 * Y + h2 * W
+        return 1 if V > 0 else (-1 if V < 0 else 0)
+    x = p[1] * q[2] - p[2] * q[1]
+    y = p[2] * q[0] - p[0] * q[2]
+    w = p[0] * q[1] - p[1] * q[0]
+    v = h0 * x + h1 * y + h2 * w
+    return 1 if v > 0 else (-1 if v < 0 else 0)
 
 
 cdef inline int64_t _gcd(int64_t a, int64_t b) noexcept nogil:
@@ -24,46 +49,67 @@ cdef inline int64_t _gcd(int64_t a, int64_t b) noexcept nogil:
     return a
 
 
-def cut_layer(E_in, T_in, C_in, bits_in, int64_t n, const int64_t[:, :, ::1] rows, const int8_t[:, ::1] undecided,
-              int64_t tag_base, check):
-    """Cut cells ``0 .. n - 1`` (each its own root) by every neuron of ``rows (n, m, 3)`` that
-    ``undecided`` marks for its root. Returns the grown ``(E, T, C, root, bits, n)``."""
+def cut_layer(E_in, T_in, C_in, int64_t n, const int64_t[:, :, ::1] rows, int64_t tag_base, check, bint wide):
+    """Cut cells ``0 .. n - 1`` (cell ``i`` reads the lines ``rows[i] (m, 3)``) by every neuron, in
+    neuron order; a neuron is applied only to the cells whose ancestor at the start of the layer it
+    crosses. ``check(count)`` runs after every neuron that cut something. Returns the grown
+    ``(E, T, C, root, bits, n)``: the part of a cut cell with the line ``>= 0`` keeps its slot
+    (bit 1), the other part takes the next free slot."""
     cdef int64_t m = rows.shape[1]
-    cdef int64_t width = E_in.shape[1]
+    cdef int64_t width = max(E_in.shape[1], 4)
     cdef int64_t cap = max(2 * n, 16)
     E_arr = np.zeros((cap, width, 3), dtype=np.int64)
     T_arr = np.zeros((cap, width), dtype=np.int64)
     C_arr = np.zeros(cap, dtype=np.int64)
     root_arr = np.zeros(cap, dtype=np.int64)
     bits_arr = np.zeros((cap, m), dtype=np.int8)
-    E_arr[:n] = E_in[:n]
-    T_arr[:n] = T_in[:n]
+    undecided_arr = np.zeros((n, m), dtype=np.int8)
+    E_arr[:n, : E_in.shape[1]] = E_in[:n]
+    T_arr[:n, : E_in.shape[1]] = T_in[:n]
     C_arr[:n] = C_in[:n]
     root_arr[:n] = np.arange(n)
-    bits_arr[:n] = bits_in[:n]
     cdef int64_t[:, :, ::1] E = E_arr
     cdef int64_t[:, ::1] T = T_arr
     cdef int64_t[::1] C = C_arr
     cdef int64_t[::1] root = root_arr
     cdef int8_t[:, ::1] bits = bits_arr
-    cdef int64_t parents = undecided.shape[0]
+    cdef int8_t[:, ::1] undecided = undecided_arr
     cdef int64_t j, c, r, t, prev, i, cnt, n0, k, p, q, kp, kn, first, src, maxcount = 0
-    cdef int64_t h0, h1, h2, g, x, y, w, v, tag
-    cdef bint pos, neg, has
+    cdef int64_t h0, h1, h2, g, tag
+    cdef int8_t sg
+    cdef bint pos, neg
     cdef int64_t *line_buf = NULL
     cdef int64_t *tag_buf = NULL
     cdef int8_t *sign = NULL
+    cdef int8_t *has = <int8_t *> malloc(max(m, 1) * sizeof(int8_t))
+    if has == NULL:
+        raise MemoryError()
+    for j in range(m):
+        has[j] = 0
+    # which neurons each cell's lines cross (undecided) and, where not, its bits
     for c in range(n):
-        if C[c] > maxcount:
-            maxcount = C[c]
+        cnt = C[c]
+        if cnt > maxcount:
+            maxcount = cnt
+        for j in range(m):
+            h0, h1, h2 = rows[c, j, 0], rows[c, j, 1], rows[c, j, 2]
+            pos = False
+            neg = False
+            for t in range(cnt):
+                prev = t - 1 if t else cnt - 1
+                sg = _side(&E[c, prev, 0], &E[c, t, 0], h0, h1, h2, wide)
+                if sg > 0:
+                    pos = True
+                elif sg < 0:
+                    neg = True
+            if pos and neg:
+                undecided[c, j] = 1
+                has[j] = 1
+            elif pos:
+                bits[c, j] = 1
     try:
         for j in range(m):
-            has = False
-            for r in range(parents):
-                if undecided[r, j]:
-                    has = True
-                    break
-            if not has:
+            if not has[j]:
                 continue
             if 2 * n > cap:  # room for every cell to split
                 extra = max(2 * n, 2 * cap) - cap
@@ -97,24 +143,16 @@ def cut_layer(E_in, T_in, C_in, bits_in, int64_t n, const int64_t[:, :, ::1] row
                     continue
                 h0, h1, h2 = rows[r, j, 0], rows[r, j, 1], rows[r, j, 2]
                 cnt = C[c]
-                pos = False
-                neg = False
                 kp = 0
                 kn = 0
                 for t in range(cnt):
                     prev = t - 1 if t else cnt - 1
-                    x = E[c, prev, 1] * E[c, t, 2] - E[c, prev, 2] * E[c, t, 1]
-                    y = E[c, prev, 2] * E[c, t, 0] - E[c, prev, 0] * E[c, t, 2]
-                    w = E[c, prev, 0] * E[c, t, 1] - E[c, prev, 1] * E[c, t, 0]
-                    v = h0 * x + h1 * y + h2 * w
-                    if v > 0:
-                        sign[t] = 1
+                    sg = _side(&E[c, prev, 0], &E[c, t, 0], h0, h1, h2, wide)
+                    sign[t] = sg
+                    if sg > 0:
                         kp += 1
-                    elif v < 0:
-                        sign[t] = -1
+                    elif sg < 0:
                         kn += 1
-                    else:
-                        sign[t] = 0
                 if kp == 0 or kn == 0:
                     bits[c, j] = 1 if kp > 0 else 0
                     continue
@@ -173,4 +211,5 @@ def cut_layer(E_in, T_in, C_in, bits_in, int64_t n, const int64_t[:, :, ::1] row
         free(line_buf)
         free(tag_buf)
         free(sign)
+        free(has)
     return E_arr[:n], T_arr[:n], C_arr[:n], root_arr[:n], bits_arr[:n], n

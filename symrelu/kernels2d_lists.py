@@ -22,7 +22,7 @@ from math import gcd
 
 import numpy as np
 
-from .kernels2d import Faces, cell_vertices, float_array
+from .kernels2d import Faces
 
 Line = tuple[int, int, int]
 
@@ -130,7 +130,7 @@ class ListCells:
 
     def faces(self, like: Faces) -> Faces:
         """The cells as :class:`Faces` arrays, in ``like``'s integer type (int64 or Python integers);
-        the vertices are recomputed from the edges there (the same cross products)."""
+        the vertices are computed when first used (the same cross products)."""
         n = len(self.root)
         counts = [len(e) for e in self.edges]
         width = max(like.E.shape[1], max(counts))
@@ -143,11 +143,9 @@ class ListCells:
             codes.extend(t)
             codes.extend((0,) * (width - k))
         E = np.array(flat, dtype=like.E.dtype).reshape(n, width, 3)
-        C = np.array(counts, dtype=like.C.dtype)
-        V = cell_vertices(E, C)
-        Vf = None if like.Vf is None else float_array(V)
         bits = np.array(self.bits, dtype=np.int8).reshape(n, -1)
-        return Faces(E, np.array(codes, dtype=like.T.dtype).reshape(n, width), C, V, np.array(self.root, dtype=np.int64), bits, n, Vf)
+        T = np.array(codes, dtype=like.T.dtype).reshape(n, width)
+        return Faces(E, T, np.array(counts, dtype=like.C.dtype), None, np.array(self.root, dtype=np.int64), bits, n)
 
 
 def cut_layer_lists(

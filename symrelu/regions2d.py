@@ -154,6 +154,9 @@ def _cut_layer(
     ``lists``, when given, are the same cells as Python lists, and so is the second result, if any."""
     m = rows.shape[1]
     line_bound, edge_bound = array_max_abs(rows), array_max_abs(faces.E)
+    compiled = compiled_cut_layer(faces, rows, max(line_bound, edge_bound), layer_index * NEURON_TAG_BASE, check)
+    if compiled is not None:
+        return compiled, None
     # every vertex made in this layer is a cross product of two lines: |V| <= 2 * |line| * |line|
     vertex_bound = max(array_max_abs(faces.V), 2 * max(line_bound, edge_bound) ** 2)
     if not int64_safe(vertex_bound, 3 * line_bound * vertex_bound) or rows.dtype == object or faces.E.dtype == object:
@@ -174,9 +177,6 @@ def _cut_layer(
         has_neg = np.any((values < 0) & valid[:, :, None], axis=1)
     undecided = has_pos & has_neg
     faces.bits = (has_pos & ~has_neg).astype(np.int8)
-    compiled = compiled_cut_layer(faces, rows, undecided, layer_index * NEURON_TAG_BASE, check)
-    if compiled is not None:
-        return compiled, None
     faces, first, lists = cut_layer_lists(faces, rows, undecided, layer_index * NEURON_TAG_BASE, check, lists)
     for neuron in range(first, m):
         if not undecided[:, neuron].any():

@@ -197,9 +197,9 @@ def test_vertex_engine_in_3_to_6_dimensions_matches_z3(monkeypatch):
 
 
 def test_2d_cut_paths_give_identical_cells(monkeypatch):
-    """The 2-D engine's three cuts of a layer -- compiled int64 (when built), Python lists (few cells)
-    and batched numpy -- give the same cells: same polygons (edge order, vertices, tags), same order.
-    Ties (weights k/2), wide layers, and 2**70 denominators (Python integers, no int64) included."""
+    """The 2-D engine's three cuts of a layer -- compiled (when built), Python lists (few cells) and
+    batched numpy -- give the same cells: same polygons (edge order, vertices, tags), same order.
+    Ties (weights k/2), wide layers, 2**70 denominators and coefficients near 2**40 included."""
     import random
 
     import symrelu.kernels2d as kernels2d
@@ -212,7 +212,10 @@ def test_2d_cut_paths_give_identical_cells(monkeypatch):
 
     rng = random.Random(2)
     cases = []
-    for widths, den, k in [((2, 9, 7, 1), 2, 2), ((2, 30, 1), 64, 64), ((2, 6, 6, 5, 1), 8, 8), ((2, 8, 6, 1), 2**70, 64)]:
+    near = 2**38  # first-layer lines near the compiled kernel's 2**40 (128-bit arithmetic), the next beyond it
+    for widths, den, k in [
+        ((2, 9, 7, 1), 2, 2), ((2, 30, 1), 64, 64), ((2, 6, 6, 5, 1), 8, 8), ((2, 8, 6, 1), 2**70, 64), ((2, 8, 5, 1), near, near)
+    ]:
         layers = [
             ([[F(rng.randint(-k, k), den) for _ in range(a)] for _ in range(b)], [F(rng.randint(-k, k), den) for _ in range(b)])
             for a, b in zip(widths, widths[1:], strict=False)
