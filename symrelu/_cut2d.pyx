@@ -49,6 +49,20 @@ cdef inline int64_t _gcd(int64_t a, int64_t b) noexcept nogil:
     return a
 
 
+def _grown(a, cap, n):
+    """``a`` with room for ``cap`` rows (its first ``n`` kept), the rest zero."""
+    out = np.zeros((cap,) + a.shape[1:], dtype=a.dtype)
+    out[:n] = a[:n]
+    return out
+
+
+def _widened(a, width, n):
+    """``a`` with ``width`` columns (its first ``n`` rows kept), the rest zero."""
+    out = np.zeros((a.shape[0], width) + a.shape[2:], dtype=a.dtype)
+    out[:n, : a.shape[1]] = a[:n]
+    return out
+
+
 def cut_layer(E_in, T_in, C_in, int64_t n, const int64_t[:, :, ::1] rows, int64_t tag_base, check, bint wide):
     """Cut cells ``0 .. n - 1`` (cell ``i`` reads the lines ``rows[i] (m, 3)``) by every neuron, in
     neuron order; a neuron is applied only to the cells whose ancestor at the start of the layer it
@@ -57,7 +71,7 @@ def cut_layer(E_in, T_in, C_in, int64_t n, const int64_t[:, :, ::1] rows, int64_
     (bit 1), the other part takes the next free slot."""
     cdef int64_t m = rows.shape[1]
     cdef int64_t width = max(E_in.shape[1], 4)
-    cdef int64_t cap = max(2 * n, 16)
+    cdef int64_t cap = max(n + n // 2, 16)
     E_arr = np.zeros((cap, width, 3), dtype=np.int64)
     T_arr = np.zeros((cap, width), dtype=np.int64)
     C_arr = np.zeros(cap, dtype=np.int64)
@@ -111,20 +125,20 @@ def cut_layer(E_in, T_in, C_in, int64_t n, const int64_t[:, :, ::1] rows, int64_
         for j in range(m):
             if not has[j]:
                 continue
-            if 2 * n > cap:  # room for every cell to split
-                extra = max(2 * n, 2 * cap) - cap
-                E_arr = np.concatenate([E_arr, np.zeros((extra, width, 3), dtype=np.int64)])
-                T_arr = np.concatenate([T_arr, np.zeros((extra, width), dtype=np.int64)])
-                C_arr = np.concatenate([C_arr, np.zeros(extra, dtype=np.int64)])
-                root_arr = np.concatenate([root_arr, np.zeros(extra, dtype=np.int64)])
-                bits_arr = np.concatenate([bits_arr, np.zeros((extra, m), dtype=np.int8)])
-                cap += extra
+            k = 0  # the cells this neuron may cut: each adds at most one
+            for c in range(n):
+                if undecided[root[c], j]:
+                    k += 1
+            if n + k > cap:
+                cap = max(n + k, cap + cap // 2)
+                E_arr, T_arr, C_arr, root_arr, bits_arr = (
+                    _grown(a, cap, n) for a in (E_arr, T_arr, C_arr, root_arr, bits_arr)
+                )
                 E, T, C, root, bits = E_arr, T_arr, C_arr, root_arr, bits_arr
             if maxcount + 1 > width:  # room for one more edge per cell
-                extra = maxcount + 4 - width
-                E_arr = np.concatenate([E_arr, np.zeros((cap, extra, 3), dtype=np.int64)], axis=1)
-                T_arr = np.concatenate([T_arr, np.zeros((cap, extra), dtype=np.int64)], axis=1)
-                width += extra
+                width = maxcount + 4
+                E_arr = _widened(E_arr, width, n)
+                T_arr = _widened(T_arr, width, n)
                 E, T = E_arr, T_arr
             free(line_buf)
             free(tag_buf)
@@ -212,4 +226,6 @@ def cut_layer(E_in, T_in, C_in, int64_t n, const int64_t[:, :, ::1] rows, int64_
         free(tag_buf)
         free(sign)
         free(has)
-    return E_arr[:n], T_arr[:n], C_arr[:n], root_arr[:n], bits_arr[:n], n
+    if cap > n:  # give the spare room back
+        return E_arr[:n].copy(), T_arr[:n].copy(), C_arr[:n].copy(), root_arr[:n].copy(), bits_arr[:n].copy(), n
+    return E_arr, T_arr, C_arr, root_arr, bits_arr, n
