@@ -83,7 +83,7 @@ class Activation:
 
     @property
     def is_relu(self) -> bool:
-        return self.breakpoints == (Fraction(0),) and self.slopes == (Fraction(0), Fraction(1)) and self.offsets == (Fraction(0), Fraction(0))
+        return self is RELU or self.breakpoints == (Fraction(0),) and self.slopes == (Fraction(0), Fraction(1)) and self.offsets == (Fraction(0), Fraction(0))
 
     @property
     def is_convex(self) -> bool:

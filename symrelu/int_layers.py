@@ -22,7 +22,6 @@ from math import gcd
 from typing import TYPE_CHECKING, Any
 
 from .intmat import IntegerMatrix
-from .polytope import common_denominator_row
 from .region_activations import LayerCuts, LayerPieces, layer_cuts, layer_pieces
 
 if TYPE_CHECKING:
@@ -45,8 +44,7 @@ class IntLayer:
 
 def integer_layer(layer: Any, input_pieces: LayerPieces | None = None) -> IntLayer:
     """One affine layer over the common denominator of its weights and biases."""
-    entries = [w for row in layer.weight for w in row] + list(layer.bias)
-    ints, scale = common_denominator_row(entries)
+    ints, scale = layer.integer_entries
     width = layer.in_dim
     weight = IntegerMatrix(tuple(tuple(ints[r * width : (r + 1) * width]) for r in range(layer.out_dim)))
     return IntLayer(weight, tuple(ints[layer.out_dim * width :]), scale, input_pieces)

@@ -10,7 +10,7 @@ Python integers; a float evaluation decides a sign only beyond a certified margi
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from math import gcd
@@ -39,6 +39,28 @@ def decode_tag(code: int) -> tuple[object, ...]:
     if code < 0:
         return BOX_TAGS[-code - 1]
     return (code // NEURON_TAG_BASE, code % NEURON_TAG_BASE)
+
+
+_compiled_cut: Callable[..., tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, int]] | None
+try:  # the compiled cut of a whole layer (symrelu/_cut2d.pyx, built by setup.py)
+    from ._cut2d import LINE_BOUND as COMPILED_LINE_BOUND
+    from ._cut2d import cut_layer as _compiled_cut
+except ImportError:  # pragma: no cover - no C compiler at install: the same cut runs in Python
+    _compiled_cut, COMPILED_LINE_BOUND = None, 0
+
+
+def compiled_cut_layer(faces: Faces, rows: np.ndarray, line_bound: int, tag_base: int, check: Callable[[int], None]) -> Faces | None:
+    """Cut every cell of ``faces`` by every neuron of a layer (``rows (n, m, 3)``) in the compiled
+    kernel, or ``None`` when it is not built or some line (``line_bound``: the largest coefficient of
+    ``rows`` and ``faces.E``) is beyond its bound. Same cells, same slots as the numpy kernels; the
+    kernel's arithmetic is 128-bit unless int64 is proved exact here."""
+    if _compiled_cut is None or line_bound >= COMPILED_LINE_BOUND:
+        return None
+    wide = not int64_safe(2 * line_bound**2, 6 * line_bound**3)  # |vertex| <= 2 L^2, |value| <= 3 L |vertex|
+    E, T, C, root, bits, n = _compiled_cut(
+        faces.E[: faces.n].astype(np.int64), faces.T, faces.C, faces.n, np.ascontiguousarray(rows, dtype=np.int64), tag_base, check, wide
+    )
+    return Faces(E, T, C, None, root, bits, n)
 
 
 FLOAT_EXACT = 2**53
@@ -87,18 +109,35 @@ def reduce_rows(rows: np.ndarray) -> np.ndarray:
 @dataclass
 class Faces:
     """All current cells, in arrays with spare capacity (the first ``n`` rows are in use): edge lines
-    ``E (cap, K, 3)``, tags ``T (cap, K)``, edge counts ``C (cap,)``, vertices ``V (cap, K, 3)``, the
-    cell each came from at the start of the layer (``root``) and its bits in the current layer (``bits``)."""
+    ``E (cap, K, 3)``, tags ``T (cap, K)``, edge counts ``C (cap,)``, vertices ``V (cap, K, 3)`` (``V_``:
+    ``None`` until first used), the cell each came from at the start of the layer (``root``) and its
+    bits in the current layer (``bits``)."""
 
     E: np.ndarray
     T: np.ndarray
     C: np.ndarray
-    V: np.ndarray
+    V_: np.ndarray | None
     root: np.ndarray
     bits: np.ndarray
     n: int
     Vf: np.ndarray | None = None
     """In exact (Python-int) mode: the vertices as floats, each correctly rounded, for the filter."""
+
+    @property
+    def V(self) -> np.ndarray:
+        """The vertices, computed on first use: int64 when ``2 max|E|^2`` is below ``2**62``, else
+        Python integers (then the edges too, and the float copy ``Vf`` for the filter)."""
+        if self.V_ is None:
+            if self.E.dtype != object and not int64_safe(2 * array_max_abs(self.E) ** 2):
+                self.E = exact_array(self.E, True)
+            self.V_ = cell_vertices(self.E, self.C)
+            if self.V_.dtype == object:
+                self.Vf = float_array(self.V_)
+        return self.V_
+
+    @V.setter
+    def V(self, value: np.ndarray) -> None:
+        self.V_ = value
 
     def widen(self, width: int) -> None:
         """Make room for ``width`` edges per cell."""
@@ -120,18 +159,20 @@ class Faces:
                 self.Vf = pad_axis(self.Vf, 0, extra)
 
     def as_object(self) -> None:
-        self.E = exact_array(self.E, True)
         self.V = exact_array(self.V, True)
+        self.E = exact_array(self.E, True)
         self.Vf = float_array(self.V)
 
     def subset(self, keep: np.ndarray) -> Faces:
         Vf = None if self.Vf is None else self.Vf[keep]
-        return Faces(self.E[keep], self.T[keep], self.C[keep], self.V[keep], self.root[keep], self.bits[keep], len(keep), Vf)
+        V = None if self.V_ is None else self.V_[keep]
+        return Faces(self.E[keep], self.T[keep], self.C[keep], V, self.root[keep], self.bits[keep], len(keep), Vf)
 
     def used(self) -> Faces:
         n = self.n
         Vf = None if self.Vf is None else self.Vf[:n]
-        return Faces(self.E[:n], self.T[:n], self.C[:n], self.V[:n], self.root[:n], self.bits[:n], n, Vf)
+        V = None if self.V_ is None else self.V_[:n]
+        return Faces(self.E[:n], self.T[:n], self.C[:n], V, self.root[:n], self.bits[:n], n, Vf)
 
 
 FILTER_MARGIN = 1e-12

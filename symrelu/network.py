@@ -24,6 +24,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
+from functools import cached_property
+from math import lcm
 from typing import Union
 
 import sympy
@@ -73,6 +75,19 @@ class Layer:
     @property
     def out_dim(self) -> int:
         return len(self.weight)
+
+    @cached_property
+    def integer_entries(self) -> tuple[tuple[int, ...], int]:
+        """The weights (row by row) then the biases as integers over one positive denominator,
+        ``(ints, den)``; computed once (the layer is immutable). Concrete layers only.
+
+        >>> Layer(((Fraction(1, 2), Fraction(-1, 3)),), (Fraction(1),)).integer_entries
+        ((3, -2, 6), 6)
+        """
+        values = [w for row in self.weight for w in row] + list(self.bias)
+        dens = [v.denominator for v in values]
+        den = lcm(*dens)
+        return tuple(v.numerator * (den // d) for v, d in zip(values, dens)), den
 
 
 @dataclass(frozen=True)

@@ -7,9 +7,13 @@ in homogeneous integer coordinates (their cross product, ``W > 0``). The sign of
 neuron's line at a vertex is an integer dot product, so it is exact; all cells of a
 layer are cut by neuron ``j`` at once with numpy.
 
+A layer's cut runs in the compiled int64 kernel (``symrelu/_cut2d.pyx``) when it is built,
+else on Python lists while a neuron meets few cells (:mod:`symrelu.kernels2d_lists`) and in
+numpy beyond; all three give the same cells in the same slots.
+
 Exactness: the kernels run in int64 only when a bound on every intermediate value,
 computed from the actual magnitudes at run time, is below ``2**62``
-(:func:`int64_safe`); otherwise the same kernels run on Python integers (numpy
+(:func:`int64_safe`); otherwise the same kernels run on Python integers (lists, or numpy
 object arrays), which cannot overflow. No float decides anything.
 
 >>> from symrelu import Network
@@ -37,6 +41,7 @@ from .kernels2d import (
     bounded_matmul,
     box_faces,
     cell_vertices,
+    compiled_cut_layer,
     decode_tag,
     exact_array,
     float_array,
@@ -47,7 +52,8 @@ from .kernels2d import (
     sign_table,
     split_cells,
 )
-from .polytope import Polytope, common_denominator_row
+from .kernels2d_lists import ListCells, cut_layer_lists
+from .polytope import Polytope
 from .region_activations import LayerCuts, layer_cuts, layer_pieces
 
 if TYPE_CHECKING:
@@ -133,8 +139,7 @@ def _compose(weight: np.ndarray, bias: np.ndarray, scale: int, rows: np.ndarray,
 
 def _integer_layer(net: Network, index: int) -> tuple[np.ndarray, np.ndarray, int]:
     layer = net.layers[index]
-    entries = [w for row in layer.weight for w in row] + list(layer.bias)
-    ints, scale = common_denominator_row(entries)
+    ints, scale = layer.integer_entries
     width = layer.in_dim
     weight = [ints[r * width : (r + 1) * width] for r in range(layer.out_dim)]
     bias = ints[layer.out_dim * width :]
@@ -142,10 +147,16 @@ def _integer_layer(net: Network, index: int) -> tuple[np.ndarray, np.ndarray, in
     return np.array(weight, dtype=dtype), np.array(bias, dtype=dtype), scale
 
 
-def _cut_layer(faces: Faces, rows: np.ndarray, layer_index: int, check: Callable[[int], None]) -> Faces:
-    """Cut every cell by every neuron of a layer (``rows (parents, m, 3)``, indexed by ``faces.root``)."""
+def _cut_layer(
+    faces: Faces, rows: np.ndarray, layer_index: int, check: Callable[[int], None], lists: ListCells | None = None
+) -> tuple[Faces, ListCells | None]:
+    """Cut every cell by every neuron of a layer (``rows (parents, m, 3)``, indexed by ``faces.root``);
+    ``lists``, when given, are the same cells as Python lists, and so is the second result, if any."""
     m = rows.shape[1]
     line_bound, edge_bound = array_max_abs(rows), array_max_abs(faces.E)
+    compiled = compiled_cut_layer(faces, rows, max(line_bound, edge_bound), layer_index * NEURON_TAG_BASE, check)
+    if compiled is not None:
+        return compiled, None
     # every vertex made in this layer is a cross product of two lines: |V| <= 2 * |line| * |line|
     vertex_bound = max(array_max_abs(faces.V), 2 * max(line_bound, edge_bound) ** 2)
     if not int64_safe(vertex_bound, 3 * line_bound * vertex_bound) or rows.dtype == object or faces.E.dtype == object:
@@ -166,7 +177,8 @@ def _cut_layer(faces: Faces, rows: np.ndarray, layer_index: int, check: Callable
         has_neg = np.any((values < 0) & valid[:, :, None], axis=1)
     undecided = has_pos & has_neg
     faces.bits = (has_pos & ~has_neg).astype(np.int8)
-    for neuron in range(m):
+    faces, first, lists = cut_layer_lists(faces, rows, undecided, layer_index * NEURON_TAG_BASE, check, lists)
+    for neuron in range(first, m):
         if not undecided[:, neuron].any():
             continue
         n = faces.n
@@ -205,7 +217,7 @@ def _cut_layer(faces: Faces, rows: np.ndarray, layer_index: int, check: Callable
         faces.bits[split, neuron] = 1
         faces.n = n + k
         check(faces.n)
-    return faces.used()
+    return faces.used(), lists
 
 
 @dataclass
@@ -244,6 +256,7 @@ def _advance(
         prev_scales = np.ones(1, dtype=np.int64)
         prev_bits = np.ones((1, 2), dtype=np.int8)
         parent = np.zeros(1, dtype=np.int64)
+    lists: ListCells | None = None  # the cells as Python lists while the small path has them
     for layer_index in range(len(state.layer_rows), stop):
         weight, bias, scale = _integer_layer(net, layer_index)
         pieces = layer_pieces(net.activations[layer_index - 1]) if layer_index else None
@@ -266,9 +279,9 @@ def _advance(
 
         faces.root = np.arange(faces.n)
         if cuts is None:
-            faces = _cut_layer(faces, rows, layer_index, check)
+            faces, lists = _cut_layer(faces, rows, layer_index, check, lists)
         else:  # one hyperplane per breakpoint; a neuron's state is how many lie below its value
-            faces = _cut_layer(faces, cuts.rows_array(rows, scales), layer_index, check)
+            faces, lists = _cut_layer(faces, cuts.rows_array(rows, scales), layer_index, check, lists)
             faces.bits = cuts.states_array(faces.bits)
         state.cuts.append(cuts)
         check(faces.n)

@@ -194,3 +194,37 @@ def test_vertex_engine_in_3_to_6_dimensions_matches_z3(monkeypatch):
         monkeypatch.setattr(polytope, "SMALL_ADJACENCY", 10**9)  # every split pair by pair
         assert _ordered_key(enumerate_regions(net, box, engine="vertex")) == _ordered_key(regions)
         monkeypatch.undo()
+
+
+def test_2d_cut_paths_give_identical_cells(monkeypatch):
+    """The 2-D engine's three cuts of a layer -- compiled (when built), Python lists (few cells) and
+    batched numpy -- give the same cells: same polygons (edge order, vertices, tags), same order.
+    Ties (weights k/2), wide layers, 2**70 denominators and coefficients near 2**40 included."""
+    import random
+
+    import symrelu.kernels2d as kernels2d
+    import symrelu.kernels2d_lists as kernels2d_lists
+    import symrelu.regions2d as regions2d
+
+    def cells(net, box):
+        source = regions2d.enumerate_cells_2d(net, box)
+        return [(source.pattern(i), source.polytope(i), source.hyperplanes(i)) for i in range(len(source))]
+
+    rng = random.Random(2)
+    cases = []
+    near = 2**38  # first-layer lines near the compiled kernel's 2**40 (128-bit arithmetic), the next beyond it
+    for widths, den, k in [
+        ((2, 9, 7, 1), 2, 2), ((2, 30, 1), 64, 64), ((2, 6, 6, 5, 1), 8, 8), ((2, 8, 6, 1), 2**70, 64), ((2, 8, 5, 1), near, near)
+    ]:
+        layers = [
+            ([[F(rng.randint(-k, k), den) for _ in range(a)] for _ in range(b)], [F(rng.randint(-k, k), den) for _ in range(b)])
+            for a, b in zip(widths, widths[1:], strict=False)
+        ]
+        cases.append((Network.from_rows(layers), ((F(-1), F(1)), (F(-1, 2), F(3, 2)))))
+    compiled = [cells(net, box) for net, box in cases]
+    monkeypatch.setattr(kernels2d, "_compiled_cut", None)
+    lists = [cells(net, box) for net, box in cases]
+    monkeypatch.setattr(kernels2d_lists, "SMALL_MEMBERS", -1)  # every neuron through the numpy kernels
+    batched = [cells(net, box) for net, box in cases]
+    assert all(len(c) > 10 for c in batched)
+    assert compiled == batched and lists == batched
