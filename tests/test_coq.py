@@ -207,3 +207,31 @@ def test_a_rejected_coq_file_fails_the_check(small_coq_book: Path, capsys: pytes
     out = capsys.readouterr().out
     assert code == 1
     assert "C7_tiny.v: COQ REJECTED IT" in out
+
+
+def test_compiled_files_are_reused_by_their_sources(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With a cache folder, a run reuses every file compiled before from the same text and libraries (coqc runs
+    only on the new file), judges as an uncached run does, and compiles again what an edited library touches."""
+    _require_coq()
+    calls: list[str] = []
+    compile_one = coq._compile_one
+
+    def counting(coqc: str, folder: Path, name: str, timeout_s: float) -> tuple[int, str, str]:
+        calls.append(name)
+        return compile_one(coqc, folder, name, timeout_s)
+
+    monkeypatch.setattr(coq, "_compile_one", counting)
+    coq._check_texts_once.cache_clear()
+    monkeypatch.setenv(coq.CACHE_VARIABLE, str(tmp_path))
+    lib = "Definition two := 2.\n"
+    use = "From SymRelu Require Import Lib.\nTheorem c9_{0} : two = 2.\nProof. reflexivity. Qed.\nPrint Assumptions c9_{0}.\n"
+    first = coq.check_texts({"Lib.v": lib, "C9_a.v": use.format("a")})
+    second = coq.check_texts({"Lib.v": lib, "C9_b.v": use.format("b")})
+    assert calls == ["Lib.v", "C9_a.v", "C9_b.v"]
+    assert first.problems == second.problems == () and dict(second.files[0].theorems) == {"c9_b": ()}
+    monkeypatch.delenv(coq.CACHE_VARIABLE)
+    assert coq.check_texts({"Lib.v": lib, "C9_b.v": use.format("b")}).files == second.files
+    monkeypatch.setenv(coq.CACHE_VARIABLE, str(tmp_path))
+    calls.clear()
+    edited = coq.check_texts({"Lib.v": "Definition two := 1 + 1.\n", "C9_b.v": use.format("b")})
+    assert calls == ["Lib.v", "C9_b.v"] and edited.problems == ()

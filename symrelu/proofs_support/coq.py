@@ -291,7 +291,7 @@ def check_texts(texts: Mapping[str, str], jobs: int = 2, coqc: str | None = None
 
 CACHE_VARIABLE = "SYMRELU_COQ_CACHE"
 """When set, a folder where runs are kept by the hash of (coqc, its version, every file's text), and each
-compiled file by the hash of (coqc's version, its name and text, its libraries' hashes), so that processes
+compiled file by the hash of (coqc, its version, its name and text, its libraries' hashes), so that processes
 sharing it (the test suite's workers) compile identical sources once. Unset: no disk cache."""
 
 
@@ -373,7 +373,7 @@ def _check_texts_once(items: tuple[tuple[str, str], ...], jobs: int, coqc: str, 
                     results[name] = CoqFile(name, sha256_text(text), "rejected", "forbidden: " + ", ".join(words))
                     problems.append(f"{name}: contains {', '.join(sorted(set(words)))} (a gap in the proof)")
                 else:
-                    keys[name] = sha256_text(json.dumps([version, name, text, [keys[d] for d in deps[name]]]))
+                    keys[name] = sha256_text(json.dumps([coqc, version, name, text, [keys[d] for d in deps[name]]]))
                     running[pool.submit(_compile_stored, coqc, folder, name, timeout_s, keys[name], store)] = name
             if not running:
                 continue
