@@ -54,3 +54,33 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     folder = config.stash.get(_COQ_CACHE, None)
     if folder is not None:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+HEAVY_FIRST = (
+    "tests/test_verify_load.py::",
+    "tests/test_coq.py::test_every_coq_file_compiles",
+    "tests/test_proofs.py::test_committed_proofs_check_passes",
+    "tests/test_proofs.py::test_a_fresh_build",
+    "tests/test_static_checks.py::test_mypy",
+    "tests/test_verify_cli.py::",
+    "tests/test_verify_hygiene.py::",
+    "tests/test_readme.py::",
+    "tests/test_params_activations.py::",
+    "tests/test_region_engines.py::",
+    "tests/test_params_fast_paths.py::",
+    "tests/test_proofs.py::",
+    "tests/test_coq.py::",
+    "notebooks/",
+    "symrelu/verify/",
+)
+"""Node-id prefixes of the longest tests (``--durations``), started first so that no long test is the last to
+begin on an otherwise idle worker; the rest keep their collection order."""
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Longest tests first (a stable sort on :data:`HEAVY_FIRST`): every xdist worker collects the same order."""
+
+    def rank(item: pytest.Item) -> int:
+        return next((i for i, prefix in enumerate(HEAVY_FIRST) if item.nodeid.startswith(prefix)), len(HEAVY_FIRST))
+
+    items.sort(key=rank)

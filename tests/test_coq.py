@@ -18,6 +18,7 @@ from symrelu.proofs_support.certificate import LIBRARY_FILES, c1_certificate, ch
 
 COQ_DIR = REPO_ROOT / "proofs" / "coq"
 CLAIMS = [f"C{k}" for k in range(1, 8)]
+COQ_BOOK_GROUP = "small-coq-book"  # one worker builds the small Coq book once for all its tests
 
 
 def _require_coq() -> None:
@@ -103,6 +104,7 @@ def test_gaps_and_foreign_axioms_are_refused() -> None:
     assert printed == [("My.cheat",)] and coq.axiom_kind("My.cheat") is None
 
 
+@pytest.mark.xdist_group(COQ_BOOK_GROUP)
 def test_coq_missing_fails_the_check(small_coq_book: Path, monkeypatch: pytest.MonkeyPatch,
                                      capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.setattr(coq, "coqc_path", lambda: None)
@@ -112,21 +114,28 @@ def test_coq_missing_fails_the_check(small_coq_book: Path, monkeypatch: pytest.M
     assert "Coq not installed" in out
 
 
-@pytest.fixture()
-def small_coq_book(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
-    """A temporary repository with one claim module and a one-file Coq folder, built with Coq present."""
+@pytest.fixture(scope="module")
+def small_coq_book_built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A temporary repository with one claim module and a one-file Coq folder, built with Coq present (once)."""
     _require_coq()
-    (tmp_path / "proofs" / "coq").mkdir(parents=True)
-    shutil.copy(REPO_ROOT / "proofs" / "c7_clarke_sets.py", tmp_path / "proofs")
-    (tmp_path / "proofs" / "coq" / "C7_tiny.v").write_text(
+    root = tmp_path_factory.mktemp("small_coq_book")
+    (root / "proofs" / "coq").mkdir(parents=True)
+    shutil.copy(REPO_ROOT / "proofs" / "c7_clarke_sets.py", root / "proofs")
+    (root / "proofs" / "coq" / "C7_tiny.v").write_text(
         "Require Import Reals.\nOpen Scope R_scope.\nTheorem c7_tiny : 1 + 1 = 2.\nProof. ring. Qed.\n"
         "Print Assumptions c7_tiny.\n")
-    assert main(["proofs", "build", "--root", str(tmp_path)]) == 0
-    assert main(["proofs", "check", "--root", str(tmp_path)]) == 0
-    report = (tmp_path / "proofs" / "REPORT.md").read_text()
-    capsys.readouterr()
+    assert main(["proofs", "build", "--root", str(root)]) == 0
+    assert main(["proofs", "check", "--root", str(root)]) == 0
+    report = (root / "proofs" / "REPORT.md").read_text()
     assert "| **yes** (1 theorems, `C7_tiny.v`) |" in report
-    return tmp_path
+    return root
+
+
+@pytest.fixture()
+def small_coq_book(small_coq_book_built: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
+    """A fresh copy of the built small Coq book for one test to change."""
+    capsys.readouterr()
+    return Path(shutil.copytree(small_coq_book_built, tmp_path / "book"))
 
 
 PAPER = {"network": {"layers": [{"weight": [["w1"], ["w2"]], "bias": ["0", "0"]},
@@ -180,6 +189,7 @@ def test_proofs_coq_command_on_the_bundled_example(tmp_path: Path, capsys: pytes
     assert "C1 PROVED for this problem" in text and out.read_text().startswith("(** * C1 for paper_instance.json")
 
 
+@pytest.mark.xdist_group(COQ_BOOK_GROUP)
 def test_an_edited_coq_file_makes_the_record_stale(small_coq_book: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = small_coq_book / "proofs" / "coq" / "C7_tiny.v"
     path.write_text(path.read_text() + "(* edited *)\n")
@@ -189,6 +199,7 @@ def test_an_edited_coq_file_makes_the_record_stale(small_coq_book: Path, capsys:
     assert "coq.json: STALE" in out
 
 
+@pytest.mark.xdist_group(COQ_BOOK_GROUP)
 def test_a_rejected_coq_file_fails_the_check(small_coq_book: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = small_coq_book / "proofs" / "coq" / "C7_tiny.v"
     path.write_text(path.read_text().replace("1 + 1 = 2", "1 + 1 = 3"))
@@ -196,3 +207,31 @@ def test_a_rejected_coq_file_fails_the_check(small_coq_book: Path, capsys: pytes
     out = capsys.readouterr().out
     assert code == 1
     assert "C7_tiny.v: COQ REJECTED IT" in out
+
+
+def test_compiled_files_are_reused_by_their_sources(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With a cache folder, a run reuses every file compiled before from the same text and libraries (coqc runs
+    only on the new file), judges as an uncached run does, and compiles again what an edited library touches."""
+    _require_coq()
+    calls: list[str] = []
+    compile_one = coq._compile_one
+
+    def counting(coqc: str, folder: Path, name: str, timeout_s: float) -> tuple[int, str, str]:
+        calls.append(name)
+        return compile_one(coqc, folder, name, timeout_s)
+
+    monkeypatch.setattr(coq, "_compile_one", counting)
+    coq._check_texts_once.cache_clear()
+    monkeypatch.setenv(coq.CACHE_VARIABLE, str(tmp_path))
+    lib = "Definition two := 2.\n"
+    use = "From SymRelu Require Import Lib.\nTheorem c9_{0} : two = 2.\nProof. reflexivity. Qed.\nPrint Assumptions c9_{0}.\n"
+    first = coq.check_texts({"Lib.v": lib, "C9_a.v": use.format("a")})
+    second = coq.check_texts({"Lib.v": lib, "C9_b.v": use.format("b")})
+    assert calls == ["Lib.v", "C9_a.v", "C9_b.v"]
+    assert first.problems == second.problems == () and dict(second.files[0].theorems) == {"c9_b": ()}
+    monkeypatch.delenv(coq.CACHE_VARIABLE)
+    assert coq.check_texts({"Lib.v": lib, "C9_b.v": use.format("b")}).files == second.files
+    monkeypatch.setenv(coq.CACHE_VARIABLE, str(tmp_path))
+    calls.clear()
+    edited = coq.check_texts({"Lib.v": "Definition two := 1 + 1.\n", "C9_b.v": use.format("b")})
+    assert calls == ["Lib.v", "C9_b.v"] and edited.problems == ()

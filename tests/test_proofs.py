@@ -10,6 +10,7 @@ from pathlib import Path
 import cvc5  # noqa: F401  (the dev extra installs it: the second opinion must run)
 import pytest
 from conftest import REPO_ROOT
+from shared_runs import PROOFS_CHECK_GROUP, symrelu_in_checkout
 
 from symrelu.cli.main import main
 from symrelu.proofs_support import PendingItem, check_book, find_layout
@@ -17,44 +18,57 @@ from symrelu.proofs_support.build import claim_verdict
 from symrelu.verify import Obligation, Runner, SolverAnswer, Verdict, Z3Backend
 
 SMALL = ("c3_training_stable.py", "c7_clarke_sets.py")
+SMALL_BOOK_GROUP = "small-book"  # one worker builds the small book once for all its tests
 
 
-def test_committed_proofs_check_passes(capsys: pytest.CaptureFixture[str]) -> None:
-    """CI gate: every committed .smt2 re-runs with Z3 and cvc5 as expected and nothing is stale."""
-    code = main(["proofs", "check", "--root", str(REPO_ROOT)])
-    out = capsys.readouterr().out
-    assert code == 0, out
+@pytest.mark.xdist_group(PROOFS_CHECK_GROUP)
+def test_committed_proofs_check_passes() -> None:
+    """CI gate: every committed .smt2 re-runs with Z3 and cvc5 as expected and nothing is stale.
+
+    The run (``symrelu proofs check`` in the checkout) is shared with the README's example of it."""
+    done = symrelu_in_checkout("proofs", "check")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.startswith("proofs check OK:"), done.stdout
 
 
 def _files(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*"))
-            if p.is_file() and p.name != "timings.json"}
+            if p.is_file() and p.name not in ("timings.json", ".gitignore")}
 
 
-def test_two_builds_are_byte_identical(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    first, second = tmp_path / "a", tmp_path / "b"
-    assert main(["proofs", "build", "--root", str(REPO_ROOT), "--out", str(first)]) == 0
-    assert main(["proofs", "build", "--root", str(REPO_ROOT), "--out", str(second)]) == 0
+def test_a_fresh_build_is_byte_identical_to_the_committed_one(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A build elsewhere (``--out``, ``--report``) writes exactly the committed files, which another process built
+    at another time, possibly in another folder; no absolute path leaks into them."""
+    out, report = tmp_path / "artifacts", tmp_path / "REPORT.md"
+    assert main(["proofs", "build", "--root", str(REPO_ROOT), "--out", str(out), "--report", str(report)]) == 0
     capsys.readouterr()
-    one, two = _files(first), _files(second)
-    assert one == two
-    assert "REPORT.md" in one and any(name.endswith(".smt2") for name in one)
-    assert (first / "timings.json").is_file()
-    for name, data in one.items():
+    fresh, committed = _files(out), _files(REPO_ROOT / "proofs" / "artifacts")
+    assert fresh == committed
+    assert report.read_bytes() == (REPO_ROOT / "proofs" / "REPORT.md").read_bytes()
+    assert any(name.endswith(".smt2") for name in fresh)
+    assert (out / "timings.json").is_file()
+    for name, data in [*fresh.items(), ("REPORT.md", report.read_bytes())]:
         text = data.decode("utf-8")
         assert str(tmp_path) not in text and str(REPO_ROOT) not in text, f"absolute path inside {name}"
 
 
-@pytest.fixture()
-def small_book(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
-    """A temporary repository with two claim modules, freshly built (never the real files)."""
-    (tmp_path / "proofs").mkdir()
+@pytest.fixture(scope="module")
+def small_book_built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A temporary repository with two claim modules, built and checked once (never the real files)."""
+    root = tmp_path_factory.mktemp("small_book")
+    (root / "proofs").mkdir()
     for name in SMALL:
-        shutil.copy(REPO_ROOT / "proofs" / name, tmp_path / "proofs" / name)
-    assert main(["proofs", "build", "--root", str(tmp_path)]) == 0
-    assert main(["proofs", "check", "--root", str(tmp_path)]) == 0
+        shutil.copy(REPO_ROOT / "proofs" / name, root / "proofs" / name)
+    assert main(["proofs", "build", "--root", str(root)]) == 0
+    assert main(["proofs", "check", "--root", str(root)]) == 0
+    return root
+
+
+@pytest.fixture()
+def small_book(small_book_built: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
+    """A fresh copy of the built small book for one test to tamper with."""
     capsys.readouterr()
-    return tmp_path
+    return Path(shutil.copytree(small_book_built, tmp_path / "book"))
 
 
 def _check(root: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
@@ -62,6 +76,7 @@ def _check(root: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
     return code, capsys.readouterr().out
 
 
+@pytest.mark.xdist_group(SMALL_BOOK_GROUP)
 def test_tampered_smt2_fails(small_book: Path, capsys: pytest.CaptureFixture[str]) -> None:
     rel = "c3_training_stable/invariant--consecution.smt2"
     path = small_book / "proofs" / "artifacts" / rel
@@ -72,6 +87,7 @@ def test_tampered_smt2_fails(small_book: Path, capsys: pytest.CaptureFixture[str
     assert f"{rel}: STALE" in out
 
 
+@pytest.mark.xdist_group(SMALL_BOOK_GROUP)
 def test_tampered_smt2_with_a_wrong_status_fails(small_book: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Drop the invariant from the consecution step: the formula becomes sat, both solvers say so."""
     rel = "c3_training_stable/invariant--consecution.smt2"
@@ -82,6 +98,7 @@ def test_tampered_smt2_with_a_wrong_status_fails(small_book: Path, capsys: pytes
     assert f"{rel}: expected unsat, z3" in out and f"{rel}: expected unsat, cvc5" in out
 
 
+@pytest.mark.xdist_group(SMALL_BOOK_GROUP)
 def test_changed_expected_status_fails(small_book: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = small_book / "proofs" / "artifacts" / "c3_training_stable.json"
     data = json.loads(path.read_text())
@@ -95,6 +112,7 @@ def test_changed_expected_status_fails(small_book: Path, capsys: pytest.CaptureF
     assert "c3_training_stable.json: STALE" in out
 
 
+@pytest.mark.xdist_group(SMALL_BOOK_GROUP)
 def test_stale_extra_file_and_missing_report_fail(small_book: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (small_book / "proofs" / "artifacts" / "c3_training_stable" / "old--gone.smt2").write_text("(check-sat)\n")
     (small_book / "proofs" / "REPORT.md").unlink()
@@ -116,6 +134,7 @@ class SaysSat:
         return SolverAnswer("says-sat", "sat", reason="no model")
 
 
+@pytest.mark.xdist_group(SMALL_BOOK_GROUP)
 def test_solver_disagreement_fails(small_book: Path) -> None:
     layout = find_layout(small_book)
     honest = Runner(timeout_s=30, isolate=False, require_all=True)

@@ -4,7 +4,6 @@ line (up to a ``...`` line), and the Python snippet runs as printed."""
 
 from __future__ import annotations
 
-import os
 import re
 import shlex
 import subprocess
@@ -12,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from shared_runs import PROOFS_CHECK_GROUP, outside_env, symrelu_in_checkout
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -45,11 +45,6 @@ def test_the_main_setup_command_installs_what_the_main_job_needs() -> None:
     name = setup.rsplit(" ", 1)[-1]
     done = subprocess.run([sys.executable, "-m", "symrelu", "examples", "--json"], capture_output=True, text=True, env=outside_env(), cwd="/")
     assert name in {e["name"] for e in __import__("json").loads(done.stdout)["examples"]}
-
-
-def outside_env() -> dict[str, str]:
-    """The environment of a user outside the repository: this checkout's package, no other cwd."""
-    return {**os.environ, "PYTHONPATH": str(ROOT)}
 
 
 REPOSITORY_COMMANDS = frozenset({"proofs"})
@@ -86,14 +81,23 @@ def matches(actual: list[str], expected: list[str]) -> bool:
     return bool(actual) and actual[0] == expected[0] and matches(actual[1:], expected[1:])
 
 
-@pytest.mark.parametrize("command,expected", EXAMPLES, ids=[c for c, _ in EXAMPLES])
+def _example_params() -> list[object]:
+    """The examples, ``symrelu proofs check`` in the group of test_proofs' CI gate, which shares its run."""
+    return [pytest.param(c, e, id=c, marks=[pytest.mark.xdist_group(PROOFS_CHECK_GROUP)] if c == "symrelu proofs check" else [])
+            for c, e in EXAMPLES]
+
+
+@pytest.mark.parametrize("command,expected", _example_params())
 def test_shell_example_output_is_what_the_readme_shows(command: str, expected: list[str], tmp_path: Path) -> None:
     argv = shlex.split(command)[1:]
     assert not any(a.startswith("symrelu/") for a in argv), "README commands name bundled examples, not repository paths"
     cwd = ROOT if argv[0] in REPOSITORY_COMMANDS else tmp_path
-    done = subprocess.run(
-        [sys.executable, "-m", "symrelu", *argv], cwd=cwd, capture_output=True, text=True, timeout=300, env=outside_env()
-    )
+    if cwd == ROOT:
+        done = symrelu_in_checkout(*argv)
+    else:
+        done = subprocess.run(
+            [sys.executable, "-m", "symrelu", *argv], cwd=cwd, capture_output=True, text=True, timeout=300, env=outside_env()
+        )
     assert done.returncode in (0, 1), done.stderr
     for picture in (a for a in argv if a.endswith(".png")):
         assert (cwd / picture).read_bytes()[:4] == b"\x89PNG"

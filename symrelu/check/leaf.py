@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from fractions import Fraction
+from typing import TypeVar
 
 import z3
 
@@ -39,27 +40,7 @@ def decide_box(
     ``kinds`` (optional) are the exactly proved phases per hidden layer: 1 active, 0 inactive,
     anything else unstable.
     """
-    hidden, last = split_output_layer(net)
-    context = z3.Context()
-    solver = z3.Solver(ctx=context)
-    solver.set("rlimit", int(rlimit))
-    xs = _box_inputs(net, box, context, solver.add)
-    current: list[z3.ArithRef] = list(xs)
-    for index, layer in enumerate(hidden):
-        phases = kinds[index] if kinds is not None else [2] * layer.out_dim
-        nxt: list[z3.ArithRef] = []
-        for j, (row, bias) in enumerate(zip(layer.weight, layer.bias, strict=True)):
-            z = _affine_in(row, bias, current, context)
-            h = z3.Real(f"h_{index}_{j}", context)
-            if phases[j] == 1:
-                solver.add(z >= 0, h == z)
-            elif phases[j] == 0:
-                solver.add(z <= 0, h == 0)
-            else:
-                solver.add(h == z3.If(z > 0, z, z3_rational(0, context)))
-            nxt.append(h)
-        current = nxt
-    ys = [_affine_in(row, bias, current, context) for row, bias in zip(last.weight, last.bias, strict=True)]
+    solver, context, xs, ys = _encoder(net, box, kinds, rlimit, z3.Solver)
     for r, (coefficients, constant, strict) in enumerate(rows):
         terms = [z3_rational(c, context) * y for c, y in zip(coefficients, ys, strict=True) if c != 0]
         if rows_x is not None:
@@ -68,29 +49,11 @@ def decide_box(
         solver.add(total < 0 if strict else total <= 0)
     answer = solver.check()
     if answer == z3.sat:
-        model = solver.model()
-        point = []
-        for x in xs:
-            value = model.eval(x, model_completion=True)
-            point.append(Fraction(value.numerator_as_long(), value.denominator_as_long()))
-        return "sat", tuple(point)
+        point = _model_point(solver.model(), xs)
+        return ("sat", point) if point is not None else ("unknown", None)
     if answer == z3.unsat:
         return "unsat", None
     return "unknown", None
-
-
-def _box_inputs(net: Network, box: Box, context: z3.Context, add: Callable[..., None]) -> list[z3.ArithRef]:
-    """The input variables ``x_i``, with ``lo_i <= x_i <= hi_i`` added through ``add``."""
-    xs = [z3.Real(f"x_{i}", context) for i in range(net.input_dim)]
-    for x, (lo, hi) in zip(xs, box, strict=True):
-        add(z3_rational(lo, context) <= x, x <= z3_rational(hi, context))
-    return xs
-
-
-def _affine_in(row: Sequence[Fraction], bias: Fraction, values: Sequence[z3.ArithRef], context: z3.Context) -> z3.ArithRef:
-    terms = [z3_rational(w, context) * a for w, a in zip(row, values, strict=True) if w != 0]
-    terms.append(z3_rational(bias, context))
-    return z3.Sum(terms) if len(terms) > 1 else terms[0]
 
 
 def maximize_in_region(
@@ -101,29 +64,61 @@ def maximize_in_region(
     Z3's exact optimiser (rational simplex) under a deterministic ``rlimit``; None when it gives up.
     On the closed region the network is the region's affine map, so the optimum is exact.
     """
-    hidden, last = split_output_layer(net)
-    context = z3.Context()
-    optimizer = z3.Optimize(ctx=context)
-    optimizer.set("rlimit", int(rlimit))
-    xs = _box_inputs(net, box, context, optimizer.add)
-    current: list[z3.ArithRef] = list(xs)
-    for index, layer in enumerate(hidden):
-        nxt: list[z3.ArithRef] = []
-        for j, (row, bias) in enumerate(zip(layer.weight, layer.bias, strict=True)):
-            z = _affine_in(row, bias, current, context)
-            h = z3.Real(f"h_{index}_{j}", context)
-            if pattern[index][j]:
-                optimizer.add(z >= 0, h == z)
-            else:
-                optimizer.add(z <= 0, h == 0)
-            nxt.append(h)
-        current = nxt
-    ys = [_affine_in(row, bias, current, context) for row, bias in zip(last.weight, last.bias, strict=True)]
+    phases = [[1 if on else 0 for on in layer] for layer in pattern]
+    optimizer, context, xs, ys = _encoder(net, box, phases, rlimit, z3.Optimize)
     goal = z3.Sum([z3_rational(c, context) * y for c, y in zip(objective, ys, strict=True) if c != 0] + [z3_rational(0, context)])
     optimizer.maximize(goal)
     if optimizer.check() != z3.sat:
         return None
-    model = optimizer.model()
+    return _model_point(optimizer.model(), xs)
+
+
+_Engine = TypeVar("_Engine", z3.Solver, z3.Optimize)
+
+
+def _encoder(
+    net: Network, box: Box, phases: Sequence[Sequence[int]] | None, rlimit: int, engine: Callable[..., _Engine]
+) -> tuple[_Engine, z3.Context, list[z3.ArithRef], list[z3.ArithRef]]:
+    """A fresh Z3 ``engine`` (``z3.Solver`` or ``z3.Optimize``, own context, ``rlimit`` set) holding the
+    network on ``box``, with its input and output variables.
+
+    Hidden neuron ``j`` of layer ``i`` is encoded by ``phases[i][j]``: 1 active (``z >= 0, h = z``),
+    0 inactive (``z <= 0, h = 0``), anything else (or ``phases`` None) unstable, ``h = ite(z > 0, z, 0)``.
+    """
+    hidden, last = split_output_layer(net)
+    context = z3.Context()
+    solver = engine(ctx=context)
+    solver.set("rlimit", int(rlimit))
+    xs = [z3.Real(f"x_{i}", context) for i in range(net.input_dim)]
+    for x, (lo, hi) in zip(xs, box, strict=True):
+        solver.add(z3_rational(lo, context) <= x, x <= z3_rational(hi, context))
+    current: list[z3.ArithRef] = list(xs)
+    for index, layer in enumerate(hidden):
+        kinds = phases[index] if phases is not None else [2] * layer.out_dim
+        nxt: list[z3.ArithRef] = []
+        for j, (row, bias) in enumerate(zip(layer.weight, layer.bias, strict=True)):
+            z = _affine_in(row, bias, current, context)
+            h = z3.Real(f"h_{index}_{j}", context)
+            if kinds[j] == 1:
+                solver.add(z >= 0, h == z)
+            elif kinds[j] == 0:
+                solver.add(z <= 0, h == 0)
+            else:
+                solver.add(h == z3.If(z > 0, z, z3_rational(0, context)))
+            nxt.append(h)
+        current = nxt
+    ys = [_affine_in(row, bias, current, context) for row, bias in zip(last.weight, last.bias, strict=True)]
+    return solver, context, xs, ys
+
+
+def _affine_in(row: Sequence[Fraction], bias: Fraction, values: Sequence[z3.ArithRef], context: z3.Context) -> z3.ArithRef:
+    terms = [z3_rational(w, context) * a for w, a in zip(row, values, strict=True) if w != 0]
+    terms.append(z3_rational(bias, context))
+    return z3.Sum(terms) if len(terms) > 1 else terms[0]
+
+
+def _model_point(model: z3.ModelRef, xs: Sequence[z3.ArithRef]) -> tuple[Fraction, ...] | None:
+    """The model's exact rational input point (None if some value is not rational)."""
     point = []
     for x in xs:
         value = model.eval(x, model_completion=True)

@@ -22,6 +22,7 @@ primitive integers and floats.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import json
@@ -32,7 +33,7 @@ import re
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
@@ -271,33 +272,83 @@ def check_texts(texts: Mapping[str, str], jobs: int = 2, coqc: str | None = None
     items = tuple(sorted(texts.items()))
     cache = os.environ.get(CACHE_VARIABLE)
     if not cache:
-        return _check_texts_once(items, max(1, jobs), coqc, timeout_s)
+        return _check_texts_once(items, max(1, jobs), coqc, timeout_s, None)
     key = sha256_text(json.dumps([coqc, coqc_version(coqc), items]))
     entry = Path(cache) / f"coq-{key}.pickle"
-    if entry.is_file():
-        with entry.open("rb") as stored:
-            run: CoqRun = pickle.load(stored)
-        return run
-    run = _check_texts_once(items, max(1, jobs), coqc, timeout_s)
     entry.parent.mkdir(parents=True, exist_ok=True)
-    partial = entry.with_suffix(f".{os.getpid()}.tmp")
-    with partial.open("wb") as out:
-        pickle.dump(run, out)
-    partial.replace(entry)  # atomic: a concurrent reader sees all of it or nothing
+    with _locked(entry.with_suffix(".lock")):  # a second process asking for the same run waits for the first
+        if entry.is_file():
+            with entry.open("rb") as stored:
+                run: CoqRun = pickle.load(stored)
+            return run
+        run = _check_texts_once(items, max(1, jobs), coqc, timeout_s, cache)
+        partial = entry.with_suffix(f".{os.getpid()}.tmp")
+        with partial.open("wb") as out:
+            pickle.dump(run, out)
+        partial.replace(entry)  # atomic: a reader without the lock sees all of it or nothing
     return run
 
 
 CACHE_VARIABLE = "SYMRELU_COQ_CACHE"
-"""When set, a folder where runs are kept by the hash of (coqc, its version, every file's text), so that
-processes sharing it (the test suite's workers) compile identical sources once. Unset: no disk cache."""
+"""When set, a folder where runs are kept by the hash of (coqc, its version, every file's text), and each
+compiled file by the hash of (coqc, its version, its name and text, its libraries' hashes), so that processes
+sharing it (the test suite's workers) compile identical sources once. Unset: no disk cache."""
+
+
+@contextlib.contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    """An exclusive advisory lock on ``path`` (POSIX ``flock``; without ``fcntl`` no lock, only the cache)."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX
+        yield
+        return
+    with path.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _compile_stored(coqc: str, folder: Path, name: str, timeout_s: float, key: str,
+                    store: Path | None) -> tuple[int, str, str]:
+    """:func:`_compile_one`, reusing (and filling) the compiled-file store when there is one.
+
+    A stored ``.vo`` is keyed by its source and its libraries' keys; after a compile the stored copy (this
+    process's or a concurrent one's) is what lands in ``folder``, so every file there was compiled against
+    exactly the library files beside it."""
+    if store is None:
+        return _compile_one(coqc, folder, name, timeout_s)
+    vo = Path(name).with_suffix(".vo").name
+    entry = store / f"vo-{key}"
+    if not (entry / "result.json").is_file():
+        code, stdout, stderr = _compile_one(coqc, folder, name, timeout_s)
+        if code != 0:
+            return code, stdout, stderr
+        partial = Path(tempfile.mkdtemp(prefix=f".vo-{key}-", dir=store))
+        shutil.copyfile(folder / vo, partial / vo)
+        (partial / "result.json").write_text(json.dumps({"stdout": stdout, "stderr": stderr}), encoding="utf-8")
+        try:
+            partial.rename(entry)  # atomic; fails when a concurrent process stored this file first
+        except OSError:
+            shutil.rmtree(partial, ignore_errors=True)
+    shutil.copyfile(entry / vo, folder / vo)
+    result = json.loads((entry / "result.json").read_text(encoding="utf-8"))
+    return 0, result["stdout"], result["stderr"]
 
 
 @functools.lru_cache(maxsize=8)
-def _check_texts_once(items: tuple[tuple[str, str], ...], jobs: int, coqc: str, timeout_s: float) -> CoqRun:
+def _check_texts_once(items: tuple[tuple[str, str], ...], jobs: int, coqc: str, timeout_s: float,
+                      cache: str | None) -> CoqRun:
     texts = dict(items)
     version = coqc_version(coqc)
     dependency_levels(texts)  # refuses unknown requirements and cycles before anything runs
     deps = {name: [f"{r}.v" for r in requires(text)] for name, text in texts.items()}
+    store = Path(cache) / "compiled" if cache else None
+    if store is not None:
+        store.mkdir(parents=True, exist_ok=True)
+    keys: dict[str, str] = {}
     results: dict[str, CoqFile] = {}
     problems: list[str] = []
     with tempfile.TemporaryDirectory(prefix="symrelu-coq-") as tmp, \
@@ -322,7 +373,8 @@ def _check_texts_once(items: tuple[tuple[str, str], ...], jobs: int, coqc: str, 
                     results[name] = CoqFile(name, sha256_text(text), "rejected", "forbidden: " + ", ".join(words))
                     problems.append(f"{name}: contains {', '.join(sorted(set(words)))} (a gap in the proof)")
                 else:
-                    running[pool.submit(_compile_one, coqc, folder, name, timeout_s)] = name
+                    keys[name] = sha256_text(json.dumps([coqc, version, name, text, [keys[d] for d in deps[name]]]))
+                    running[pool.submit(_compile_stored, coqc, folder, name, timeout_s, keys[name], store)] = name
             if not running:
                 continue
             finished, _ = wait(running, return_when=FIRST_COMPLETED)
