@@ -27,7 +27,7 @@ import z3
 from ..errors import DomainError, SolverError
 from .landscape import Landscape, ParameterRegion
 from .polyhedra import AffineSystem
-from .polynomial import Polynomial, vector_at
+from .polynomial import Polynomial, any_nonzero_at, vector_at
 from .problem import Point
 from .switches import Switch
 from .z3tools import (
@@ -88,10 +88,16 @@ def _linear_kink(system: AffineSystem, g: Polynomial, others: list[tuple[Polynom
     """Exact polyhedra (ppl) for an affine surface, affine constraints and affine jumps: (found, witness, dangerous)."""
     if g.degree > 1 or any(p.degree > 1 for p, _ in others) or any(j.degree > 1 for j in jump):
         return None
+    return _exact_piece(system, g, others, jump)
+
+
+def _exact_piece(system: AffineSystem, g: Polynomial, others: list[tuple[Polynomial, int]], jump: tuple[Polynomial, ...]
+                 ) -> tuple[bool, Point | None, Point | None]:
+    """:func:`_linear_kink` once every polynomial is known to be affine."""
     witness = system.interior_point(others, equalities=[g])
     if witness is None:
         return False, None, None
-    if any(vector_at(jump, witness)):
+    if any_nonzero_at(jump, witness):
         return True, witness, witness
     for j in jump:
         if j.is_zero:
@@ -107,6 +113,9 @@ SurfaceKey = tuple[tuple[tuple[int, ...], Fraction], ...]
 """A polynomial divided by its first coefficient: two non-zero polynomials are proportional iff their keys agree."""
 
 
+_Entries = tuple[dict[tuple[int, int], tuple[Polynomial, int, int]], dict[int, list[int]], bool, dict[int, tuple[Polynomial, int]]]
+
+
 @dataclass
 class _Search:
     """What every pair test of one landscape shares: surface keys, gradients, the exact affine system."""
@@ -120,6 +129,8 @@ class _Search:
     """Each surface key, numbered."""
     gradients: dict[str, tuple[Polynomial, ...]] = field(default_factory=dict)
     sides: dict[str, dict[int, set[int]]] = field(default_factory=dict)
+    by_region: dict[str, _Entries] = field(default_factory=dict)
+    jumps: dict[tuple[str, ...], tuple[Polynomial, ...]] = field(default_factory=dict)
 
     def key(self, p: Polynomial) -> tuple[int, int]:
         """``(number of p's surface key, sign of p's first coefficient)``: that sign times the key is ``p`` up
@@ -143,11 +154,61 @@ class _Search:
                     found.setdefault(key, set()).add(sign * lead)
         return found
 
+    def entries(self, region: ParameterRegion) -> _Entries:
+        """``region``'s constraints once each by (polynomial, sign), with their surface numbers; the
+        switch indices on each surface, in order; whether every constraint is affine; the first
+        non-constant constraint ``(p, sign)`` on each surface."""
+        found = self.by_region.get(region.pattern)
+        if found is None:
+            by_key: dict[tuple[int, int], tuple[Polynomial, int, int]] = {}
+            indices: dict[int, list[int]] = {}
+            first: dict[int, tuple[Polynomial, int]] = {}
+            for index, p, sign in region.constraints:
+                surface = self.key(p)[0]
+                by_key.setdefault((id(p), sign), (p, sign, surface))
+                indices.setdefault(surface, []).append(index)
+                if p.degree >= 1:
+                    first.setdefault(surface, (p, sign))
+            affine = all(p.degree <= 1 for _, p, _ in region.constraints)
+            found = self.by_region[region.pattern] = (by_key, indices, affine, first)
+        return found
+
+    def jump(self, above: ParameterRegion, below: ParameterRegion) -> tuple[Polynomial, ...]:
+        """∇ℓ_above − ∇ℓ_below; equal jumps (many kinks share one) are one tuple of polynomials."""
+        jump = tuple(a - b for a, b in zip(self.gradient(above), self.gradient(below), strict=False))
+        return self.jumps.setdefault(tuple(j.fingerprint for j in jump), jump)
+
     def gradient(self, region: ParameterRegion) -> tuple[Polynomial, ...]:
         found = self.gradients.get(region.pattern)
         if found is None:
             found = self.gradients[region.pattern] = region.gradient
         return found
+
+
+def _affine_kink(search: _Search, below: ParameterRegion, above: ParameterRegion, g: Polynomial) -> Kink | None:
+    """:func:`_boundary_kink` for affine switches (``g`` and every constraint affine): exact polyhedra only.
+
+    The same piece, with each of the two regions' shared constraints listed once (ppl decides
+    a set of constraints, whatever their order and repetitions).
+    """
+    land, system = search.land, search.system
+    below_keys, below_indices, below_affine, _ = search.entries(below)
+    above_keys, above_indices, above_affine, _ = search.entries(above)
+    if system is None or not (below_affine and above_affine and g.degree <= 1):
+        return _boundary_kink(search, below, above, g)
+    surface = search.key(g)[0]
+    group = tuple(sorted({*below_indices[surface], *above_indices.get(surface, ())}))
+    others = [(p, sign) for p, sign, on in {**below_keys, **above_keys}.values() if on != surface]
+    jump = search.jump(above, below)
+    if any(j.degree > 1 for j in jump):  # a jump of higher degree: Z3 decides the dangerous part
+        return _boundary_kink(search, below, above, g)
+    found, point, danger = _exact_piece(system, g, others, jump)
+    if not found:
+        return None
+    s = below_indices[surface][0]
+    return Kink(switch_index=s, switch=land.table.switches[s], switch_indices=group, below=below.pattern,
+                above=above.pattern, surface=(g,), jump=jump, witness=point, dangerous=danger is not None,
+                dangerous_witness=danger)
 
 
 def _boundary_kink(search: _Search, below: ParameterRegion, above: ParameterRegion, g: Polynomial) -> Kink | None:
@@ -241,13 +302,16 @@ def _all_surfaces(search: _Search, first: ParameterRegion, second: ParameterRegi
     return found
 
 
-def _candidate_pairs(search: _Search, regions: list[ParameterRegion]) -> list[tuple[int, int]]:
-    """Every pair ``(i, j)``, ``i < j``, whose regions lie on opposite sides of exactly one surface, and maybe more.
+def _candidate_pairs(search: _Search, regions: list[ParameterRegion]) -> list[tuple[int, int, int | None]]:
+    """Every pair ``(i, j, key)``, ``i < j``, whose regions lie on opposite sides of exactly one surface, and maybe more.
 
     The surfaces that every region constrains are indexed: each region's side of them is a bit
     mask, and a pair on opposite sides of exactly one of them differs in exactly one bit (a
     lookup), or in none (same mask: such pairs differ only on the other surfaces, and are all
-    listed). :func:`_surface` then decides each listed pair exactly.
+    listed). :func:`_surface` then decides each listed pair exactly. When every region
+    constrains exactly the indexed surfaces, on one side each, the pairs one bit apart are all
+    there is, and each lies on opposite sides of that bit's surface alone: ``key`` names it (for
+    the other pairs it is ``None``).
     """
     sides = [search.side(r) for r in regions]
     common = set(sides[0]) if sides else set()
@@ -258,13 +322,14 @@ def _candidate_pairs(search: _Search, regions: list[ParameterRegion]) -> list[tu
     index: dict[int, list[int]] = {}
     for i, mask in enumerate(masks):
         index.setdefault(mask, []).append(i)
-    pairs: list[tuple[int, int]] = []
+    extra = len(common) < max((len(side) for side in sides), default=0) or len(universal) < len(common)
+    pairs: list[tuple[int, int, int | None]] = []
     for i, mask in enumerate(masks):
-        for u in range(len(universal)):
-            pairs.extend((i, j) for j in index.get(mask ^ (1 << u), ()) if j > i)
-    if len(common) < max((len(side) for side in sides), default=0) or len(universal) < len(common):
+        for u, key in enumerate(universal):
+            pairs.extend((i, j, None if extra else key) for j in index.get(mask ^ (1 << u), ()) if j > i)
+    if extra:
         for bucket in index.values():
-            pairs.extend((a, b) for n, a in enumerate(bucket) for b in bucket[n + 1 :])
+            pairs.extend((a, b, None) for n, a in enumerate(bucket) for b in bucket[n + 1 :])
     pairs.sort()
     return pairs
 
@@ -308,10 +373,14 @@ def find_kinks(land: Landscape, timeout_ms: int | None = 60_000) -> tuple[Kink, 
                         kinks.append(kink)
         kinks.sort(key=lambda k: (k.below, k.above, str(k.surface[0])))
         return tuple(kinks)
-    for i, j in _candidate_pairs(search, regions):
-        found = _surface(search, regions[i], regions[j])
+    for i, j, key in _candidate_pairs(search, regions):
+        if key is None:
+            found = _surface(search, regions[i], regions[j])
+        else:  # one bit apart on surfaces every region constrains once: that bit's surface alone
+            p, sign = search.entries(regions[i])[3][key]
+            found = (regions[i], regions[j], p) if sign < 0 else (regions[j], regions[i], p)
         if found is not None:
-            kink = _boundary_kink(search, *found)
+            kink = _affine_kink(search, *found)
             if kink is not None:
                 kinks.append(kink)
     kinks.sort(key=lambda k: (k.below, k.above))  # one kink per pair at most: the order of (below, above, surface)
