@@ -94,7 +94,7 @@ def _linear_kink(system: AffineSystem, g: Polynomial, others: list[tuple[Polynom
 def _exact_piece(system: AffineSystem, g: Polynomial, others: list[tuple[Polynomial, int]], jump: tuple[Polynomial, ...]
                  ) -> tuple[bool, Point | None, Point | None]:
     """:func:`_linear_kink` once every polynomial is known to be affine."""
-    witness = system.interior_point(others, equalities=[g])
+    witness, piece = system.solve(others, equalities=[g])
     if witness is None:
         return False, None, None
     if any_nonzero_at(jump, witness):
@@ -103,6 +103,8 @@ def _exact_piece(system: AffineSystem, g: Polynomial, others: list[tuple[Polynom
         if j.is_zero:
             continue
         for sign in (1, -1):
+            if not system.meets(piece, j, sign):  # exactly empty: no second polyhedron needed
+                continue
             point = system.interior_point(others + [(j, sign)], equalities=[g])
             if point is not None:
                 return True, witness, point

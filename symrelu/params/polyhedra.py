@@ -72,6 +72,7 @@ class AffineSystem:
         self._rows: dict[int, tuple[Polynomial, Row]] = {}
         self._records: dict[tuple[int, int], tuple[Row, int, Any]] = {}
         self._values: dict[tuple[int, int], Fraction] = {}
+        self._keys: dict[tuple[int, ...], tuple[int, ...]] = {}
         self._box: list[Any] = []
         self._directions: dict[tuple[int, bool], tuple[tuple[int, ...] | None, Fraction | None, Fraction | None]] = {}
         self._bounds = [(lo.numerator, lo.denominator, hi.numerator, hi.denominator) for lo, hi in box or ()]
@@ -116,7 +117,27 @@ class AffineSystem:
         self, constraints: Sequence[tuple[Polynomial, int]], equalities: Sequence[Polynomial] = ()
     ) -> Point | None:
         """An exact point with ``sign * g > 0`` for each ``(g, sign)``, ``h = 0`` for each equality,
-        inside the open box; ``None`` when there is none.
+        inside the open box; ``None`` when there is none (see :meth:`solve`)."""
+        return self.solve(constraints, equalities)[0]
+
+    def meets(self, polyhedron: Any, poly: Polynomial, sign: int) -> bool:
+        """Exact: the ppl ``polyhedron`` of :meth:`solve` has a point with ``sign * poly > 0`` (ppl's
+        relation, from the generators it already has).
+
+        >>> from symrelu.params.polynomial import Polynomial
+        >>> x = Polynomial.variable(1, 0)
+        >>> system = AffineSystem(1, [(Fraction(-1), Fraction(1))])
+        >>> point, polyhedron = system.solve([(x, 1)])
+        >>> system.meets(polyhedron, x - 1, 1), system.meets(polyhedron, x * 2 - 1, 1)
+        (False, True)
+        """
+        constraint = self._record(poly, 1 if sign > 0 else -1)[2]
+        return not polyhedron.relation_with(constraint).implies(self._ppl.Poly_Con_Relation.is_disjoint())
+
+    def solve(
+        self, constraints: Sequence[tuple[Polynomial, int]], equalities: Sequence[Polynomial] = ()
+    ) -> tuple[Point | None, Any]:
+        """:meth:`interior_point`, and the ppl polyhedron it came from (for :meth:`meets`).
 
         A constraint repeated (the same polynomial and sign) is handed to ppl once, and the order
         is ppl's own: ppl sorts the constraint rows and drops duplicates before its conversion, so
@@ -138,9 +159,9 @@ class AffineSystem:
                 numerators += [0] * (self.nvars - len(numerators))
                 if not self._holds(numerators, divisor, unique):
                     raise SolverError("ppl's point failed the exact check; refusing to answer")
-                return tuple(self._fraction(c, divisor) for c in numerators)
+                return tuple(self._fraction(c, divisor) for c in numerators), polyhedron
         if polyhedron.is_empty():
-            return None
+            return None, polyhedron
         raise SolverError("ppl reported a non-empty polyhedron without a point generator")  # pragma: no cover
 
     def _fraction(self, numerator: int, divisor: int) -> Fraction:
@@ -181,9 +202,10 @@ class AffineSystem:
         key, lo, hi = self._direction(*new)
         if key is None:
             return False
+        directions = self._directions
         for g, sign in constraints:
-            other, l, h = self._direction(g, sign)
-            if other == key:
+            other, l, h = directions.get((id(g), sign > 0)) or self._direction(g, sign)
+            if other is key:  # directions are interned
                 lo = l if lo is None or (l is not None and l > lo) else lo
                 hi = h if hi is None or (h is not None and h < hi) else hi
         return lo is not None and hi is not None and lo >= hi
@@ -199,6 +221,7 @@ class AffineSystem:
             else:
                 scale = gcd(*nonzero) * (1 if nonzero[0] > 0 else -1)
                 key = tuple(c // scale for c in coefficients)
+                key = self._keys.setdefault(key, key)
                 # sign * (scale * t + constant) > 0, i.e. (sign * scale) * t > -sign * constant
                 bound = Fraction(-constant, scale)
                 lo, hi = (bound, None) if (sign > 0) == (scale > 0) else (None, bound)

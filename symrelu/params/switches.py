@@ -47,7 +47,7 @@ _ZERO = flint.fmpq(0)
 
 def _q(value: Fraction | int) -> flint.fmpq:
     """An exact rational (``Fraction``, ``int``) as a FLINT rational."""
-    v = Fraction(value)
+    v = value if type(value) is Fraction else Fraction(value)
     return flint.fmpq(v.numerator, v.denominator)
 
 
@@ -86,6 +86,7 @@ class SwitchTable:
     problem: Problem
     switches: tuple[Switch, ...] = field(init=False)
     _cache: dict[tuple[int, int, Bits], tuple[Polynomial, ...]] = field(init=False, default_factory=dict)
+    _loss_terms: dict[tuple[int, Bits], Polynomial] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         net = self.problem.network
@@ -209,13 +210,20 @@ class SwitchTable:
         total = Polynomial.constant(self._k, 0)
         for i, (_, y) in enumerate(self.problem.data):
             start = self._starts[i]
-            out = self._output(i, bits[start : start + relu_count])
-            for k, (o, t) in enumerate(zip(out, y)):
-                residual = o - t
-                if self.problem.loss == "squared":
-                    total = total + residual * residual
-                else:
-                    total = total + (residual if bits[start + relu_count + k] else -residual)
+            end = self._starts[i + 1] if i + 1 < len(self._starts) else self.size
+            key = (i, bits[start:end])  # a data point's term depends on its own bits only: regions share it
+            term = self._loss_terms.get(key)
+            if term is None:
+                out = self._output(i, bits[start : start + relu_count])
+                term = Polynomial.constant(self._k, 0)
+                for k, (o, t) in enumerate(zip(out, y)):
+                    residual = o - t
+                    if self.problem.loss == "squared":
+                        term = term + residual * residual
+                    else:
+                        term = term + (residual if bits[start + relu_count + k] else -residual)
+                self._loss_terms[key] = term
+            total = total + term
         return total * (Fraction(1, 2 * n) if self.problem.loss == "squared" else Fraction(1, n))
 
     # --------------------------------------------------------------- replay
@@ -228,7 +236,7 @@ class SwitchTable:
         """
         if len(point) != self._k:
             raise ShapeError(f"point has {len(point)} coordinates but the problem has {self._k} parameters")
-        theta = [flint.fmpq(Fraction(v).numerator, Fraction(v).denominator) for v in point]
+        theta = [_q(v) for v in point]
         layers = [
             ([[theta[w] if isinstance(w, int) else w for w in row] for row in weight],
              [theta[b] if isinstance(b, int) else b for b in bias])
