@@ -355,9 +355,11 @@ def find_kinks(land: Landscape, timeout_ms: int | None = 60_000) -> tuple[Kink, 
     dropped exactly before any test (:func:`_surface`), the remaining pairs are
     found through an index of the regions' sides (:func:`_candidate_pairs`) rather
     than by trying all of them, and affine pieces are decided by exact polyhedra
-    (ppl, one shared :class:`~symrelu.params.polyhedra.AffineSystem`); other
-    pieces by Z3, every ``unsat`` confirmed by cvc5. Nonlinear switches keep the
-    all-pairs search.
+    (ppl, one shared :class:`~symrelu.params.polyhedra.AffineSystem`, each shared
+    constraint of the two regions handed over once); a piece whose jump vanishes at
+    its witness asks ppl's relation of that piece's polyhedron with each jump sign
+    before building another. Other pieces go to Z3, every ``unsat`` confirmed by
+    cvc5. Nonlinear switches keep the all-pairs search.
     """
     problem = land.problem
     system = AffineSystem(len(problem.parameters), problem.domain)  # affine pieces of any problem
