@@ -106,8 +106,10 @@ def _from_text(text: str) -> Fraction:
 
 
 def emit_json(payload: Any) -> None:
-    """Write ``payload`` as JSON with sorted keys (stable, diffable) to stdout."""
-    sys.stdout.write(json.dumps(payload, indent=2, sort_keys=True) + "\n")
+    """Write ``payload`` as JSON with sorted keys (stable, diffable) to stdout, streamed: a large
+    document (a 6 x 6 landscape prints about a gigabyte) is never held as one string."""
+    json.dump(payload, sys.stdout, indent=2, sort_keys=True)
+    sys.stdout.write("\n")
 
 
 def emit_text(text: str) -> None:

@@ -30,7 +30,7 @@ from ..errors import DomainError, SolverError
 from ..parallel import TaskPool, make_pool
 from .landscape import Landscape, ParameterRegion
 from .polyhedra import AffineSystem
-from .polynomial import Polynomial, vector_at
+from .polynomial import Polynomial, any_nonzero_at, vector_at
 from .problem import Point
 from .switches import Switch
 from .z3tools import (
@@ -91,15 +91,23 @@ def _linear_kink(system: AffineSystem, g: Polynomial, others: list[tuple[Polynom
     """Exact polyhedra (ppl) for an affine surface, affine constraints and affine jumps: (found, witness, dangerous)."""
     if g.degree > 1 or any(p.degree > 1 for p, _ in others) or any(j.degree > 1 for j in jump):
         return None
-    witness = system.interior_point(others, equalities=[g])
+    return _exact_piece(system, g, others, jump)
+
+
+def _exact_piece(system: AffineSystem, g: Polynomial, others: list[tuple[Polynomial, int]], jump: tuple[Polynomial, ...]
+                 ) -> tuple[bool, Point | None, Point | None]:
+    """:func:`_linear_kink` once every polynomial is known to be affine."""
+    witness, piece = system.solve(others, equalities=[g])
     if witness is None:
         return False, None, None
-    if any(vector_at(jump, witness)):
+    if any_nonzero_at(jump, witness):
         return True, witness, witness
     for j in jump:
         if j.is_zero:
             continue
         for sign in (1, -1):
+            if not system.meets(piece, j, sign):  # exactly empty: no second polyhedron needed
+                continue
             point = system.interior_point(others + [(j, sign)], equalities=[g])
             if point is not None:
                 return True, witness, point
@@ -112,6 +120,9 @@ class NeedsSolver(Exception):  # noqa: N818 - a signal between a worker task and
 
 SurfaceKey = tuple[tuple[tuple[int, ...], Fraction], ...]
 """A polynomial divided by its first coefficient: two non-zero polynomials are proportional iff their keys agree."""
+
+
+_Entries = tuple[dict[tuple[int, int], tuple[Polynomial, int, int]], dict[int, list[int]], bool, dict[int, tuple[Polynomial, int]]]
 
 
 @dataclass
@@ -127,6 +138,8 @@ class _Search:
     """Each surface key, numbered."""
     gradients: dict[str, tuple[Polynomial, ...]] = field(default_factory=dict)
     sides: dict[str, dict[int, set[int]]] = field(default_factory=dict)
+    by_region: dict[str, _Entries] = field(default_factory=dict)
+    jumps: dict[tuple[str, ...], tuple[Polynomial, ...]] = field(default_factory=dict)
     solver: bool = True
     """False in a worker task: a piece that needs Z3 raises :class:`NeedsSolver`, left for the caller."""
 
@@ -152,11 +165,61 @@ class _Search:
                     found.setdefault(key, set()).add(sign * lead)
         return found
 
+    def entries(self, region: ParameterRegion) -> _Entries:
+        """``region``'s constraints once each by (polynomial, sign), with their surface numbers; the
+        switch indices on each surface, in order; whether every constraint is affine; the first
+        non-constant constraint ``(p, sign)`` on each surface."""
+        found = self.by_region.get(region.pattern)
+        if found is None:
+            by_key: dict[tuple[int, int], tuple[Polynomial, int, int]] = {}
+            indices: dict[int, list[int]] = {}
+            first: dict[int, tuple[Polynomial, int]] = {}
+            for index, p, sign in region.constraints:
+                surface = self.key(p)[0]
+                by_key.setdefault((id(p), sign), (p, sign, surface))
+                indices.setdefault(surface, []).append(index)
+                if p.degree >= 1:
+                    first.setdefault(surface, (p, sign))
+            affine = all(p.degree <= 1 for _, p, _ in region.constraints)
+            found = self.by_region[region.pattern] = (by_key, indices, affine, first)
+        return found
+
+    def jump(self, above: ParameterRegion, below: ParameterRegion) -> tuple[Polynomial, ...]:
+        """∇ℓ_above − ∇ℓ_below; equal jumps (many kinks share one) are one tuple of polynomials."""
+        jump = tuple(a - b for a, b in zip(self.gradient(above), self.gradient(below), strict=False))
+        return self.jumps.setdefault(tuple(j.fingerprint for j in jump), jump)
+
     def gradient(self, region: ParameterRegion) -> tuple[Polynomial, ...]:
         found = self.gradients.get(region.pattern)
         if found is None:
             found = self.gradients[region.pattern] = region.gradient
         return found
+
+
+def _affine_kink(search: _Search, below: ParameterRegion, above: ParameterRegion, g: Polynomial) -> Kink | None:
+    """:func:`_boundary_kink` for affine switches (``g`` and every constraint affine): exact polyhedra only.
+
+    The same piece, with each of the two regions' shared constraints listed once (ppl decides
+    a set of constraints, whatever their order and repetitions).
+    """
+    land, system = search.land, search.system
+    below_keys, below_indices, below_affine, _ = search.entries(below)
+    above_keys, above_indices, above_affine, _ = search.entries(above)
+    if system is None or not (below_affine and above_affine and g.degree <= 1):
+        return _boundary_kink(search, below, above, g)
+    surface = search.key(g)[0]
+    group = tuple(sorted({*below_indices[surface], *above_indices.get(surface, ())}))
+    others = [(p, sign) for p, sign, on in {**below_keys, **above_keys}.values() if on != surface]
+    jump = search.jump(above, below)
+    if any(j.degree > 1 for j in jump):  # a jump of higher degree: Z3 decides the dangerous part
+        return _boundary_kink(search, below, above, g)
+    found, point, danger = _exact_piece(system, g, others, jump)
+    if not found:
+        return None
+    s = below_indices[surface][0]
+    return Kink(switch_index=s, switch=land.table.switches[s], switch_indices=group, below=below.pattern,
+                above=above.pattern, surface=(g,), jump=jump, witness=point, dangerous=danger is not None,
+                dangerous_witness=danger)
 
 
 def _boundary_kink(search: _Search, below: ParameterRegion, above: ParameterRegion, g: Polynomial) -> Kink | None:
@@ -253,13 +316,16 @@ def _all_surfaces(search: _Search, first: ParameterRegion, second: ParameterRegi
     return found
 
 
-def _candidate_pairs(search: _Search, regions: list[ParameterRegion]) -> list[tuple[int, int]]:
-    """Every pair ``(i, j)``, ``i < j``, whose regions lie on opposite sides of exactly one surface, and maybe more.
+def _candidate_pairs(search: _Search, regions: list[ParameterRegion]) -> list[tuple[int, int, int | None]]:
+    """Every pair ``(i, j, key)``, ``i < j``, whose regions lie on opposite sides of exactly one surface, and maybe more.
 
     The surfaces that every region constrains are indexed: each region's side of them is a bit
     mask, and a pair on opposite sides of exactly one of them differs in exactly one bit (a
     lookup), or in none (same mask: such pairs differ only on the other surfaces, and are all
-    listed). :func:`_surface` then decides each listed pair exactly.
+    listed). :func:`_surface` then decides each listed pair exactly. When every region
+    constrains exactly the indexed surfaces, on one side each, the pairs one bit apart are all
+    there is, and each lies on opposite sides of that bit's surface alone: ``key`` names it (for
+    the other pairs it is ``None``).
     """
     sides = [search.side(r) for r in regions]
     common = set(sides[0]) if sides else set()
@@ -270,13 +336,14 @@ def _candidate_pairs(search: _Search, regions: list[ParameterRegion]) -> list[tu
     index: dict[int, list[int]] = {}
     for i, mask in enumerate(masks):
         index.setdefault(mask, []).append(i)
-    pairs: list[tuple[int, int]] = []
+    extra = len(common) < max((len(side) for side in sides), default=0) or len(universal) < len(common)
+    pairs: list[tuple[int, int, int | None]] = []
     for i, mask in enumerate(masks):
-        for u in range(len(universal)):
-            pairs.extend((i, j) for j in index.get(mask ^ (1 << u), ()) if j > i)
-    if len(common) < max((len(side) for side in sides), default=0) or len(universal) < len(common):
+        for u, key in enumerate(universal):
+            pairs.extend((i, j, None if extra else key) for j in index.get(mask ^ (1 << u), ()) if j > i)
+    if extra:
         for bucket in index.values():
-            pairs.extend((a, b) for n, a in enumerate(bucket) for b in bucket[n + 1 :])
+            pairs.extend((a, b, None) for n, a in enumerate(bucket) for b in bucket[n + 1 :])
     pairs.sort()
     return pairs
 
@@ -286,10 +353,18 @@ def search_for(land: Landscape, timeout_ms: int | None = 60_000, solver: bool = 
     return _Search(land, timeout_ms, AffineSystem(len(land.problem.parameters), land.problem.domain), solver=solver)
 
 
-def pair_kink(search: _Search, first: ParameterRegion, second: ParameterRegion) -> Kink | None:
-    """The kink of a candidate pair of an affine-switch landscape, or None (:class:`NeedsSolver` as above)."""
-    found = _surface(search, first, second)
-    return None if found is None else _boundary_kink(search, *found)
+def pair_kink(search: _Search, first: ParameterRegion, second: ParameterRegion, key: int | None = None) -> Kink | None:
+    """The kink of a candidate pair of an affine-switch landscape, or None (:class:`NeedsSolver` as above).
+
+    ``key``: the surface number from :func:`_candidate_pairs` when the pair is one bit apart on
+    surfaces every region constrains once (then that surface alone separates them).
+    """
+    if key is None:
+        found = _surface(search, first, second)
+    else:
+        p, sign = search.entries(first)[3][key]
+        found = (first, second, p) if sign < 0 else (second, first, p)
+    return None if found is None else _affine_kink(search, *found)
 
 
 def find_kinks(
@@ -318,9 +393,11 @@ def find_kinks(
     dropped exactly before any test (:func:`_surface`), the remaining pairs are
     found through an index of the regions' sides (:func:`_candidate_pairs`) rather
     than by trying all of them, and affine pieces are decided by exact polyhedra
-    (ppl, one shared :class:`~symrelu.params.polyhedra.AffineSystem`); other
-    pieces by Z3, every ``unsat`` confirmed by cvc5. Nonlinear switches keep the
-    all-pairs search.
+    (ppl, one shared :class:`~symrelu.params.polyhedra.AffineSystem`, each shared
+    constraint of the two regions handed over once); a piece whose jump vanishes at
+    its witness asks ppl's relation of that piece's polyhedron with each jump sign
+    before building another. Other pieces go to Z3, every ``unsat`` confirmed by
+    cvc5. Nonlinear switches keep the all-pairs search.
 
     For affine switches, ``jobs=N`` local processes, a Dask ``client`` or an open ``pool``
     decide blocks of candidate pairs as independent tasks
@@ -350,8 +427,8 @@ def find_kinks(
         with chosen:
             kinks = kink_split(search, regions, pairs, chosen, progress)
     else:
-        for n, (i, j) in enumerate(pairs, 1):
-            kink = pair_kink(search, regions[i], regions[j])
+        for n, (i, j, key) in enumerate(pairs, 1):
+            kink = pair_kink(search, regions[i], regions[j], key)
             if kink is not None:
                 kinks.append(kink)
             if progress is not None:

@@ -149,13 +149,18 @@ class _Enumerator:
     def feasible(self, constraints: list[Constraint]) -> Point | None:
         """An exact interior point of the child region, or None when it is empty.
 
-        Affine switches: exact polyhedra (ppl), no solver. Otherwise Z3 (the
+        Affine switches: exact polyhedra (ppl), no solver, after an exact test of the new
+        constraint against the parallel ones (most empty children end there). Otherwise Z3 (the
         current scope already holds ``constraints``) proposes, a point is checked
         exactly, and an ``unsat`` is confirmed by cvc5 before the child is dropped.
         """
         self.calls += 1
         if self.system is not None:
-            return self.system.interior_point([(g, s) for _, g, s in constraints])
+            pairs = [(g, s) for _, g, s in constraints]
+            # the new constraint against its parallel ones and the box: an exact "empty" with no ppl
+            if self.system.contradicts(pairs[:-1], pairs[-1]):
+                return None
+            return self.system.interior_point(pairs)
         assert self.solver is not None
         answer = self.solver.check()
         if answer == z3.unsat:

@@ -84,6 +84,8 @@ def grow_split(job: _Enumerator, pool: TaskPool) -> None:
 
 
 KinkItem = tuple["Problem", int | None, tuple["ParameterRegion", ...], list[tuple[int, int]]]
+"""A block of candidate pairs: the problem, the solver budget, the regions they name, and the pairs as
+indices into those regions (surface numbers are the caller's, so a worker finds each pair's surface itself)."""
 
 
 UNDECIDED = "needs Z3"
@@ -111,7 +113,7 @@ def kink_block(item: KinkItem) -> list[Kink | None | str]:
 def kink_split(
     search: Any,
     regions: Sequence[ParameterRegion],
-    pairs: Sequence[tuple[int, int]],
+    pairs: Sequence[tuple[int, int, int | None]],
     pool: TaskPool,
     progress: Callable[[int], None] | None = None,
 ) -> list[Kink]:
@@ -121,10 +123,10 @@ def kink_split(
     items: list[KinkItem] = []
     for a, b in blocks_of(len(pairs), BLOCKS_PER_WORKER * pool.workers()):
         block = pairs[a:b]
-        used = sorted({k for pair in block for k in pair})
+        used = sorted({k for i, j, _ in block for k in (i, j)})
         local = {k: n for n, k in enumerate(used)}
         items.append((search.land.problem, search.timeout_ms, tuple(regions[k] for k in used),
-                      [(local[i], local[j]) for i, j in block]))
+                      [(local[i], local[j]) for i, j, _ in block]))
     finished = [0]
     rows: dict[str, SignedRows] = {}
 

@@ -39,7 +39,8 @@ def _context(nvars: int) -> Any:
 
 
 def _fmpq(value: Scalar) -> Any:
-    value = Fraction(value)
+    if type(value) is not Fraction:
+        value = Fraction(value)
     return flint.fmpq(value.numerator, value.denominator)
 
 
@@ -81,6 +82,16 @@ class Polynomial:
     @cached_property
     def terms(self) -> tuple[tuple[Exponents, Fraction], ...]:
         return tuple(sorted((tuple(int(v) for v in e), _fraction(c)) for e, c in self._poly.terms()))
+
+    @property
+    def fingerprint(self) -> str:
+        """FLINT's own text of the polynomial: equal polynomials in as many variables have equal
+        fingerprints (cheap, no ``terms``; for caches, not for display).
+
+        >>> (Polynomial.variable(2, 0) * Fraction(1, 2) + 1).fingerprint
+        '1/2*x0 + 1'
+        """
+        return str(self._poly)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Polynomial):
@@ -185,3 +196,20 @@ def vector_at(polys: Sequence[Polynomial], point: Sequence[Fraction]) -> tuple[F
         raise ValueError(f"a polynomial in {nvars} variables needs {nvars} values, not {len(point)}")
     values = [_fmpq(v) for v in point[:nvars]]
     return tuple(_fraction(p._poly(*values[: p.nvars])) for p in polys)
+
+
+def any_nonzero_at(polys: Sequence[Polynomial], point: Sequence[Fraction]) -> bool:
+    """Exact: some polynomial of ``polys`` is non-zero at ``point`` (``any(vector_at(polys, point))``,
+    with no Fractions built).
+
+    >>> x = Polynomial.variable(1, 0)
+    >>> any_nonzero_at([x * 0, x - 1], [Fraction(1)]), any_nonzero_at([x * 0, x - 1], [Fraction(2)])
+    (False, True)
+    """
+    if not polys:
+        return False
+    nvars = max(p.nvars for p in polys)
+    if len(point) < nvars:
+        raise ValueError(f"a polynomial in {nvars} variables needs {nvars} values, not {len(point)}")
+    values = [_fmpq(v) for v in point[:nvars]]
+    return any(p._poly(*values[: p.nvars]) != 0 for p in polys)

@@ -14,6 +14,9 @@ what the parameter-space reports print, at a fraction of SymPy's cost.
 'b*w/2 - b/2 + w**2/2 - w + 1/2'
 >>> polynomial_text(1 - x * F(3, 2), ("w", "b")), polynomial_text(x * 0, ("w", "b"))
 ('1 - 3*w/2', '0')
+>>> texts = PolynomialTexts(("w", "b"))
+>>> texts(x - y) is texts(y * -1 + x)
+True
 """
 
 from __future__ import annotations
@@ -58,3 +61,19 @@ def polynomial_text(poly: Polynomial, names: Sequence[str]) -> str:
         else:
             text += " + " + part
     return text
+
+
+class PolynomialTexts:
+    """:func:`polynomial_text` in fixed names for many polynomials: each distinct one is printed once
+    (keyed by :attr:`Polynomial.fingerprint`), and repeats share the one string."""
+
+    def __init__(self, names: Sequence[str]) -> None:
+        self.names = tuple(names)
+        self._texts: dict[tuple[int, str], str] = {}
+
+    def __call__(self, poly: Polynomial) -> str:
+        key = (poly.nvars, poly.fingerprint)
+        text = self._texts.get(key)
+        if text is None:
+            text = self._texts[key] = polynomial_text(poly, self.names)
+        return text

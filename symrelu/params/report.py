@@ -16,7 +16,8 @@ from ..exact import format_rational, format_vector
 from ..parallel import TaskPool, make_pool
 from .kinks import Kink
 from .landscape import Landscape, ParameterRegion
-from .polytext import polynomial_text
+from .polynomial import Polynomial
+from .polytext import PolynomialTexts
 from .problem import Problem
 from .subdifferential import parameter_backprop_audit
 from .trajectory import Trajectory
@@ -26,15 +27,38 @@ def _point(names: tuple[str, ...], point: tuple[Fraction, ...] | None) -> dict[s
     return None if point is None else {n: format_rational(v) for n, v in zip(names, point)}
 
 
-def region_entry(r: ParameterRegion, names: tuple[str, ...]) -> dict[str, Any]:
-    """One region of the ``symrelu landscape --json`` document."""
+class _Numbers:
+    """``format_rational`` with each distinct value printed once (repeats share the string)."""
+
+    def __init__(self) -> None:
+        self._texts: dict[Fraction, str] = {}
+
+    def __call__(self, value: Fraction) -> str:
+        text = self._texts.get(value)
+        if text is None:
+            text = self._texts[value] = format_rational(value)
+        return text
+
+    def vector(self, values: tuple[Fraction, ...] | None) -> list[str] | None:
+        return None if values is None else [self(v) for v in values]
+
+    def point(self, names: tuple[str, ...], point: tuple[Fraction, ...] | None) -> dict[str, str] | None:
+        return None if point is None else {n: self(v) for n, v in zip(names, point)}
+
+
+def region_entry(
+    r: ParameterRegion, names: tuple[str, ...], text: PolynomialTexts | None = None, number: _Numbers | None = None
+) -> dict[str, Any]:
+    """One region of the ``symrelu landscape --json`` document (``text`` and ``number``: shared strings)."""
+    text = PolynomialTexts(names) if text is None else text
+    number = _Numbers() if number is None else number
     gradient = r.gradient
     return {
         "pattern": r.pattern,
-        "loss": polynomial_text(r.loss, names),
-        "gradient": [polynomial_text(g, names) for g in gradient],
-        "hessian": [[polynomial_text(g.diff(k), names) for k in range(len(names))] for g in gradient],
-        "interior_point": _point(names, r.interior_point),
+        "loss": text(r.loss),
+        "gradient": [text(g) for g in gradient],
+        "hessian": [[text(g.diff(k)) for k in range(len(names))] for g in gradient],
+        "interior_point": number.point(names, r.interior_point),
     }
 
 
@@ -42,8 +66,22 @@ def landscape_payload(
     land: Landscape, kinks: tuple[Kink, ...], jobs: int = 1, client: Any = None, pool: TaskPool | None = None
 ) -> dict[str, Any]:
     """The ``symrelu landscape --json`` document; ``jobs``, a Dask ``client`` or an open ``pool``
-    write the region entries in blocks (the same document)."""
+    write the region entries in blocks (the same document).
+
+    Landscapes repeat themselves (the same jump across many kinks, constant Hessians, the same
+    coordinates): each distinct polynomial and number is printed once and its string shared.
+    """
     names = land.problem.parameter_names
+    text, number = PolynomialTexts(names), _Numbers()
+    describe: dict[int, str] = {}
+    equations: dict[str, str] = {}
+
+    def equation(g: Polynomial) -> str:
+        found = equations.get(g.fingerprint)
+        if found is None:
+            found = equations[g.fingerprint] = text(g) + " = 0"
+        return found
+
     chosen = pool if pool is not None else make_pool(jobs, client)
     if chosen.workers() > 1 and len(land.regions) > 1:
         from .landscape_tasks import region_entries_split
@@ -51,23 +89,28 @@ def landscape_payload(
         with chosen:
             regions = region_entries_split(land, chosen)
     else:
-        regions = [region_entry(r, names) for r in land.regions]
+        regions = [region_entry(r, names, text, number) for r in land.regions]
     kink_list = []
     for k in kinks:
         at_witness = k.jump_at_witness
         dangerous_jump = at_witness if k.dangerous_witness == k.witness else k.dangerous_jump
+        switches = []
+        for s in k.switch_indices:
+            if s not in describe:
+                describe[s] = land.table.switches[s].describe()
+            switches.append(describe[s])
         kink_list.append(
             {
                 "below": k.below,
                 "above": k.above,
-                "switches": [land.table.switches[s].describe() for s in k.switch_indices],
-                "surface": polynomial_text(k.surface[0], names) + " = 0",
-                "jump": [polynomial_text(j, names) for j in k.jump],
-                "witness": _point(names, k.witness),
-                "jump_at_witness": None if at_witness is None else format_vector(at_witness),
+                "switches": switches,
+                "surface": equation(k.surface[0]),
+                "jump": [text(j) for j in k.jump],
+                "witness": number.point(names, k.witness),
+                "jump_at_witness": number.vector(at_witness),
                 "dangerous": k.dangerous,
-                "dangerous_witness": _point(names, k.dangerous_witness),
-                "dangerous_jump": None if dangerous_jump is None else format_vector(dangerous_jump),
+                "dangerous_witness": number.point(names, k.dangerous_witness),
+                "dangerous_jump": number.vector(dangerous_jump),
             }
         )
     return {

@@ -33,6 +33,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from fractions import Fraction
 
+import flint
 import sympy
 
 from ..activation import Activation
@@ -41,6 +42,13 @@ from .polynomial import Polynomial
 from .problem import Point, Problem
 
 Bits = tuple[int, ...]
+_ZERO = flint.fmpq(0)
+
+
+def _q(value: Fraction | int) -> flint.fmpq:
+    """An exact rational (``Fraction``, ``int``) as a FLINT rational."""
+    v = value if type(value) is Fraction else Fraction(value)
+    return flint.fmpq(v.numerator, v.denominator)
 
 
 def switch_activations(problem: Problem) -> tuple[tuple[Activation, ...], ...]:
@@ -78,6 +86,7 @@ class SwitchTable:
     problem: Problem
     switches: tuple[Switch, ...] = field(init=False)
     _cache: dict[tuple[int, int, Bits], tuple[Polynomial, ...]] = field(init=False, default_factory=dict)
+    _loss_terms: dict[tuple[int, Bits], Polynomial] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         net = self.problem.network
@@ -100,6 +109,16 @@ class SwitchTable:
             )
             for layer in net.layers
         ]
+        # the concrete network for pattern_at: a weight is a parameter's index or a FLINT rational
+        self._replay = [
+            ([[names[w.name] if isinstance(w, sympy.Symbol) else _q(w) for w in row] for row in layer.weight],
+             [names[b.name] if isinstance(b, sympy.Symbol) else _q(b) for b in layer.bias])
+            for layer in net.layers
+        ]
+        self._replay_acts = [
+            [(_q(a.breakpoints[0]), *map(_q, a.piece(0)), *map(_q, a.piece(1))) for a in acts] for acts in self._acts
+        ]
+        self._replay_data = [([_q(v) for v in x], [_q(v) for v in y]) for x, y in self.problem.data]
 
     def _lift(self, w: object, names: dict[str, int]) -> Polynomial:
         if isinstance(w, sympy.Symbol):
@@ -191,30 +210,55 @@ class SwitchTable:
         total = Polynomial.constant(self._k, 0)
         for i, (_, y) in enumerate(self.problem.data):
             start = self._starts[i]
-            out = self._output(i, bits[start : start + relu_count])
-            for k, (o, t) in enumerate(zip(out, y)):
-                residual = o - t
-                if self.problem.loss == "squared":
-                    total = total + residual * residual
-                else:
-                    total = total + (residual if bits[start + relu_count + k] else -residual)
+            end = self._starts[i + 1] if i + 1 < len(self._starts) else self.size
+            key = (i, bits[start:end])  # a data point's term depends on its own bits only: regions share it
+            term = self._loss_terms.get(key)
+            if term is None:
+                out = self._output(i, bits[start : start + relu_count])
+                term = Polynomial.constant(self._k, 0)
+                for k, (o, t) in enumerate(zip(out, y)):
+                    residual = o - t
+                    if self.problem.loss == "squared":
+                        term = term + residual * residual
+                    else:
+                        term = term + (residual if bits[start + relu_count + k] else -residual)
+                self._loss_terms[key] = term
+            total = total + term
         return total * (Fraction(1, 2 * n) if self.problem.loss == "squared" else Fraction(1, n))
 
     # --------------------------------------------------------------- replay
     def pattern_at(self, point: Point) -> tuple[Bits, tuple[int, ...]]:
         """Bits at ``point`` by exact evaluation of the concrete network, and the switches that are exactly 0.
 
-        Independent of the polynomial bookkeeping: used to replay witnesses.
+        Independent of the polynomial bookkeeping: used to replay witnesses. The network's weights
+        (a parameter takes its value from ``point``) and activations are evaluated layer by layer
+        in FLINT rationals, as :meth:`symrelu.network.Network.preactivations` does in Fractions.
         """
-        net = self.problem.concrete(point)
+        if len(point) != self._k:
+            raise ShapeError(f"point has {len(point)} coordinates but the problem has {self._k} parameters")
+        theta = [_q(v) for v in point]
+        layers = [
+            ([[theta[w] if isinstance(w, int) else w for w in row] for row in weight],
+             [theta[b] if isinstance(b, int) else b for b in bias])
+            for weight, bias in self._replay
+        ]
+        hidden = self.problem.network.relu_layer_count
+        absolute = self.problem.loss == "absolute"
         bits: list[int] = []
         zeros: list[int] = []
-        for x, y in self.problem.data:
-            pre = net.preactivations(x)
-            values = [v - act.breakpoints[0] for acts, layer in zip(self._acts, pre[: net.relu_layer_count])
-                      for act, v in zip(acts, layer)]
-            if self.problem.loss == "absolute":
-                values += [o - t for o, t in zip(net.evaluate(x), y)]
+        for x, y in self._replay_data:
+            current = x
+            values = []
+            for index, (weight, bias) in enumerate(layers):
+                z = [sum((w * a for w, a in zip(row, current)), _ZERO) + b for row, b in zip(weight, bias)]
+                if index < hidden:
+                    acts = self._replay_acts[index]
+                    values += [v - act[0] for act, v in zip(acts, z)]
+                    current = [act[3] * v + act[4] if v > act[0] else act[1] * v + act[2] for act, v in zip(acts, z)]
+                else:
+                    current = z
+            if absolute:
+                values += [o - t for o, t in zip(current, y)]
             for v in values:
                 if v == 0:
                     zeros.append(len(bits))
