@@ -49,6 +49,32 @@ cdef inline int64_t _gcd(int64_t a, int64_t b) noexcept nogil:
     return a
 
 
+cdef inline void _write_part(int64_t[:, :, ::1] E, int64_t[:, ::1] T, int64_t slot, int64_t width,
+                             const int64_t *line_buf, const int64_t *tag_buf, const int8_t *sign, int64_t cnt,
+                             int64_t k, int8_t side, int64_t h0, int64_t h1, int64_t h2, int64_t tag) noexcept nogil:
+    """Write into ``slot`` the part of a cut cell on ``side`` of the line ``h`` (its ``k`` vertices on that
+    side): the edges from the one before its first such vertex, then ``h`` itself; the rest zero."""
+    cdef int64_t p = 0, first, src, i
+    while not (sign[p] == side and sign[cnt - 1 if p == 0 else p - 1] != side):
+        p += 1
+    first = cnt - 1 if p == 0 else p - 1
+    for i in range(k + 1):
+        src = (first + i) % cnt
+        E[slot, i, 0] = line_buf[3 * src]
+        E[slot, i, 1] = line_buf[3 * src + 1]
+        E[slot, i, 2] = line_buf[3 * src + 2]
+        T[slot, i] = tag_buf[src]
+    E[slot, k + 1, 0] = h0
+    E[slot, k + 1, 1] = h1
+    E[slot, k + 1, 2] = h2
+    T[slot, k + 1] = tag
+    for i in range(k + 2, width):
+        E[slot, i, 0] = 0
+        E[slot, i, 1] = 0
+        E[slot, i, 2] = 0
+        T[slot, i] = 0
+
+
 def _grown(a, cap, n):
     """``a`` with room for ``cap`` rows (its first ``n`` kept), the rest zero."""
     out = np.zeros((cap,) + a.shape[1:], dtype=a.dtype)
@@ -88,7 +114,7 @@ def cut_layer(E_in, T_in, C_in, int64_t n, const int64_t[:, :, ::1] rows, int64_
     cdef int64_t[::1] root = root_arr
     cdef int8_t[:, ::1] bits = bits_arr
     cdef int8_t[:, ::1] undecided = undecided_arr
-    cdef int64_t j, c, r, t, prev, i, cnt, n0, k, p, q, kp, kn, first, src, maxcount = 0
+    cdef int64_t j, c, r, t, prev, i, cnt, n0, k, kp, kn, maxcount = 0
     cdef int64_t h0, h1, h2, g, tag
     cdef int8_t sg
     cdef bint pos, neg
@@ -179,34 +205,10 @@ def cut_layer(E_in, T_in, C_in, int64_t n, const int64_t[:, :, ::1] rows, int64_
                     line_buf[3 * t + 1] = E[c, t, 1]
                     line_buf[3 * t + 2] = E[c, t, 2]
                     tag_buf[t] = T[c, t]
-                # the part with line >= 0 stays in slot c: edges p-1 .. p+kp-1, then the line
-                p = 0
-                while not (sign[p] > 0 and sign[cnt - 1 if p == 0 else p - 1] <= 0):
-                    p += 1
-                first = cnt - 1 if p == 0 else p - 1
-                for i in range(kp + 1):
-                    src = (first + i) % cnt
-                    E[c, i, 0], E[c, i, 1], E[c, i, 2] = line_buf[3 * src], line_buf[3 * src + 1], line_buf[3 * src + 2]
-                    T[c, i] = tag_buf[src]
-                E[c, kp + 1, 0], E[c, kp + 1, 1], E[c, kp + 1, 2] = h0, h1, h2
-                T[c, kp + 1] = tag
-                for i in range(kp + 2, width):
-                    E[c, i, 0] = 0
-                    E[c, i, 1] = 0
-                    E[c, i, 2] = 0
-                    T[c, i] = 0
+                # the part with line >= 0 stays in slot c, the part with line <= 0 goes to slot n
+                _write_part(E, T, c, width, line_buf, tag_buf, sign, cnt, kp, 1, h0, h1, h2, tag)
+                _write_part(E, T, n, width, line_buf, tag_buf, sign, cnt, kn, -1, -h0, -h1, -h2, tag)
                 C[c] = kp + 2
-                # the part with line <= 0 goes to slot n
-                q = 0
-                while not (sign[q] < 0 and sign[cnt - 1 if q == 0 else q - 1] >= 0):
-                    q += 1
-                first = cnt - 1 if q == 0 else q - 1
-                for i in range(kn + 1):
-                    src = (first + i) % cnt
-                    E[n, i, 0], E[n, i, 1], E[n, i, 2] = line_buf[3 * src], line_buf[3 * src + 1], line_buf[3 * src + 2]
-                    T[n, i] = tag_buf[src]
-                E[n, kn + 1, 0], E[n, kn + 1, 1], E[n, kn + 1, 2] = -h0, -h1, -h2
-                T[n, kn + 1] = tag
                 C[n] = kn + 2
                 if kp + 2 > maxcount:
                     maxcount = kp + 2
