@@ -4,8 +4,9 @@ The first ReLU layer's partition of the box is computed here, and its cells, in 
 deterministic order, are cut into contiguous blocks. Each task carries the network, the box and
 its block's cells (exact integers), cuts them through the remaining layers, and returns the
 exact cells that result. The
-regions of all blocks, sorted by pattern, are exactly those of a serial run: a cell's further
-cutting depends on that cell alone.
+first layer's cells are in pattern order, so the regions of all blocks, in block order, are
+exactly those of a serial run in its order: a cell's further cutting depends on that cell alone,
+and a region's pattern starts with its first-layer cell's.
 
 >>> from symrelu import Network
 >>> from symrelu.parallel import SerialPool
@@ -14,7 +15,7 @@ cutting depends on that cell alone.
 >>> task = EngineTask(net, check_box(net, [(-1, 1), (-1, 1)]), "2d", True, None)
 >>> sources = run_split(task, SerialPool(), blocks=3)
 >>> [len(s) for s in sources], sum(len(s) for s in sources) == len(task.run())
-([3, 1, 1], True)
+([2, 1, 2], True)
 """
 
 from __future__ import annotations

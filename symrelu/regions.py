@@ -36,7 +36,7 @@ from .intmat import IntegerMatrix
 from .polytope import Polytope, common_denominator_row
 from .region_activations import layer_pieces
 from .validation import check_box
-from .vertex_engine import Pieces, run_vertex_engine, start_piece, vertex_layers
+from .vertex_engine import Pieces, first_layer_pieces, run_vertex_engine, vertex_layers
 
 if TYPE_CHECKING:
     from .network import Matrix, Network, Pattern, Vector
@@ -288,9 +288,9 @@ def enumerate_regions(
     else:
         sources = [task.run(progress=progress)]
     output_layer = _output_layer(net)
+    # the blocks are runs of the first layer's cells in pattern order, each sorted: already in order
     regions = [Region(source, index, bounds, output_layer) for source in sources for index in range(len(source))]
     if len(sources) > 1:
-        regions.sort(key=lambda r: r.pattern)
         if max_regions is not None and len(regions) > max_regions:
             raise TooLargeError(
                 f"more than {max_regions} regions ({len(regions)}); raise max_regions=N or shrink the box",
@@ -308,8 +308,7 @@ def first_layer(task: EngineTask) -> Any:
         from .regions2d import first_layer_2d
 
         return first_layer_2d(task.net, task.bounds, task.max_regions)
-    start = [start_piece(task.bounds, task.float_filter)]
-    return vertex_layers(task.net, start, 0, 1, task.max_regions, None, task.float_filter)
+    return first_layer_pieces(task.net, task.bounds, task.max_regions, task.float_filter)
 
 
 def finish_block(task: EngineTask, block: Any) -> CellSource:
@@ -349,13 +348,13 @@ def iter_regions(
     max_regions: int | None = None,
 ) -> Iterator[Region]:
     """The regions of :func:`enumerate_regions`, streamed: the first layer's partition is computed
-    once, then ``block`` of its cells at a time are cut through the remaining layers and their
-    regions yielded (sorted by pattern within a block, blocks in the first layer's order). Only one
-    block's regions are held at a time; ``max_regions`` applies to each block.
+    once (sorted by pattern), then ``block`` of its cells at a time are cut through the remaining
+    layers and their regions yielded: the same regions in the same order as :func:`enumerate_regions`.
+    Only one block's regions are held at a time; ``max_regions`` applies to each block.
 
     >>> from symrelu import Network
     >>> net = Network.from_rows([([[1, 0], [0, 1]], [0, 0]), ([[1, 1], [1, -1]], [0, 0]), ([[1, 1]], [0])])
-    >>> sorted(r.pattern for r in iter_regions(net, [(-1, 1), (-1, 1)], block=1)) == [
+    >>> [r.pattern for r in iter_regions(net, [(-1, 1), (-1, 1)], block=1)] == [
     ...     r.pattern for r in enumerate_regions(net, [(-1, 1), (-1, 1)])]
     True
     """
@@ -373,9 +372,7 @@ def iter_regions(
         for cells in iter_cells_2d(net, bounds, block, max_regions):
             yield from (Region(cells, index, bounds, output_layer) for index in range(len(cells)))
         return
-    first = [start_piece(bounds, float_filter)]
-    if net.relu_layer_count:
-        first = vertex_layers(net, first, 0, 1, max_regions, None, float_filter)
+    first = first_layer_pieces(net, bounds, max_regions, float_filter)
     for begin in range(0, len(first), block):
         pieces = vertex_layers(net, first[begin : begin + block], min(1, net.relu_layer_count), net.relu_layer_count, max_regions, None, float_filter)
         pieces.sort(key=lambda piece: piece.pattern)

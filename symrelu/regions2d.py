@@ -233,7 +233,10 @@ class _State:
 
     def subset(self, select: tuple[int, int]) -> _State:
         """Only the cells ``start .. stop - 1`` of the last layer done (the first, when splitting)."""
-        keep = np.arange(*select)
+        return self.take(np.arange(*select))
+
+    def take(self, keep: np.ndarray) -> _State:
+        """Only the cells ``keep`` (indices, in that order) of the last layer done."""
         roots = self.roots[:-1] + [self.roots[-1][keep]]
         bits = self.layer_bits[:-1] + [self.layer_bits[-1][keep]]
         return _State(self.faces.subset(keep), list(self.layer_rows), list(self.layer_scales), roots, bits, list(self.cuts))
@@ -347,13 +350,22 @@ def enumerate_cells_2d(
     stop = net.relu_layer_count if layers is None else min(layers, net.relu_layer_count)
     state = _start(bounds)
     if select is not None and stop > 0:
-        state = _advance(net, state, 1, max_regions, progress).subset(select)
+        state = first_layer_2d(net, bounds, max_regions, progress).subset(select)
     return _cells(_advance(net, state, stop, max_regions, progress))
 
 
-def first_layer_2d(net: Network, bounds: Sequence[tuple[Fraction, Fraction]], max_regions: int | None) -> _State:
-    """The first ReLU layer's cells (for splitting the rest into blocks: :meth:`_State.subset`)."""
-    return _advance(net, _start(bounds), 1, max_regions, None)
+def first_layer_2d(
+    net: Network,
+    bounds: Sequence[tuple[Fraction, Fraction]],
+    max_regions: int | None,
+    progress: Callable[[int], None] | None = None,
+) -> _State:
+    """The first ReLU layer's cells, sorted by pattern (for splitting the rest into blocks:
+    :meth:`_State.subset`). Contiguous blocks, each finished and sorted, concatenate to the sorted
+    regions: a region's pattern starts with its first-layer cell's, and no two cells share one."""
+    state = _advance(net, _start(bounds), 1, max_regions, progress)
+    bits = state.layer_bits[-1][: state.faces.n]
+    return state.take(np.lexsort(bits.T[::-1]) if bits.shape[1] else np.arange(state.faces.n))
 
 
 def finish_2d(net: Network, state: _State, max_regions: int | None) -> Cells2D:
@@ -370,7 +382,7 @@ def iter_cells_2d(
     if net.relu_layer_count == 0:
         yield _cells(state)
         return
-    first = _advance(net, state, 1, max_regions, None)
+    first = first_layer_2d(net, bounds, max_regions)
     for start in range(0, first.faces.n, block):
         part = first.subset((start, min(start + block, first.faces.n)))
         yield _cells(_advance(net, part, net.relu_layer_count, max_regions, None))

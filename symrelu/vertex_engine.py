@@ -325,6 +325,24 @@ class _Budget:
             )
 
 
+def first_layer_pieces(
+    net: Network,
+    bounds: Sequence[tuple[Fraction, Fraction]],
+    max_regions: int | None,
+    float_filter: bool,
+    progress: Callable[[int], None] | None = None,
+) -> list[Piece]:
+    """The first activated layer's cells, sorted by pattern: contiguous blocks of them, cut through the
+    remaining layers and each sorted, concatenate to the sorted regions (a region's pattern starts with
+    its first-layer cell's, and that cell is the only one with its pattern)."""
+    pieces = [start_piece(bounds, float_filter)]
+    if net.relu_layer_count == 0:
+        return pieces
+    pieces = vertex_layers(net, pieces, 0, 1, max_regions, progress, float_filter)
+    pieces.sort(key=lambda piece: piece.pattern)
+    return pieces
+
+
 def run_vertex_engine(
     net: Network,
     bounds: Sequence[tuple[Fraction, Fraction]],
@@ -339,7 +357,7 @@ def run_vertex_engine(
     pieces = [start_piece(bounds, float_filter)]
     stop = net.relu_layer_count if layers is None else min(layers, net.relu_layer_count)
     if select is not None and stop > 0:
-        pieces = vertex_layers(net, pieces, 0, 1, max_regions, progress, float_filter)[select[0] : select[1]]
+        pieces = first_layer_pieces(net, bounds, max_regions, float_filter, progress)[select[0] : select[1]]
     return vertex_layers(net, pieces, len(pieces[0].pattern), stop, max_regions, progress, float_filter)
 
 

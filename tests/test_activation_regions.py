@@ -201,7 +201,7 @@ def test_two_input_nets_with_ties_agree_across_engines_and_evaluate_exactly(net)
     check_regions(net, regions, box)
     assert region_key(enumerate_regions(net, box, engine="vertex")) == region_key(regions)
     assert region_key(enumerate_regions(net, box, engine="vertex", float_filter=False)) == region_key(regions)
-    assert region_key(sorted(iter_regions(net, box, block=2), key=lambda r: r.pattern)) == region_key(regions)
+    assert region_key(list(iter_regions(net, box, block=2))) == region_key(regions)
     assert region_key(split_run(net, box, "2d")) == region_key(regions)
 
 
@@ -239,7 +239,7 @@ def split_run(net, box, engine):
     bounds = check_box(net, box)
     sources = run_split(EngineTask(net, bounds, engine, True, None), SerialPool(), blocks=3)
     regions = [Region(source, index, bounds, _output_layer(net)) for source in sources for index in range(len(source))]
-    return sorted(regions, key=lambda r: r.pattern)
+    return regions  # blocks of the sorted first layer, each sorted: already in order
 
 
 @pytest.mark.parametrize("engine", ["2d", "vertex"])
