@@ -197,7 +197,7 @@ def test_vertex_engine_in_3_to_6_dimensions_matches_z3(monkeypatch):
 
 
 def test_2d_cut_paths_give_identical_cells(monkeypatch):
-    """The 2-D engine's three cuts of a layer -- compiled (when built), Python lists (few cells) and
+    """The 2-D engine's three cuts of a layer -- compiled (built by the install), Python lists (few cells) and
     batched numpy -- give the same cells: same polygons (edge order, vertices, tags), same order.
     Ties (weights k/2), wide layers, 2**70 denominators and coefficients near 2**40 included."""
     import random
@@ -221,7 +221,17 @@ def test_2d_cut_paths_give_identical_cells(monkeypatch):
             for a, b in zip(widths, widths[1:], strict=False)
         ]
         cases.append((Network.from_rows(layers), ((F(-1), F(1)), (F(-1, 2), F(3, 2)))))
+    built = kernels2d._compiled_cut
+    assert built is not None, "symrelu._cut2d is not built (`pip install -e .` builds it; it needs a C compiler)"
+    calls = []
+
+    def counted(*args):
+        calls.append(1)
+        return built(*args)
+
+    monkeypatch.setattr(kernels2d, "_compiled_cut", counted)
     compiled = [cells(net, box) for net, box in cases]
+    assert calls  # the compiled cut really ran on these cases
     monkeypatch.setattr(kernels2d, "_compiled_cut", None)
     lists = [cells(net, box) for net, box in cases]
     monkeypatch.setattr(kernels2d_lists, "SMALL_MEMBERS", -1)  # every neuron through the numpy kernels
