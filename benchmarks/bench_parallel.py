@@ -147,7 +147,7 @@ def main(argv: list[str] | None = None) -> int:
         works = [region_work((2, 64, 64, 64, 1)), region_work((4, 12, 12, 1)), landscape_work(4, 4), landscape_work(5, 3),
                  verify_work(24)]
     failures = []
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, Client(cluster) as client:
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster, Client(cluster) as client:
         print(f"median of {args.repeat} alternated runs; 2 local processes and 2 Dask workers (started once); "
               f"load average {os.getloadavg()[0]:.1f} at the start")
         header = (f"{'work':<26} {'serial':>9} {'2 procs':>9} {'ratio':>6} {'dask x2':>9} {'ratio':>6} "

@@ -25,7 +25,7 @@ def local_dask() -> Iterator[Any]:
     """One in-process Dask ``LocalCluster`` (2 single-thread workers) and its client, shared by every test."""
     from dask.distributed import Client, LocalCluster
 
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None) as cluster, Client(cluster) as client:
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=":0") as cluster, Client(cluster) as client:
         yield client
 
 

@@ -33,7 +33,7 @@ def test_local_cluster_gives_the_serial_answers(shared_nets: Path) -> None:
     text = text.replace("-0.30353115613746867", "-0.32").replace("-0.29855281193475053", "-0.27")
     wide = (load_network(shared_nets / "test_unsat.onnx"), parse_vnnlib(text))
     cases.append(wide)
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, Client(cluster) as client:
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster, Client(cluster) as client:
         for network, prop_ in cases:
             serial = check_property(network, prop_)
             distributed = check_property(network, prop_, client=client)

@@ -127,7 +127,7 @@ def test_split_into_tasks_is_identical_to_serial_on_processes_and_dask():
     serial = [enumerate_regions(net, box) for net, box in cases]
     for (net, box), expected in zip(cases, serial, strict=True):
         assert _ordered_key(enumerate_regions(net, box, jobs=2)) == _ordered_key(expected)
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None) as cluster, Client(cluster) as client:
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=":0") as cluster, Client(cluster) as client:
         for (net, box), expected in zip(cases, serial, strict=True):
             assert _ordered_key(enumerate_regions(net, box, client=client)) == _ordered_key(expected)
 
