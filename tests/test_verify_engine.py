@@ -80,9 +80,16 @@ def test_hessian_bound_irrational_norm_and_given_bounds() -> None:
     assert refuted.verdict is Verdict.REFUTED and refuted.witness["ratio_squared"] > F(17, 10)
 
 
-def test_hessian_bound_nonconstant_is_unknown_with_reason() -> None:
-    result = hessian_bound(two_layer_instance(), runner=FAST)
-    assert result.verdict is Verdict.UNKNOWN and "not constant" in result.reason and "bound_squared" in result.reason
+def test_hessian_bound_nonconstant_is_a_proved_frobenius_bound_or_unknown_without_a_domain() -> None:
+    result = hessian_bound(BILINEAR, runner=FAST)  # 1/2 a^2 relu(w)^2: H = [[a^2, 2aw], [2aw, w^2]] for w > 0
+    assert result.verdict is Verdict.PROVED and result.value_squared == 10 and "exact" in result.solvers
+    assert "not the supremum" in result.reason and result.details["supremum_at_least"] == 9
+    # by hand: on [-1, 1]^2 the Frobenius norm^2 a^4 + 8a^2w^2 + w^4 peaks at 10 and ||H||_2^2 = 9 at (1, 1)
+    grid = [F(k, 4) for k in range(-4, 5)]
+    assert max(a**4 + 8 * a * a * w * w + w**4 for a in grid for w in grid if w >= 0) == 10
+    unbounded = Problem(BILINEAR.network, BILINEAR.data, "squared", None)
+    none = hessian_bound(unbounded, runner=FAST)
+    assert none.verdict is Verdict.UNKNOWN and "not constant" in none.reason and "bound_squared" in none.reason
 
 
 @settings(max_examples=15, deadline=None)
@@ -132,8 +139,11 @@ def test_clarke_bound_other_problems() -> None:
     assert tied.verdict is Verdict.PROVED and tied.value == 2 and _grid_max(tied_relu_instance(), 16) == 4
     unbounded = Problem(paper_instance().network, paper_instance().data)
     assert clarke_bound(unbounded).verdict is Verdict.UNKNOWN
-    curved = clarke_bound(two_layer_instance(), runner=FAST)
-    assert curved.verdict is Verdict.UNKNOWN and "not computed" in curved.reason
+    curved = clarke_bound(two_layer_instance(), runner=FAST)  # degree-6 q_R: the Bernstein branch and bound
+    assert curved.verdict is Verdict.PROVED and curved.value_squared == F(2025, 8) and "exact" in curved.solvers
+    assert _grid_max(two_layer_instance(), 4) == F(2025, 8)  # exact backpropagation on a grid of D agrees
+    tight = clarke_bound(two_layer_instance(), runner=FAST, max_boxes=2)
+    assert tight.verdict is Verdict.UNKNOWN and "max_boxes" in tight.reason
 
 
 # ------------------------------------------------------------------ C5 a
@@ -252,8 +262,8 @@ def test_c1_problem_with_a_lipschitz_gradient() -> None:
     assert dead.verdict is Verdict.REFUTED and dead.value == 0
     irrational = no_global_gradient_lipschitz(LINEAR, runner=FAST)
     assert irrational.verdict is Verdict.REFUTED and irrational.value is None and irrational.witness
-    unknown = no_global_gradient_lipschitz(BILINEAR, runner=FAST)
-    assert unknown.verdict is Verdict.UNKNOWN and "not constant" in unknown.reason
+    bilinear = no_global_gradient_lipschitz(BILINEAR, runner=FAST)  # continuous gradient, Hessian bounded on D
+    assert bilinear.verdict is Verdict.REFUTED and bilinear.value_squared == 10 and "sqrt(10)" in bilinear.reason
 
 
 ABS = Network.from_rows([([[1], [-1]], [0, 0]), ([[1, 1]], [0])])

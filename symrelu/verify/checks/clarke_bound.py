@@ -3,9 +3,20 @@
 For each region R the squared gradient norm q_R = ‖∇ℓ_R‖² is a polynomial.
 When the region's loss has degree ≤ 2, ∇ℓ_R is affine and q_R a convex
 quadratic, so its maximum over the polytope cl(R) ∩ D is attained at a vertex;
-the vertices are exact (:func:`.closure.polyhedral_vertices`). G² is the
-largest such maximum. Each region then gets the obligation "some θ in
-cl(R) ∩ D has q_R(θ) > G²", which must be unsat (Z3, with cvc5 re-checking).
+the vertices are exact (:func:`.closure.polyhedral_vertices`). Each such region
+gets the obligation "some θ in cl(R) ∩ D has q_R(θ) > G²", which must be unsat
+for both solvers.
+
+Any other region (a curved region, or a gradient of higher degree) is bounded by
+exact branch and bound on Bernstein enclosures (:mod:`symrelu.params.box_maximum`):
+D is bisected until every leaf box either misses cl(R) (a constraint's enclosure is
+negative) or has q_R ≤ G² by its enclosure, where G² is a value attained at an
+exactly checked point. That certificate is computed and checked by symrelu in exact
+arithmetic; both solvers then re-derive, in their own polynomial arithmetic, the
+Bernstein form behind every leaf and that the leaves cover D
+(:mod:`..encodings.bernstein_cover`). ``max_boxes`` bounds the branch and bound per
+region (deterministic); beyond it the verdict is UNKNOWN. G² is the largest
+maximum over all regions, attained at a replayed point.
 
 Clarke sets of a piecewise-polynomial ℓ are convex hulls of limits of active
 region gradients, so the bound covers every Clarke subgradient on D, and by
@@ -27,10 +38,12 @@ from typing import Any
 from ...errors import InputFormatError
 from ...exact import z3_rational
 from ...params.backprop import backprop_gradient
+from ...params.box_maximum import DEFAULT_MAX_BOXES, BoxMaximum, box_maximum, region_constraints
 from ...params.landscape import Landscape, ParameterRegion, enumerate_parameter_regions
 from ...params.polynomial import Polynomial
 from ...params.problem import Problem
 from ...params.z3tools import param_symbol, param_vars
+from ..encodings.bernstein_cover import certificate_obligations
 from ..encodings.bounds import given_square
 from ..encodings.closure import Point, box_constraints, closed_region, polyhedral_vertices, polynomial_z3
 from ..engine.assemble import rational_sqrt, run_check
@@ -86,8 +99,11 @@ def clarke_bound(
     runner: Runner | None = None,
     subject: str | None = None,
     max_nodes: int = DEFAULT_MAX_NODES,
+    max_boxes: int = DEFAULT_MAX_BOXES,
 ) -> CheckResult:
-    """Compute and prove the tight G² on the problem's domain, or prove/refute a given G (or G²)."""
+    """Compute and prove the tight G² on the problem's domain, or prove/refute a given G (or G²).
+
+    ``max_boxes``: the branch-and-bound budget per region whose gradient is not affine (see the module)."""
     given = given_square(G, G_squared, "G")
     if problem.domain is None:
         return CheckResult(CHECK, Verdict.UNKNOWN, reason="does not apply: the problem has no bounded domain D "
@@ -95,21 +111,31 @@ def clarke_bound(
     land = landscape if landscape is not None else enumerate_parameter_regions(problem)
     subject = subject or problem.network.source
     maxima = [region_maximum(r, problem.domain) for r in land.regions]
-    missing = [m for m in maxima if m.value is None]
+    curved = _curved_maxima(problem, land, maxima, given, max_boxes)
+    maxima = [curved[m.pattern][0] if m.pattern in curved else m for m in maxima]
+    missing = [m for m in maxima if m.pattern in curved and not curved[m.pattern][1].settled]
     details: dict[str, Any] = {
         "domain": [list(b) for b in problem.domain], "regions": len(land.regions), "clarke": CLARKE_NOTE,
         "per_region": {m.pattern: {"max_squared_norm": m.value, "at": m.point, "method": m.method} for m in maxima},
     }
+    if curved:
+        details["max_boxes"] = max_boxes
+        details["bernstein_boxes"] = sum(bm.boxes for _, bm in curved.values())
     exact = None
     top = None
-    if not missing:
-        top = max(maxima, key=lambda m: m.value)  # type: ignore[arg-type, return-value]
+    attained = [m for m in maxima if m.value is not None]
+    if not missing and attained and (given is None or not curved):
+        top = max(attained, key=lambda m: m.value)  # type: ignore[arg-type, return-value]
         exact = top.value
         details["exact_G_squared"] = exact
-    if given is None and exact is None:
+    elif given is not None and attained:  # a value attained above the given bound refutes it
+        top = max(attained, key=lambda m: m.value)  # type: ignore[arg-type, return-value]
+        if top.value is not None and top.value > given:
+            exact = top.value
+    if missing and (exact is None or given is None or given >= exact):
         return CheckResult(CHECK, Verdict.UNKNOWN, reason=(
-            f"the exact maximum of ||grad l_R||^2 is not computed on region(s) {', '.join(m.pattern for m in missing)} "
-            "(non-affine gradient or curved region); give G or G_squared to prove a candidate"), details=details)
+            f"the branch and bound on region(s) {', '.join(m.pattern for m in missing)} did not settle within "
+            f"{max_boxes} boxes each; raise max_boxes=N"), details=details)
     target = given if given is not None else exact
     if target is None:  # pragma: no cover - one of them is set
         raise InputFormatError("no G to check")
@@ -119,10 +145,16 @@ def clarke_bound(
         if witness is not None:
             return CheckResult(CHECK, Verdict.REFUTED, rational_sqrt(given), given, ("exact",), witness,
                                f"G^2 = {given} is below the exact maximum {exact}; witness replayed exactly", details)
-    obligations = [_obligation(problem, r, target, subject, max_nodes) for r in land.regions]
-    regions_by_name = {ob.name: r for ob, r in zip(obligations, land.regions, strict=False)}
+    obligations = [_obligation(problem, r, target, subject, max_nodes) for r in land.regions if r.pattern not in curved]
+    regions_by_name = {ob.name: r for ob, r in zip(obligations, [r for r in land.regions if r.pattern not in curved], strict=True)}
+    for r in land.regions:
+        if r.pattern in curved:
+            obligations += certificate_obligations(problem, r, squared_gradient_norm(r), curved[r.pattern][1], CHECK,
+                                                   subject, max_nodes)
 
     def replay(ob: Obligation, model: Mapping[str, Any]) -> Replayed:
+        if ob.name not in regions_by_name:
+            return Replayed(False, reason="a solver disputes the Bernstein certificate: the certificate is not trusted")
         region = regions_by_name[ob.name]
         theta = tuple(model.get(param_symbol(n), Fraction(0)) for n in problem.parameter_names)
         witness = _inside_witness(problem, region, theta, target)
@@ -130,13 +162,44 @@ def clarke_bound(
             return Replayed(False, reason="no point inside the region near the model exceeds G^2 in exact arithmetic")
         return Replayed(True, witness)
 
-    details["method"] = "; ".join(sorted({m.method for m in maxima}))
+    details["method"] = "; ".join(sorted({m.method.split(":")[0] for m in maxima}))
+    if curved:
+        details["confirmations"] = {
+            "q_R <= G^2 on regions with an affine gradient": "z3 and cvc5 (clarke-<region>)",
+            "q_R <= G^2 on the other regions": "exact Bernstein branch and bound (symrelu, FLINT rationals); "
+            "z3 and cvc5 re-derive every leaf's Bernstein form (bernstein-<region>-<leaf>) and the cover of D "
+            "(bernstein-cover-<region>)",
+            "G^2 attained": "the point, replayed exactly"}
     result = run_check(CHECK, obligations, runner, replay, rational_sqrt(target), target, details)
     final_witness: Mapping[str, Any] | None = result.witness
     if result.verdict is Verdict.PROVED and top is not None and target == exact:
         final_witness = _attained(by_pattern[top.pattern], top.point, exact)  # type: ignore[arg-type]
-    return CheckResult(result.name, result.verdict, result.value, result.value_squared, result.solvers, final_witness,
+    solvers = (*result.solvers, "exact") if curved and result.verdict is Verdict.PROVED else result.solvers
+    return CheckResult(result.name, result.verdict, result.value, result.value_squared, solvers, final_witness,
                        result.reason, result.details, result.obligations, result.elapsed_s)
+
+
+def _curved_maxima(
+    problem: Problem, land: Landscape, maxima: Sequence[RegionMaximum], given: Fraction | None, max_boxes: int
+) -> dict[str, tuple[RegionMaximum, BoxMaximum]]:
+    """Branch and bound on every region whose maximum the vertices do not give, against the best value so far
+    (the given G², else the largest maximum known), so that most boxes settle at once."""
+    domain = tuple(problem.domain or ())
+    known = [m.value for m in maxima if m.value is not None]
+    floor = given if given is not None else (max(known) if known else None)
+    found: dict[str, tuple[RegionMaximum, BoxMaximum]] = {}
+    for region, m in zip(land.regions, maxima, strict=True):
+        if m.value is not None:
+            continue
+        bm = box_maximum(squared_gradient_norm(region), region_constraints(region), domain, max_boxes, start=floor)
+        exact = bm.value is not None and (floor is None or bm.value >= floor)
+        if exact and given is None:
+            floor = bm.value
+        method = (f"Bernstein branch and bound: {bm.boxes} boxes, {len(bm.leaves)} leaves"
+                  + ("" if exact else f"; at most {floor} here"))
+        found[region.pattern] = (RegionMaximum(region.pattern, bm.value if exact else None,
+                                               bm.point if exact else None, method), bm)
+    return found
 
 
 def _attained(region: ParameterRegion, point: Point, value: Fraction) -> dict[str, Any]:

@@ -195,7 +195,8 @@ def _smooth_problem(problem: Problem, land: Landscape, kinks: Sequence[Kink], ru
     witness = dict(hessian.witness or {"constant_squared_expression": hessian.details.get("value_squared_expression")})
     witness["argument"] = SMOOTH_ARGUMENT
     solvers = tuple(s for s in hessian.solvers if jumps is None or s in jumps.solvers)
-    constant = "0" if hessian.value_squared == 0 else f"{hessian.value} (squared {hessian.value_squared})"
+    root = hessian.value if hessian.value is not None else f"sqrt({hessian.value_squared})"
+    constant = "0" if hessian.value_squared == 0 else f"{root} (squared {hessian.value_squared})"
     return CheckResult(
         CHECK, Verdict.REFUTED, hessian.value, hessian.value_squared, solvers, witness,
         f"the gradient IS Lipschitz {scope}: constant {constant}, proved (gradients agree on the common closure "

@@ -150,10 +150,11 @@ def _scan(name: str, formulas: list[z3.ExprRef], max_nodes: int) -> tuple[tuple[
                 raise InputFormatError(f"obligation {name}: {smt_name} is used as both Real and Bool")
         elif kind == z3.Z3_OP_UNINTERPRETED:
             raise InputFormatError(f"obligation {name}: uninterpreted function {node.decl().name()} is not supported")
-        if kind == z3.Z3_OP_MUL and sum(1 for arg in node.children() if not _is_numeral(arg)) >= 2:
-            nonlinear = True
-        if kind in (z3.Z3_OP_DIV, z3.Z3_OP_IDIV) and not _is_numeral(node.children()[1]):
-            nonlinear = True
+        if not nonlinear:  # once found, no further numeral tests (they walk whole subterms)
+            if kind == z3.Z3_OP_MUL and sum(1 for arg in node.children() if not _is_numeral(arg)) >= 2:
+                nonlinear = True
+            if kind in (z3.Z3_OP_DIV, z3.Z3_OP_IDIV) and not _is_numeral(node.children()[1]):
+                nonlinear = True
         if kind in (z3.Z3_OP_ADD, z3.Z3_OP_MUL) and node.num_args() < 2:
             raise InputFormatError(
                 f"obligation {name}: unary sum/product {node.sexpr()} is not SMT-LIB 2.6; "
@@ -174,3 +175,12 @@ def _is_numeral(term: z3.ExprRef) -> bool:
     if kind in (z3.Z3_OP_UMINUS, z3.Z3_OP_DIV, z3.Z3_OP_MUL, z3.Z3_OP_ADD, z3.Z3_OP_SUB):
         return all(_is_numeral(child) for child in term.children())
     return False
+
+
+def region_tag(pattern: str) -> str:
+    """An obligation-name-safe form of a region pattern (``|`` → ``.``, ``;`` → ``+``, ``/`` → ``:``).
+
+    >>> region_tag("10|1;01|0")
+    '10.1+01.0'
+    """
+    return pattern.replace("|", ".").replace(";", "+").replace("/", ":")
