@@ -16,10 +16,10 @@ from fractions import Fraction as F
 import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from test_polytope import solve
 from test_region_engines import region_key, scaled
-from test_regions import check_cheap_invariants, networks, z3_patterns
+from test_regions import check_cheap_invariants, networks, seeded_net, z3_patterns
 
-from symrelu import Network
 from symrelu.float_batch import cut_layer
 from symrelu.float_vertices import FloatCell, Table, certified_radii, crossing_radii
 from symrelu.polytope import Polytope
@@ -45,11 +45,7 @@ def test_float_engine_in_3_to_6_dimensions_matches_z3_and_the_exact_engine():
     rng = random.Random(5)
     for dim, widths in [(3, (4, 4)), (4, (4, 3)), (5, (3, 3)), (6, (3, 2))]:
         sizes = (dim, *widths, 1)
-        layers = [
-            ([[F(rng.randint(-8, 8), 8) for _ in range(a)] for _ in range(b)], [F(rng.randint(-8, 8), 16) for _ in range(b)])
-            for a, b in zip(sizes, sizes[1:], strict=False)
-        ]
-        net = Network.from_rows(layers)
+        net = seeded_net(rng, sizes)
         box = tuple((F(-1), F(1)) for _ in range(dim))
         regions = enumerate_regions(net, box)
         assert {r.pattern for r in regions} == z3_patterns(net, box)
@@ -77,17 +73,9 @@ def test_float_engine_equals_the_exact_engine_with_ties_and_extreme_magnitudes(c
 
 
 def _exact_solution(rows):
-    """The exact vertex of ``d`` integer rows ``(a, a0)``: ``a . x + a0 = 0``, by Fraction elimination."""
+    """The exact vertex of ``d`` integer rows ``(a, a0)``: ``a . x + a0 = 0`` (Fraction elimination); None if singular."""
     dim = len(rows)
-    m = [[F(v) for v in row[:dim]] + [F(-row[dim])] for row in rows]
-    for col in range(dim):
-        pivot = next(r for r in range(col, dim) if m[r][col] != 0)
-        m[col], m[pivot] = m[pivot], m[col]
-        for r in range(dim):
-            if r != col and m[r][col] != 0:
-                factor = m[r][col] / m[col][col]
-                m[r] = [a - factor * b for a, b in zip(m[r], m[col], strict=True)]
-    return [m[i][dim] / m[i][i] for i in range(dim)]
+    return solve([row[:dim] for row in rows], [-row[dim] for row in rows])
 
 
 @SETTINGS
@@ -95,10 +83,8 @@ def _exact_solution(rows):
 def test_certified_radius_bounds_the_true_error(dim, seed, noise, scale):
     rng = np.random.default_rng(seed)
     rows = rng.integers(-scale, scale + 1, size=(dim, dim + 1))
-    exact = None
-    try:
-        exact = _exact_solution(rows.tolist())
-    except StopIteration:  # singular: no vertex
+    exact = _exact_solution(rows.tolist())
+    if exact is None:  # singular: no vertex
         return
     truth = np.array([float(v) for v in exact])
     point = truth * (1 + noise * rng.standard_normal(dim)) + noise * rng.standard_normal(dim)

@@ -173,18 +173,14 @@ def test_vertex_engine_in_3_to_6_dimensions_matches_z3(monkeypatch):
     invariants, and the same regions whether adjacency runs pair by pair or on inherited tag bits."""
     import random
 
-    from test_regions import z3_patterns
+    from test_regions import seeded_net, z3_patterns
 
     import symrelu.polytope as polytope
 
     rng = random.Random(11)
     for dim, widths in [(3, (4, 3)), (4, (4, 3)), (5, (3, 3)), (6, (3, 2))]:
         sizes = (dim, *widths, 1)
-        layers = [
-            ([[F(rng.randint(-8, 8), 8) for _ in range(a)] for _ in range(b)], [F(rng.randint(-8, 8), 16) for _ in range(b)])
-            for a, b in zip(sizes, sizes[1:], strict=False)
-        ]
-        net = Network.from_rows(layers)
+        net = seeded_net(rng, sizes)
         box = tuple((F(-1), F(1)) for _ in range(dim))
         regions = enumerate_regions(net, box, engine="vertex")
         assert {r.pattern for r in regions} == z3_patterns(net, box)

@@ -106,6 +106,15 @@ def constraint_expr(constraint, xs) -> z3.ArithRef:
     return q(constraint.bound) - z3_affine(constraint.coefficients, F(0), xs)
 
 
+def seeded_net(rng, sizes) -> Network:
+    """A network with layer widths ``sizes``: weights k/8 and biases k/16, k in [-8, 8], drawn from ``rng``."""
+    layers = [
+        ([[F(rng.randint(-8, 8), 8) for _ in range(a)] for _ in range(b)], [F(rng.randint(-8, 8), 16) for _ in range(b)])
+        for a, b in zip(sizes, sizes[1:], strict=False)
+    ]
+    return Network.from_rows(layers)
+
+
 def z3_patterns(net: Network, box) -> set:
     """Every pattern whose region has interior, by depth-first search with Z3 (exact LRA).
 
