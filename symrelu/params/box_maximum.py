@@ -97,7 +97,6 @@ def box_maximum(
     stack: list[tuple[tuple[Fraction, Fraction], ...]] = [tuple(box)]
     leaves: list[Leaf] = []
     boxes = 0
-    pending: list[tuple[tuple[Fraction, Fraction], ...]] = []
     while stack:
         if boxes >= max_boxes:
             return BoxMaximum(best, point, tuple(leaves), boxes, False)
@@ -123,12 +122,10 @@ def box_maximum(
                     best, point = value, corner
                     if floor is None or best > floor:
                         floor = best
+        # not a point box: a point's enclosure is its exact value, settled above either way
         widest = max(range(len(current)), key=lambda k: current[k][1] - current[k][0])
         lo, hi = current[widest]
-        if lo == hi:  # a point box the enclosure cannot settle cannot happen (its enclosure is exact)
-            pending.append(current)
-            continue
         mid = (lo + hi) / 2
         for part in ((mid, hi), (lo, mid)):
             stack.append(current[:widest] + (part,) + current[widest + 1 :])
-    return BoxMaximum(best, point, tuple(leaves), boxes, not pending)
+    return BoxMaximum(best, point, tuple(leaves), boxes, True)

@@ -120,7 +120,7 @@ def clarke_bound(
     }
     if curved:
         details["max_boxes"] = max_boxes
-        details["bernstein_boxes"] = sum(bm.boxes for _, bm in curved.values())
+        details["bernstein_boxes"] = sum(bm.boxes for _, bm, _ in curved.values())
     exact = None
     top = None
     attained = [m for m in maxima if m.value is not None]
@@ -149,7 +149,7 @@ def clarke_bound(
     regions_by_name = {ob.name: r for ob, r in zip(obligations, [r for r in land.regions if r.pattern not in curved], strict=True)}
     for r in land.regions:
         if r.pattern in curved:
-            obligations += certificate_obligations(problem, r, squared_gradient_norm(r), curved[r.pattern][1], CHECK,
+            obligations += certificate_obligations(problem, r, curved[r.pattern][2], curved[r.pattern][1], CHECK,
                                                    subject, max_nodes)
 
     def replay(ob: Obligation, model: Mapping[str, Any]) -> Replayed:
@@ -181,24 +181,25 @@ def clarke_bound(
 
 def _curved_maxima(
     problem: Problem, land: Landscape, maxima: Sequence[RegionMaximum], given: Fraction | None, max_boxes: int
-) -> dict[str, tuple[RegionMaximum, BoxMaximum]]:
+) -> dict[str, tuple[RegionMaximum, BoxMaximum, Polynomial]]:
     """Branch and bound on every region whose maximum the vertices do not give, against the best value so far
     (the given G², else the largest maximum known), so that most boxes settle at once."""
     domain = tuple(problem.domain or ())
     known = [m.value for m in maxima if m.value is not None]
     floor = given if given is not None else (max(known) if known else None)
-    found: dict[str, tuple[RegionMaximum, BoxMaximum]] = {}
+    found: dict[str, tuple[RegionMaximum, BoxMaximum, Polynomial]] = {}
     for region, m in zip(land.regions, maxima, strict=True):
         if m.value is not None:
             continue
-        bm = box_maximum(squared_gradient_norm(region), region_constraints(region), domain, max_boxes, start=floor)
+        q = squared_gradient_norm(region)
+        bm = box_maximum(q, region_constraints(region), domain, max_boxes, start=floor)
         exact = bm.value is not None and (floor is None or bm.value >= floor)
         if exact and given is None:
             floor = bm.value
         method = (f"Bernstein branch and bound: {bm.boxes} boxes, {len(bm.leaves)} leaves"
                   + ("" if exact else f"; at most {floor} here"))
         found[region.pattern] = (RegionMaximum(region.pattern, bm.value if exact else None,
-                                               bm.point if exact else None, method), bm)
+                                               bm.point if exact else None, method), bm, q)
     return found
 
 

@@ -234,8 +234,9 @@ def _frobenius_bound(
     floor = None if exact is None else (exact.value_squared if exact.value_squared is not None else exact.interval[1])
     found = {}
     best: tuple[Fraction, ParameterRegion, tuple[Fraction, ...]] | None = None
+    norms = {region.pattern: frobenius_squared(region) for region in varying}
     for region in varying:
-        bm = box_maximum(frobenius_squared(region), region_constraints(region), domain, max_boxes, start=floor)
+        bm = box_maximum(norms[region.pattern], region_constraints(region), domain, max_boxes, start=floor)
         if not bm.settled:
             return CheckResult(CHECK, Verdict.UNKNOWN, reason=(
                 f"the branch and bound of ||H||_F^2 on region {region.pattern} did not settle within {max_boxes} "
@@ -250,7 +251,7 @@ def _frobenius_bound(
     names = list(problem.parameter_names)
     obligations = [_obligation(problem, r, names, constant[r.pattern], target, subject, max_nodes) for r in fixed]
     for region in varying:
-        obligations += certificate_obligations(problem, region, frobenius_squared(region), found[region.pattern], CHECK,
+        obligations += certificate_obligations(problem, region, norms[region.pattern], found[region.pattern], CHECK,
                                                subject, max_nodes)
     details = dict(details, max_boxes=max_boxes, bernstein_boxes=sum(bm.boxes for bm in found.values()),
                    method="||H||_2 <= ||H||_F; max ||H_R||_F^2 by exact Bernstein branch and bound on the curved regions",
